@@ -1,9 +1,88 @@
 package io.glint;
-public class Glint {
-  public static void main(String[] args) throws Exception {
-    var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-        .setDataDirectory(java.nio.file.Path.of("/tmp/pgtest/data")).setCleanDataDirectory(false).start();
-    System.out.println("port " + pg.getPort());
-    pg.close();
+
+import ch.qos.logback.classic.Level;
+import io.glint.config.ConfigException;
+import io.glint.config.GlintConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Glint's entry point: loads the configuration ({@code conf/glint.conf}, {@code GLINT_*} environment, flags),
+ * starts an embedded PostgreSQL when no database is configured, and deploys the server. Stops cleanly on
+ * SIGTERM/SIGINT.
+ */
+public final class Glint {
+  private static final Logger LOG = LoggerFactory.getLogger(Glint.class);
+
+  private Glint() {}
+
+  public static void main(String[] args) {
+    List<String> argList = Arrays.asList(args);
+    if (GlintConfig.helpRequested(argList)) {
+      System.out.println(GlintConfig.usage());
+      return;
+    }
+    GlintConfig config;
+    try {
+      config = GlintConfig.load(argList, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("glint: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    setLogLevel(config.logLevel());
+    config.warnings().forEach(w -> LOG.warn("{}", w));
+    LOG.info("Starting Glint with {}", config.effective());
+    try {
+      run(config);
+    } catch (Exception e) {
+      LOG.error("Glint failed to start: {}", e.getMessage(), e);
+      System.exit(1);
+    }
+  }
+
+  private static void run(GlintConfig config) throws Exception {
+    long t0 = System.nanoTime();
+    EmbeddedDatabase embedded = null;
+    String uri;
+    if (config.databaseConnection().isPresent()) {
+      uri = config.databaseConnection().get();
+    } else {
+      embedded = EmbeddedDatabase.start(config.dataDir().resolve("pg"), true);
+      uri = embedded.uri();
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(config.workers(), 1)));
+    EmbeddedDatabase db = embedded;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, db), "glint-shutdown"));
+    GlintServer.deploy(vertx, config, uri)
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    LOG.info("Glint started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static void shutdown(Vertx vertx, EmbeddedDatabase db) {
+    LOG.info("Glint stopping");
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    if (db != null) {
+      try {
+        db.close();
+      } catch (Exception e) {
+        LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.toString());
+      }
+    }
+  }
+
+  private static void setLogLevel(String level) {
+    ch.qos.logback.classic.Logger glint =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.glint");
+    glint.setLevel(Level.toLevel(level, Level.INFO));
   }
 }

@@ -1,0 +1,79 @@
+package io.glint.http;
+
+import io.glint.auth.TrustedHeadersAuthenticator;
+import io.glint.image.ImagesApi;
+import io.glint.schema.SchemasApi;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Assembles the whole HTTP surface: request ids, health check, the versions document, version negotiation by
+ * URL prefix ({@code /v2}, {@code /v2.N}), authentication, the feature routes and the one failure handler.
+ */
+public final class ApiRouter {
+  private static final Pattern VERSIONED = Pattern.compile("^/v2\\.(\\d+)(/.*)?$");
+
+  private ApiRouter() {}
+
+  /** What the router needs from the rest of Glint. */
+  public record Parts(
+      TrustedHeadersAuthenticator authenticator,
+      ImagesApi images,
+      SchemasApi schemas,
+      Versions versions,
+      int maxRequestIdLength) {}
+
+  public static Router create(Vertx vertx, Parts parts) {
+    Router root = Router.router(vertx);
+    RequestIds requestIds = new RequestIds(parts.maxRequestIdLength());
+    FailureHandler failures = new FailureHandler();
+    root.route().handler(requestIds::handle);
+    root.route("/healthcheck").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("OK"));
+    root.route("/versions").handler(Http::rejectBody).handler(ctx -> parts.versions().send(ctx, 200));
+    root.route("/").handler(ctx -> parts.versions().send(ctx, 300));
+    root.routeWithRegex("^/v2\\.\\d+(/.*)?$").handler(ctx -> negotiate(ctx, parts.versions()));
+
+    Router v2 = Router.router(vertx);
+    AuthHandler auth = new AuthHandler(parts.authenticator());
+    v2.route().handler(auth::handle);
+    parts.images().mount(v2);
+    parts.schemas().mount(v2);
+    v2.route().failureHandler(failures);
+    root.route("/v2/*").subRouter(v2);
+    root.route().last().handler(ctx -> {
+      if (ctx.request().path().startsWith("/v2/") || ctx.request().path().equals("/v2")) {
+        ctx.next();
+      } else {
+        parts.versions().send(ctx, 300);
+      }
+    });
+
+    root.route().failureHandler(failures);
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 414, 415, 431, 500, 501}) {
+      root.errorHandler(status, ctx -> FailureHandler.send(ctx, status, messageOf(ctx)));
+    }
+    return root;
+  }
+
+  private static String messageOf(RoutingContext ctx) {
+    if (ctx.statusCode() == 405) {
+      return "The method " + ctx.request().method() + " is not allowed for this resource.";
+    }
+    return null;
+  }
+
+  /** {@code /v2.N/...} is served as {@code /v2/...} when v2.N is a listed version; else the version choices. */
+  private static void negotiate(RoutingContext ctx, Versions versions) {
+    Matcher m = VERSIONED.matcher(ctx.request().path());
+    if (m.matches() && versions.isListed(m.group(1))) {
+      String rest = m.group(2) == null ? "/" : m.group(2);
+      String query = ctx.request().query();
+      ctx.reroute("/v2" + rest + (query == null ? "" : "?" + query));
+    } else {
+      versions.send(ctx, 300);
+    }
+  }
+}

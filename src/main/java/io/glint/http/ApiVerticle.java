@@ -1,0 +1,30 @@
+package io.glint.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.function.Function;
+
+/** One HTTP server instance on one event loop; Glint deploys one per worker (event loop). */
+public final class ApiVerticle extends VerticleBase {
+  private final HttpServerOptions options;
+  private final Function<io.vertx.core.Vertx, io.vertx.ext.web.Router> routerFactory;
+  private HttpServer server;
+
+  public ApiVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, io.vertx.ext.web.Router> routerFactory) {
+    this.options = options;
+    this.routerFactory = routerFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    return server.listen();
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+}

@@ -1,0 +1,79 @@
+package io.glint.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.glint.error.GlintException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into HTTP error responses in Glance's format. Domain failures carry a
+ * kind; Vert.x Web's own rejections (404, 405, 413 from the body limit) carry a status; anything else is a 500
+ * with no detail, logged with its stack. When the response head is already sent, the connection is reset so a
+ * truncated body never looks complete.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status;
+    String message = null;
+    if (failure instanceof GlintException g) {
+      status = HttpErrors.status(g.kind());
+      message = g.getMessage();
+    } else if (failure instanceof HttpException h) {
+      status = h.getStatusCode();
+      message = h.getPayload();
+    } else if (failure instanceof DecodeException || failure instanceof JacksonException) {
+      status = 400;
+      message = "Malformed JSON in request body.";
+    } else if (failure != null) {
+      status = 500;
+      LOG.error("Unexpected failure on {} {} [{}]", ctx.request().method(), ctx.request().path(),
+          RequestIds.get(ctx), failure);
+    } else {
+      status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    }
+    if (status >= 500 && failure instanceof GlintException) {
+      LOG.warn("{} {} failed with {}: {}", ctx.request().method(), ctx.request().path(), status, message);
+    } else if (status < 500) {
+      LOG.debug("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), status, message);
+    }
+    send(ctx, status, message);
+  }
+
+  /** Writes an error response, or resets the connection when a response is already under way. */
+  public static void send(RoutingContext ctx, int status, String message) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    HttpErrors.Body body = HttpErrors.render(ctx.request(), status, message);
+    response.setStatusCode(status)
+        .putHeader("Content-Type", body.contentType());
+    if (status == 405 && !response.headers().contains("Allow")) {
+      String allow = ctx.get("glint.allow");
+      if (allow != null) {
+        response.putHeader("Allow", allow);
+      }
+    }
+    if (status == 401 && !response.headers().contains("WWW-Authenticate")) {
+      response.putHeader("WWW-Authenticate", "Keystone uri=\"\"");
+    }
+    if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+      response.end();
+    } else {
+      response.end(body.text());
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.glint.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glint.error.GlintException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Small request/response helpers shared by the route classes. */
+public final class Http {
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+      .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+
+  private Http() {}
+
+  /**
+   * Route handler for Glance's {@code body_reject} routes: any request body is a 400.
+   */
+  public static void rejectBody(RoutingContext ctx) {
+    if (hasBody(ctx.request())) {
+      ctx.fail(GlintException.badRequest("A body is not expected with this request."));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** webob's {@code has_body}: chunked, or a positive Content-Length. */
+  public static boolean hasBody(HttpServerRequest request) {
+    if (request.headers().contains("Transfer-Encoding")) {
+      return true;
+    }
+    String length = request.getHeader("Content-Length");
+    if (length == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(length.strip()) > 0;
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  /**
+   * The decoded JSON body as plain Java values (Map, List, String, Long, Double, Boolean, null); 400 with
+   * Glance's messages when absent or malformed.
+   */
+  public static Object jsonBody(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw GlintException.badRequest("Body expected in request.");
+    }
+    try {
+      Object value = MAPPER.readValue(body.getBytes(), Object.class);
+      if (!(value instanceof Map) && !(value instanceof List)) {
+        throw GlintException.badRequest("Unexpected body type. Expected list/dict.");
+      }
+      return value;
+    } catch (IOException e) {
+      throw GlintException.badRequest("Malformed JSON in request body.");
+    }
+  }
+
+  /** The query parameters in request order; 400 when the query string is not valid UTF-8 percent-encoding. */
+  public static List<Map.Entry<String, String>> queryParams(RoutingContext ctx) {
+    MultiMap params;
+    try {
+      params = ctx.queryParams();
+    } catch (RuntimeException e) {
+      throw GlintException.badRequest("Invalid query string.");
+    }
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : params) {
+      if (e.getKey().indexOf('\uFFFD') >= 0 || e.getValue().indexOf('\uFFFD') >= 0) {
+        throw GlintException.badRequest("Invalid query string: not UTF-8.");
+      }
+      out.add(Map.entry(e.getKey(), e.getValue()));
+    }
+    return out;
+  }
+
+  /** The externally visible base URL: {@code public_endpoint}, or scheme and Host of the request. */
+  public static String baseUrl(RoutingContext ctx, String publicEndpoint) {
+    if (publicEndpoint != null && !publicEndpoint.isBlank()) {
+      return publicEndpoint.endsWith("/") ? publicEndpoint.substring(0, publicEndpoint.length() - 1) : publicEndpoint;
+    }
+    HttpServerRequest req = ctx.request();
+    String host = req.getHeader("Host");
+    if (host == null || host.isBlank()) {
+      host = req.localAddress().hostAddress() + ":" + req.localAddress().port();
+    }
+    return req.scheme() + "://" + host;
+  }
+
+  /** A path parameter, refusing values that are not valid UTF-8. */
+  public static String pathParam(RoutingContext ctx, String name) {
+    String value = ctx.pathParam(name);
+    if (value == null || value.indexOf('\uFFFD') >= 0) {
+      throw GlintException.badRequest("Invalid path parameter " + name + ".");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,169 @@
+package io.glint.image;
+
+import io.glint.auth.RequestContext;
+import io.glint.error.GlintException;
+import io.glint.policy.ImagePolicy;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The image use cases (create, show, list, update, delete) with Glance's rules: visibility, ownership,
+ * status machine, quotas. Every door (v2, later v1, imports) goes through here.
+ */
+public final class ImageService {
+
+  private static final int MAX_UPDATE_ATTEMPTS = 5;
+
+  private final ImageRepository repository;
+  private final ImagePolicy policy;
+  private final ImageRules rules;
+  private final ImagePatcher patcher;
+
+  public ImageService(ImageRepository repository, ImagePolicy policy, ImageRules rules) {
+    this.repository = repository;
+    this.policy = policy;
+    this.rules = rules;
+    this.patcher = new ImagePatcher(policy, rules);
+  }
+
+  public ImageRules rules() {
+    return rules;
+  }
+
+  /** {@code POST /v2/images}. */
+  public Future<Image> create(RequestContext ctx, NewImage request) {
+    try {
+      policy.checkCreate(ctx, request.ownerGiven() ? request.owner() : null);
+      Visibility visibility = request.visibility() == null ? Visibility.SHARED : request.visibility();
+      policy.checkVisibility(ctx, visibility);
+      rules.checkQuotas(request.properties(), request.tags());
+      Instant now = now();
+      Image.Builder b = new Image.Builder();
+      b.id = request.id() != null ? request.id() : UUID.randomUUID().toString();
+      b.name = request.name();
+      b.status = ImageStatus.QUEUED;
+      b.visibility = visibility;
+      b.isProtected = Boolean.TRUE.equals(request.isProtected());
+      b.osHidden = Boolean.TRUE.equals(request.osHidden());
+      b.owner = request.ownerGiven() ? request.owner() : ctx.owner();
+      b.containerFormat = request.containerFormat();
+      b.diskFormat = request.diskFormat();
+      b.minDisk = request.minDisk() == null ? 0 : request.minDisk();
+      b.minRam = request.minRam() == null ? 0 : request.minRam();
+      b.createdAt = now;
+      b.updatedAt = now;
+      b.properties.putAll(request.properties());
+      b.tags.addAll(request.tags());
+      return repository.insert(b.build());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** {@code GET /v2/images/{id}}: 404 when missing or not visible to the caller. */
+  public Future<Image> get(RequestContext ctx, String id) {
+    return repository.find(id).compose(found -> visibleOrNotFound(ctx, id, found));
+  }
+
+  /** {@code GET /v2/images}. */
+  public Future<ImagePage> list(RequestContext ctx, ImageQuery query) {
+    Future<Image> marker = query.marker() == null
+        ? Future.succeededFuture()
+        : get(ctx, query.marker()).recover(e -> Future.failedFuture(
+            e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
+                ? GlintException.badRequest("marker not found: " + query.marker())
+                : e));
+    return marker
+        .compose(m -> repository.list(ctx, query, m))
+        .map(images -> new ImagePage(images,
+            !images.isEmpty() && images.size() == query.limit() ? images.get(images.size() - 1).id() : null));
+  }
+
+  /** {@code PATCH /v2/images/{id}}: all changes are saved at once, or none. */
+  public Future<Image> update(RequestContext ctx, String id, List<PatchOp> ops) {
+    return updateAttempt(ctx, id, ops, 1);
+  }
+
+  private Future<Image> updateAttempt(RequestContext ctx, String id, List<PatchOp> ops, int attempt) {
+    return repository.findFresh(id)
+        .compose(found -> visibleOrNotFound(ctx, id, found))
+        .compose(image -> {
+          policy.checkMutable(ctx, image, "modify_image");
+          Image changed = patcher.apply(ctx, image, ops);
+          if (changed.equals(image)) {
+            return Future.succeededFuture(image);
+          }
+          Image.Builder b = changed.toBuilder();
+          b.updatedAt = later(image.updatedAt());
+          return repository.update(b.build(), image.updatedAt())
+              .compose(saved -> saved.isPresent()
+                  ? Future.succeededFuture(saved.get())
+                  : retryUpdate(ctx, id, ops, attempt));
+        });
+  }
+
+  private Future<Image> retryUpdate(RequestContext ctx, String id, List<PatchOp> ops, int attempt) {
+    if (attempt >= MAX_UPDATE_ATTEMPTS) {
+      return Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."));
+    }
+    return updateAttempt(ctx, id, ops, attempt + 1);
+  }
+
+  /** {@code DELETE /v2/images/{id}}. */
+  public Future<Void> delete(RequestContext ctx, String id) {
+    return deleteAttempt(ctx, id, 1);
+  }
+
+  private Future<Void> deleteAttempt(RequestContext ctx, String id, int attempt) {
+    return repository.findFresh(id)
+        .compose(found -> visibleOrNotFound(ctx, id, found))
+        .compose(image -> {
+          policy.checkMutable(ctx, image, "delete_image");
+          if (image.isProtected()) {
+            throw GlintException.forbidden("Image " + id + " is protected and cannot be deleted.");
+          }
+          if (!image.status().canTransitionTo(ImageStatus.DELETED)) {
+            throw GlintException.badRequest("Image status transition from " + image.status() + " to deleted is not allowed");
+          }
+          return repository.markDeleted(id, image.status());
+        })
+        .compose(done -> {
+          if (done) {
+            return Future.<Void>succeededFuture();
+          }
+          if (attempt >= MAX_UPDATE_ATTEMPTS) {
+            return Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."));
+          }
+          return deleteAttempt(ctx, id, attempt + 1);
+        });
+  }
+
+  private Future<Image> visibleOrNotFound(RequestContext ctx, String id, Optional<Image> found) {
+    if (found.isEmpty()) {
+      return Future.failedFuture(GlintException.imageNotFound(id));
+    }
+    Image image = found.get();
+    if (!policy.needsMembership(ctx, image)) {
+      return policy.canSee(ctx, image, false)
+          ? Future.succeededFuture(image)
+          : Future.failedFuture(GlintException.imageNotFound(id));
+    }
+    return repository.isMember(image.id(), ctx.owner())
+        .compose(member -> member
+            ? Future.succeededFuture(image)
+            : Future.failedFuture(GlintException.imageNotFound(id)));
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static Instant later(Instant previous) {
+    Instant now = now();
+    return now.isAfter(previous) ? now : previous.plus(1, ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,145 @@
+package io.glint.image;
+
+import io.glint.error.GlintException;
+import io.glint.http.AuthHandler;
+import io.glint.http.Http;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code /v2/images} routes: HTTP in, {@link ImageService} call, Glance JSON out. */
+public final class ImagesApi {
+  static final String PATCH_V21 = "application/openstack-images-v2.1-json-patch";
+  static final String PATCH_V20 = "application/openstack-images-v2.0-json-patch";
+  private static final long JSON_BODY_LIMIT = 4L * 1024 * 1024;
+
+  private final ImageService service;
+  private final ImageRequests requests;
+  private final ImageQueryParser queryParser;
+  private final String publicEndpoint;
+
+  public ImagesApi(ImageService service, ImageQueryParser queryParser, String publicEndpoint) {
+    this.service = service;
+    this.requests = new ImageRequests(service.rules());
+    this.queryParser = queryParser;
+    this.publicEndpoint = publicEndpoint;
+  }
+
+  /** Mounts the routes on the v2 router (paths relative to {@code /v2}). */
+  public void mount(Router v2) {
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
+    v2.get("/images").handler(Http::rejectBody).handler(this::list);
+    v2.post("/images").handler(json).handler(this::create);
+    v2.get("/images/:id").handler(Http::rejectBody).handler(this::show);
+    v2.patch("/images/:id").handler(json).handler(this::checkPatchType).handler(this::update);
+    v2.delete("/images/:id").handler(Http::rejectBody).handler(this::delete);
+  }
+
+  private void list(RoutingContext ctx) {
+    List<Map.Entry<String, String>> params = Http.queryParams(ctx);
+    ImageQuery query = queryParser.parse(params);
+    service.list(AuthHandler.context(ctx), query)
+        .onSuccess(page -> sendJson(ctx, 200, renderPage(page, params)))
+        .onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    NewImage request = requests.parseCreate(Http.jsonBody(ctx));
+    service.create(AuthHandler.context(ctx), request)
+        .onSuccess(image -> {
+          ctx.response().putHeader("Location", Http.baseUrl(ctx, publicEndpoint) + "/v2/images/" + image.id());
+          sendJson(ctx, 201, ImageJson.render(image));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void show(RoutingContext ctx) {
+    service.get(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
+        .onSuccess(image -> sendJson(ctx, 200, ImageJson.render(image)))
+        .onFailure(ctx::fail);
+  }
+
+  private void checkPatchType(RoutingContext ctx) {
+    String type = mediaType(ctx.request().getHeader("Content-Type"));
+    if (!PATCH_V20.equals(type) && !PATCH_V21.equals(type)) {
+      ctx.response().putHeader("Accept-Patch", PATCH_V20 + ", " + PATCH_V21);
+      ctx.fail(GlintException.unsupportedMediaType("Image PATCH expects Content-Type one of: "
+          + PATCH_V20 + ", " + PATCH_V21));
+      return;
+    }
+    ctx.next();
+  }
+
+  private void update(RoutingContext ctx) {
+    boolean draft4 = PATCH_V20.equals(mediaType(ctx.request().getHeader("Content-Type")));
+    String id = Http.pathParam(ctx, "id");
+    List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
+    service.update(AuthHandler.context(ctx), id, ops)
+        .onSuccess(image -> sendJson(ctx, 200, ImageJson.render(image)))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    service.delete(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */
+  private static JsonObject renderPage(ImagePage page, List<Map.Entry<String, String>> params) {
+    JsonArray images = new JsonArray();
+    for (Image image : page.images()) {
+      images.add(ImageJson.render(image));
+    }
+    String query = encode(params, null);
+    JsonObject body = new JsonObject()
+        .put("images", images)
+        .put("first", query.isEmpty() ? "/v2/images" : "/v2/images?" + query)
+        .put("schema", "/v2/schemas/images");
+    if (page.nextMarker() != null) {
+      body.put("next", "/v2/images?" + encode(params, page.nextMarker()));
+    }
+    return body;
+  }
+
+  private static String encode(List<Map.Entry<String, String>> params, String marker) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> p : params) {
+      if (p.getKey().equals("marker")) {
+        continue;
+      }
+      append(sb, p.getKey(), p.getValue());
+    }
+    if (marker != null) {
+      append(sb, "marker", marker);
+    }
+    return sb.toString();
+  }
+
+  private static void append(StringBuilder sb, String key, String value) {
+    if (sb.length() > 0) {
+      sb.append('&');
+    }
+    sb.append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
+        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static void sendJson(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+}

@@ -1,0 +1,57 @@
+package io.glint.metadata;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the PostgreSQL pool: connects, applies the schema migrations, and hands out the repositories. The
+ * pool's connections are spread over {@code eventLoops} event loops; results complete on the caller's context.
+ */
+public final class MetadataVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MetadataVerticle.class);
+
+  private final String uri;
+  private final int maxPoolSize;
+  private final int eventLoops;
+  private Pool pool;
+  private PgImageRepository images;
+
+  public MetadataVerticle(String uri, int maxPoolSize, int eventLoops) {
+    this.uri = uri;
+    this.maxPoolSize = maxPoolSize;
+    this.eventLoops = eventLoops;
+  }
+
+  @Override
+  public Future<?> start() {
+    PgConnectOptions connect = PgConnectOptions.fromUri(uri)
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(1024)
+        .setPipeliningLimit(256);
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxPoolSize).setEventLoopSize(eventLoops).setName("glint-metadata"))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    return Migrations.apply(pool).onSuccess(v -> {
+      images = new PgImageRepository(pool);
+      LOG.info("Metadata store ready at {}:{}/{} (pool of {})", connect.getHost(), connect.getPort(),
+          connect.getDatabase(), maxPoolSize);
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  public PgImageRepository images() {
+    return images;
+  }
+}

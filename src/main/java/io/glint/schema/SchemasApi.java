@@ -1,0 +1,86 @@
+package io.glint.schema;
+
+import io.glint.http.Http;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@code /v2/schemas/image} and {@code /v2/schemas/images}: Glance's JSON schemas, with the configured disk and
+ * container formats. Rendered once at start-up.
+ */
+public final class SchemasApi {
+  private final Buffer image;
+  private final Buffer images;
+
+  public SchemasApi(List<String> containerFormats, List<String> diskFormats) {
+    JsonObject imageSchema = imageSchema(containerFormats, diskFormats);
+    this.image = imageSchema.toBuffer();
+    this.images = collection("images", imageSchema).toBuffer();
+  }
+
+  public void mount(Router v2) {
+    v2.get("/schemas/image").handler(Http::rejectBody).handler(ctx -> send(ctx, image));
+    v2.get("/schemas/images").handler(Http::rejectBody).handler(ctx -> send(ctx, images));
+  }
+
+  static JsonObject imageSchema(List<String> containerFormats, List<String> diskFormats) {
+    JsonObject properties = new JsonObject(read("schemas/image-base-properties.json"));
+    properties.getJsonObject("container_format").put("enum", withNull(containerFormats));
+    properties.getJsonObject("disk_format").put("enum", withNull(diskFormats));
+    return new JsonObject()
+        .put("name", "image")
+        .put("properties", properties)
+        .put("additionalProperties", new JsonObject().put("type", "string"))
+        .put("links", new JsonArray()
+            .add(link("self", "{self}"))
+            .add(link("enclosure", "{file}"))
+            .add(link("describedby", "{schema}")));
+  }
+
+  static JsonObject collection(String name, JsonObject itemSchema) {
+    return new JsonObject()
+        .put("name", name)
+        .put("properties", new JsonObject()
+            .put(name, new JsonObject().put("type", "array").put("items", itemSchema))
+            .put("first", new JsonObject().put("type", "string"))
+            .put("next", new JsonObject().put("type", "string"))
+            .put("schema", new JsonObject().put("type", "string")))
+        .put("links", new JsonArray()
+            .add(link("first", "{first}"))
+            .add(link("next", "{next}"))
+            .add(link("describedby", "{schema}")));
+  }
+
+  private static JsonArray withNull(List<String> values) {
+    JsonArray array = new JsonArray().addNull();
+    values.forEach(array::add);
+    return array;
+  }
+
+  private static JsonObject link(String rel, String href) {
+    return new JsonObject().put("rel", rel).put("href", href);
+  }
+
+  private static void send(RoutingContext ctx, Buffer body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body);
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = SchemasApi.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
