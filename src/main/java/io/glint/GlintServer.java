@@ -31,11 +31,13 @@ public final class GlintServer {
   private final Vertx vertx;
   private final MetadataVerticle metadata;
   private final int port;
+  private final java.util.List<String> deployments;
 
-  private GlintServer(Vertx vertx, MetadataVerticle metadata, int port) {
+  private GlintServer(Vertx vertx, MetadataVerticle metadata, int port, java.util.List<String> deployments) {
     this.vertx = vertx;
     this.metadata = metadata;
     this.port = port;
+    this.deployments = deployments;
   }
 
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
@@ -43,8 +45,10 @@ public final class GlintServer {
     int workers = config.workers();
     MetadataVerticle metadata = new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), workers);
     AtomicReference<ApiVerticle> first = new AtomicReference<>();
+    java.util.List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     return vertx.deployVerticle(metadata)
         .compose(id -> {
+          deployments.add(id);
           ApiRouter.Parts parts = parts(config, metadata.images());
           HttpServerOptions options = new HttpServerOptions()
               .setHost(config.bindHost())
@@ -60,9 +64,10 @@ public final class GlintServer {
           }, new DeploymentOptions().setInstances(workers));
         })
         .map(id -> {
+          deployments.add(id);
           int port = first.get().actualPort();
           LOG.info("Glint listening on {}:{} with {} event-loop workers", config.bindHost(), port, workers);
-          return new GlintServer(vertx, metadata, port);
+          return new GlintServer(vertx, metadata, port, deployments);
         });
   }
 
@@ -78,6 +83,16 @@ public final class GlintServer {
         new SchemasApi(config.containerFormats(), config.diskFormats()),
         new Versions(false, false, publicEndpoint),
         config.maxRequestIdLength());
+  }
+
+  /** Stops this server: the API verticles first, then the metadata verticle (and its pool). */
+  public Future<Void> undeploy() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    return chain;
   }
 
   public int port() {

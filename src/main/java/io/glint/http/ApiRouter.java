@@ -43,13 +43,8 @@ public final class ApiRouter {
     parts.schemas().mount(v2);
     v2.route().failureHandler(failures);
     root.route("/v2/*").subRouter(v2);
-    root.route().last().handler(ctx -> {
-      if (ctx.request().path().startsWith("/v2/") || ctx.request().path().equals("/v2")) {
-        ctx.next();
-      } else {
-        parts.versions().send(ctx, 300);
-      }
-    });
+    // Glance's version negotiation: a path that names no known API version gets the version choices.
+    root.routeWithRegex("^(?!/v2(/|$)).*$").last().handler(ctx -> parts.versions().send(ctx, 300));
 
     root.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 414, 415, 431, 500, 501}) {

@@ -62,7 +62,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     response.setStatusCode(status)
         .putHeader("Content-Type", body.contentType());
     if (status == 405 && !response.headers().contains("Allow")) {
-      String allow = ctx.get("glint.allow");
+      String allow = ctx.get(Http.ALLOW_KEY);
       if (allow != null) {
         response.putHeader("Allow", allow);
       }

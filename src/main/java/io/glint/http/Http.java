@@ -100,6 +100,20 @@ public final class Http {
     return req.scheme() + "://" + host;
   }
 
+  /**
+   * Glance's "reject" twin of a route: after the real routes of {@code path}, any other method gets 405 with
+   * an {@code Allow} header listing {@code allowed}.
+   */
+  public static void allow(io.vertx.ext.web.Router router, String path, String allowed) {
+    router.route(path).handler(ctx -> {
+      ctx.put(ALLOW_KEY, allowed);
+      ctx.fail(new GlintException(GlintException.Kind.METHOD_NOT_ALLOWED,
+          "The method " + ctx.request().method() + " is not allowed for this resource."));
+    });
+  }
+
+  static final String ALLOW_KEY = "glint.allow";
+
   /** A path parameter, refusing values that are not valid UTF-8. */
   public static String pathParam(RoutingContext ctx, String name) {
     String value = ctx.pathParam(name);

@@ -40,6 +40,8 @@ public final class ImagesApi {
     v2.get("/images/:id").handler(Http::rejectBody).handler(this::show);
     v2.patch("/images/:id").handler(json).handler(this::checkPatchType).handler(this::update);
     v2.delete("/images/:id").handler(Http::rejectBody).handler(this::delete);
+    Http.allow(v2, "/images", "GET, POST");
+    Http.allow(v2, "/images/:id", "GET, PATCH, DELETE");
   }
 
   private void list(RoutingContext ctx) {

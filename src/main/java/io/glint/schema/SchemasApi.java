@@ -29,6 +29,8 @@ public final class SchemasApi {
   public void mount(Router v2) {
     v2.get("/schemas/image").handler(Http::rejectBody).handler(ctx -> send(ctx, image));
     v2.get("/schemas/images").handler(Http::rejectBody).handler(ctx -> send(ctx, images));
+    Http.allow(v2, "/schemas/image", "GET");
+    Http.allow(v2, "/schemas/images", "GET");
   }
 
   static JsonObject imageSchema(List<String> containerFormats, List<String> diskFormats) {

@@ -1,0 +1,141 @@
+package io.glint.testing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small blocking HTTP client for tests, speaking to a Glint over a real socket as a given caller
+ * (the identity headers keystonemiddleware would set).
+ */
+public final class Api {
+  public static final String PATCH_V21 = "application/openstack-images-v2.1-json-patch";
+  public static final String PATCH_V20 = "application/openstack-images-v2.0-json-patch";
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10))
+      .build();
+
+  private final String base;
+  private final Map<String, String> headers;
+
+  private Api(String base, Map<String, String> headers) {
+    this.base = base;
+    this.headers = headers;
+  }
+
+  /** A caller in {@code project} with {@code roles} (comma-separated), JSON errors. */
+  public static Api as(TestServer server, String project, String roles) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("X-Identity-Status", "Confirmed");
+    if (project != null) {
+      h.put("X-Project-Id", project);
+    }
+    h.put("X-User-Id", "user-of-" + project);
+    h.put("X-Roles", roles);
+    h.put("Accept", "application/json");
+    return new Api(server.base(), h);
+  }
+
+  /** A caller with no identity headers at all. */
+  public static Api anonymous(TestServer server) {
+    return new Api(server.base(), new LinkedHashMap<>(Map.of("Accept", "application/json")));
+  }
+
+  public Api with(String header, String value) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    if (value == null) {
+      h.remove(header);
+    } else {
+      h.put(header, value);
+    }
+    return new Api(base, h);
+  }
+
+  public Response get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  public Response delete(String path) {
+    return send("DELETE", path, null, null);
+  }
+
+  public Response post(String path, Object json) {
+    return send("POST", path, json == null ? null : json.toString(), "application/json");
+  }
+
+  public Response patch(String path, JsonArray ops) {
+    return send("PATCH", path, ops.encode(), PATCH_V21);
+  }
+
+  /** Creates an image and returns its JSON, asserting the 201. */
+  public JsonObject create(JsonObject body) {
+    Response r = post("/v2/images", body);
+    if (r.status() != 201) {
+      throw new AssertionError("create failed: " + r.status() + " " + r.body());
+    }
+    return r.json();
+  }
+
+  public Response send(String method, String path, String body, String contentType) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    headers.forEach(b::header);
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.headers().map(), r.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A response: status, headers (lower-case names) and body. */
+  public record Response(int status, Map<String, List<String>> headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public String header(String name) {
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) {
+          return e.getValue().get(0);
+        }
+      }
+      return null;
+    }
+
+    /** The ids of a list response, in order. */
+    public List<String> ids() {
+      List<String> ids = new ArrayList<>();
+      json().getJsonArray("images").forEach(o -> ids.add(((JsonObject) o).getString("id")));
+      return ids;
+    }
+
+    /** The explanation of a Glance JSON error body (without webob's trailing markup). */
+    public String message() {
+      String m = json().getString("message");
+      int br = m.indexOf("<br />");
+      return br < 0 ? m : m.substring(0, br);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+}

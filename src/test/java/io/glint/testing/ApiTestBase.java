@@ -1,0 +1,32 @@
+package io.glint.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Base of the HTTP tests: the shared Glint, a clean database per test, no blocked event loops. */
+public abstract class ApiTestBase {
+  protected static TestServer server;
+  protected Api alice;
+  protected Api bob;
+  protected Api admin;
+  protected Api reader;
+
+  @BeforeEach
+  void cleanDatabase() {
+    server = TestServer.shared();
+    server.reset();
+    alice = Api.as(server, "project-a", "member");
+    bob = Api.as(server, "project-b", "member");
+    admin = Api.as(server, "project-admin", "admin,member");
+    reader = Api.as(server, "project-a", "reader");
+  }
+
+  @AfterAll
+  static void noBlockedEventLoops() {
+    List<String> warnings = BlockedThreadWatch.warnings();
+    assertEquals(List.of(), warnings, "Vert.x reported blocked threads");
+  }
+}

@@ -1,0 +1,89 @@
+package io.glint.testing;
+
+import io.glint.GlintServer;
+import io.glint.config.GlintConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Glint servers for tests, on random ports of 127.0.0.1, against the test database. The default server is
+ * shared by every test class of the JVM; {@link #start(Map)} makes one with other settings.
+ */
+public final class TestServer implements AutoCloseable {
+  private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+  private static TestServer shared;
+
+  private final GlintServer server;
+  private final String deploymentCloser;
+
+  private TestServer(GlintServer server) {
+    this.server = server;
+    this.deploymentCloser = null;
+  }
+
+  public static synchronized TestServer shared() {
+    if (shared == null) {
+      BlockedThreadWatch.install();
+      shared = start(Map.of());
+    }
+    return shared;
+  }
+
+  /** A new server with the given settings over the defaults ({@code option} or {@code section.option}). */
+  public static TestServer start(Map<String, String> settings) {
+    BlockedThreadWatch.install();
+    Map<String, String> all = new HashMap<>();
+    all.put("bind_host", "127.0.0.1");
+    all.put("bind_port", "0");
+    all.put("workers", "2");
+    all.putAll(settings);
+    GlintConfig config = GlintConfig.of(all);
+    GlintServer server = GlintServer.deploy(VERTX, config, TestDatabase.uri()).await();
+    return new TestServer(server);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public GlintServer server() {
+    return server;
+  }
+
+  public static Vertx vertx() {
+    return VERTX;
+  }
+
+  /**
+   * Runs one SQL statement against the test database (for set-up the API cannot do yet, such as member rows),
+   * returning the affected row count.
+   */
+  public static int execute(String sql, Object... params) {
+    synchronized (TestServer.class) {
+      if (sqlPool == null) {
+        sqlPool = io.vertx.pgclient.PgBuilder.pool()
+            .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(TestDatabase.uri()))
+            .using(VERTX).build();
+      }
+    }
+    return sqlPool.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(params)).await().rowCount();
+  }
+
+  private static io.vertx.sqlclient.Pool sqlPool;
+
+  /** Empties the database and the caches. */
+  public void reset() {
+    server.images().deleteEverything().await();
+  }
+
+  @Override
+  public void close() {
+    server.undeploy().await();
+  }
+}
