@@ -1,0 +1,14 @@
+-- GET /v2/images/{id}, the id drawn at random (per request) from $BENCH_IDS_FILE (ids of visible images).
+local ids = {}
+function init(args)
+  local f = assert(io.open(os.getenv("BENCH_IDS_FILE"), "r"))
+  for line in f:lines() do if #line > 0 then ids[#ids + 1] = line end end
+  f:close()
+  assert(#ids > 0, "no ids in " .. os.getenv("BENCH_IDS_FILE"))
+  -- a different sequence per thread
+  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 1000003)
+end
+function request()
+  return wrk.format("GET", "/v2/images/" .. ids[math.random(#ids)])
+end
+function response(status, headers, body) bench_count(status) end
