@@ -23,9 +23,9 @@ final class RequestIds {
     String id;
     boolean tooLong = false;
     if (inbound == null || inbound.isEmpty()) {
-      id = "req-" + UUID.randomUUID();
+      id = newId();
     } else if (maxLength > 0 && inbound.length() > maxLength) {
-      id = "req-" + UUID.randomUUID();
+      id = newId();
       tooLong = true;
     } else {
       id = inbound.startsWith("req-") ? inbound : "req-" + inbound;
@@ -38,6 +38,14 @@ final class RequestIds {
       return;
     }
     ctx.next();
+  }
+
+  /** A random (version 4) UUID from the thread-local generator: request ids need uniqueness, not secrecy. */
+  static String newId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
+    return "req-" + new UUID(msb, lsb);
   }
 
   static String get(RoutingContext ctx) {
