@@ -5,51 +5,76 @@ import io.glint.config.GlintConfig;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
 import io.glint.http.Versions;
+import io.glint.image.ImageDataApi;
+import io.glint.image.ImageDataService;
 import io.glint.image.ImageQueryParser;
 import io.glint.image.ImageRules;
 import io.glint.image.ImageService;
 import io.glint.image.ImagesApi;
+import io.glint.image.Scrubber;
 import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.PgImageRepository;
 import io.glint.policy.ImagePolicy;
 import io.glint.schema.SchemasApi;
+import io.glint.store.FileStore;
+import io.glint.store.StoreRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Glint on a Vert.x instance: the metadata verticle (PostgreSQL pool, migrations) and one API
- * verticle per worker, wired from the configuration. Used by {@link Glint#main} and by the tests.
+ * A running Glint on a Vert.x instance: the metadata verticle (PostgreSQL pool, migrations), start-up recovery
+ * of interrupted uploads, the file store, the scrubber, and one API verticle per worker, wired from the
+ * configuration. Used by {@link Glint#main} and by the tests.
  */
 public final class GlintServer {
   private static final Logger LOG = LoggerFactory.getLogger(GlintServer.class);
 
   private final Vertx vertx;
   private final MetadataVerticle metadata;
+  private final Wiring wiring;
   private final int port;
-  private final java.util.List<String> deployments;
+  private final List<String> deployments;
 
-  private GlintServer(Vertx vertx, MetadataVerticle metadata, int port, java.util.List<String> deployments) {
+  private GlintServer(Vertx vertx, MetadataVerticle metadata, Wiring wiring, int port, List<String> deployments) {
     this.vertx = vertx;
     this.metadata = metadata;
+    this.wiring = wiring;
     this.port = port;
     this.deployments = deployments;
   }
+
+  /** The parts built once per server and shared by its API verticles. */
+  private record Wiring(ApiRouter.Parts parts, FileStore fileStore, Scrubber scrubber, ExecutorService transferPool,
+      long scrubTimer) {}
 
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
     int workers = config.workers();
     MetadataVerticle metadata = new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), workers);
     AtomicReference<ApiVerticle> first = new AtomicReference<>();
-    java.util.List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> deployments = new CopyOnWriteArrayList<>();
+    AtomicReference<Wiring> wiring = new AtomicReference<>();
     return vertx.deployVerticle(metadata)
         .compose(id -> {
           deployments.add(id);
-          ApiRouter.Parts parts = parts(config, metadata.images());
+          return wire(vertx, config, metadata.images());
+        })
+        .compose(w -> {
+          wiring.set(w);
+          return recoverInterruptedUploads(metadata.images(), w.fileStore());
+        })
+        .compose(v -> {
           HttpServerOptions options = new HttpServerOptions()
               .setHost(config.bindHost())
               .setPort(config.bindPort())
@@ -57,8 +82,9 @@ public final class GlintServer {
               .setMaxHeaderSize(config.maxHeaderLine() * 4)
               .setIdleTimeout(900)
               .setTcpNoDelay(true);
+          ApiRouter.Parts parts = wiring.get().parts();
           return vertx.deployVerticle(() -> {
-            ApiVerticle verticle = new ApiVerticle(options, v -> ApiRouter.create(v, parts));
+            ApiVerticle verticle = new ApiVerticle(options, vx -> ApiRouter.create(vx, parts));
             first.compareAndSet(null, verticle);
             return verticle;
           }, new DeploymentOptions().setInstances(workers));
@@ -67,32 +93,73 @@ public final class GlintServer {
           deployments.add(id);
           int port = first.get().actualPort();
           LOG.info("Glint listening on {}:{} with {} event-loop workers", config.bindHost(), port, workers);
-          return new GlintServer(vertx, metadata, port, deployments);
+          return new GlintServer(vertx, metadata, wiring.get(), port, deployments);
         });
   }
 
-  private static ApiRouter.Parts parts(GlintConfig config, PgImageRepository repository) {
-    ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
-        config.imagePropertyQuota(), config.imageTagQuota());
-    ImageService images = new ImageService(repository, new ImagePolicy(), rules);
-    String publicEndpoint = config.publicEndpoint().orElse(null);
-    return new ApiRouter.Parts(
-        new TrustedHeadersAuthenticator(config.unauthenticated(), config.allowAnonymousAccess(),
-            config.trustedHeaderAnyHost()),
-        new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()), publicEndpoint),
-        new SchemasApi(config.containerFormats(), config.diskFormats()),
-        new Versions(false, false, publicEndpoint),
-        config.maxRequestIdLength());
+  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, PgImageRepository repository) {
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService transferPool = Executors.newFixedThreadPool(Math.max(4, 2 * config.workers()), r -> {
+      Thread t = new Thread(r, "glint-transfer-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    FileStore fileStore = new FileStore("file", vertx, config.filesystemStoreDatadir(), transferPool);
+    return vertx.executeBlocking(() -> {
+      fileStore.prepare();
+      return null;
+    }).map(v -> {
+      StoreRegistry stores = new StoreRegistry(fileStore, List.of(fileStore));
+      ImagePolicy policy = new ImagePolicy();
+      ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
+          config.imagePropertyQuota(), config.imageTagQuota());
+      Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubTime()));
+      ImageService images = new ImageService(repository, policy, rules, scrubber, config.delayedDelete());
+      ImageDataService data = new ImageDataService(repository, images, policy, stores, transferPool,
+          new ImageDataService.Settings(config.imageSizeCap(), config.userStorageQuota(), config.hashingAlgorithm(),
+              config.hashingAlgorithmJcaName()));
+      String publicEndpoint = config.publicEndpoint().orElse(null);
+      ApiRouter.Parts parts = new ApiRouter.Parts(
+          new TrustedHeadersAuthenticator(config.unauthenticated(), config.allowAnonymousAccess(),
+              config.trustedHeaderAnyHost()),
+          new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
+              publicEndpoint),
+          new ImageDataApi(images, data),
+          new SchemasApi(config.containerFormats(), config.diskFormats()),
+          new Versions(false, false, publicEndpoint),
+          config.maxRequestIdLength());
+      long timer = vertx.setPeriodic(config.wakeupTime() * 1000L, t -> scrubber.scrub()
+          .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
+      return new Wiring(parts, fileStore, scrubber, transferPool, timer);
+    });
+  }
+
+  /**
+   * Uploads cut by a crash or a stop left their images in saving: put them back to queued and remove any data
+   * they placed. Temporary files were already removed by {@link FileStore#prepare()}.
+   */
+  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, FileStore fileStore) {
+    return repository.recoverSaving().compose(ids -> {
+      if (!ids.isEmpty()) {
+        LOG.warn("Recovered {} image(s) left in 'saving' by an interrupted upload, now 'queued': {}", ids.size(), ids);
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (String id : ids) {
+        chain = chain.compose(v -> fileStore.delete(fileStore.locationOf(id)));
+      }
+      return chain;
+    });
   }
 
   /** Stops this server: the API verticles first, then the metadata verticle (and its pool). */
   public Future<Void> undeploy() {
+    vertx.cancelTimer(wiring.scrubTimer());
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain;
+    return chain.onComplete(ar -> wiring.transferPool().shutdown());
   }
 
   public int port() {
@@ -106,5 +173,15 @@ public final class GlintServer {
   /** The image repository (tests use it to reset the database). */
   public PgImageRepository images() {
     return metadata.images();
+  }
+
+  /** The file store (tests look at its files). */
+  public FileStore fileStore() {
+    return wiring.fileStore();
+  }
+
+  /** The scrubber (tests run it on demand). */
+  public Scrubber scrubber() {
+    return wiring.scrubber();
   }
 }

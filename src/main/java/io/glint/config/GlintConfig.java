@@ -378,6 +378,11 @@ public final class GlintConfig {
     return get(SCRUB_TIME);
   }
 
+  /** Seconds between scrubber runs (glance-scrubber's wakeup_time). */
+  public int wakeupTime() {
+    return get(WAKEUP_TIME);
+  }
+
   /** Whether identity headers are trusted from non-loopback peers (Glint's [DEFAULT] trusted_header_any_host). */
   public boolean trustedHeaderAnyHost() {
     return get(TRUSTED_HEADER_ANY_HOST);

@@ -84,6 +84,8 @@ public final class Options {
       "Mark deleted images 'pending_delete' and leave the data for the scrubber.");
   public static final ConfigOption<Integer> SCRUB_TIME = register(DEFAULT, "scrub_time", OptionType.integer(0, Integer.MAX_VALUE), "0",
       "Seconds a 'pending_delete' image is kept before the scrubber deletes its data.");
+  public static final ConfigOption<Integer> WAKEUP_TIME = register(DEFAULT, "wakeup_time", OptionType.integer(1, Integer.MAX_VALUE), "300",
+      "Seconds between two runs of the in-process scrubber (glance-scrubber's wakeup_time).");
   public static final ConfigOption<Boolean> TRUSTED_HEADER_ANY_HOST = register(DEFAULT, "trusted_header_any_host", OptionType.bool(), "false",
       "Glint: trust identity headers (X-Roles, X-Project-Id...) from any peer; when false only from loopback.");
   public static final ConfigOption<String> LOG_LEVEL = register(DEFAULT, "log_level", OptionType.choice(true, "TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "INFO",

@@ -1,6 +1,7 @@
 package io.glint.http;
 
 import io.glint.auth.TrustedHeadersAuthenticator;
+import io.glint.image.ImageDataApi;
 import io.glint.image.ImagesApi;
 import io.glint.schema.SchemasApi;
 import io.vertx.core.Vertx;
@@ -22,6 +23,7 @@ public final class ApiRouter {
   public record Parts(
       TrustedHeadersAuthenticator authenticator,
       ImagesApi images,
+      ImageDataApi imageData,
       SchemasApi schemas,
       Versions versions,
       int maxRequestIdLength) {}
@@ -40,6 +42,7 @@ public final class ApiRouter {
     AuthHandler auth = new AuthHandler(parts.authenticator());
     v2.route().handler(auth::handle);
     parts.images().mount(v2);
+    parts.imageData().mount(v2);
     parts.schemas().mount(v2);
     v2.route().failureHandler(failures);
     root.route("/v2/*").subRouter(v2);

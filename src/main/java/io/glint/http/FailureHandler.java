@@ -59,6 +59,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     HttpErrors.Body body = HttpErrors.render(ctx.request(), status, message);
+    if (Http.hasBody(ctx.request()) && !ctx.request().isEnded()) {
+      // The body was not read (e.g. an upload refused early): the connection cannot be reused.
+      response.putHeader("Connection", "close");
+      ctx.request().resume();
+    }
     response.setStatusCode(status)
         .putHeader("Content-Type", body.contentType());
     if (status == 405 && !response.headers().contains("Allow")) {

@@ -26,8 +26,38 @@ public interface ImageRepository {
    */
   Future<Optional<Image>> update(Image image, java.time.Instant expectedUpdatedAt);
 
-  /** Soft-deletes a live image still in {@code expectedStatus}; false when it changed meanwhile. */
-  Future<Boolean> markDeleted(String id, ImageStatus expectedStatus);
+  /**
+   * Soft-deletes a live image still in {@code expectedStatus}, moving it to {@code target} (deleted or
+   * pending_delete) and its locations to pending_delete; false when the image changed meanwhile.
+   */
+  Future<Boolean> markDeleted(String id, ImageStatus expectedStatus, ImageStatus target);
+
+  /** The live locations of an image, in order. */
+  Future<List<ImageLocation>> locations(String imageId);
+
+  /** queued → saving; false when the image is not (or no longer) queued. */
+  Future<Boolean> markSaving(String id);
+
+  /**
+   * saving → active with size, digests and the new location, atomically. Empty when the image left saving
+   * meanwhile (deleted during the upload).
+   */
+  Future<Optional<Image>> markActive(String id, ReceivedData data, String location, java.util.Map<String, Object> metadata);
+
+  /** saving → queued, clearing size and digests (a failed upload). */
+  Future<Boolean> restoreQueued(String id);
+
+  /** Puts every image left in saving back to queued; returns their ids. */
+  Future<List<String>> recoverSaving();
+
+  /** Bytes stored by a project's images other than {@code excludingImageId}. */
+  Future<Long> storageUsed(String owner, String excludingImageId);
+
+  /** Locations of images deleted at or before {@code deletedBefore} whose data still has to be removed. */
+  Future<List<ImageLocation>> pendingDeletes(java.time.Instant deletedBefore, int max);
+
+  /** Records that a location's data is gone, and finishes the image's pending_delete when it was the last. */
+  Future<Void> locationDeleted(ImageLocation location);
 
   /** One page of images visible to the caller; the marker (if any) is already checked and loaded. */
   Future<List<Image>> list(RequestContext ctx, ImageQuery query, Image marker);

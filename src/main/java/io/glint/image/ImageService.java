@@ -22,12 +22,17 @@ public final class ImageService {
   private final ImagePolicy policy;
   private final ImageRules rules;
   private final ImagePatcher patcher;
+  private final Scrubber scrubber;
+  private final boolean delayedDelete;
 
-  public ImageService(ImageRepository repository, ImagePolicy policy, ImageRules rules) {
+  public ImageService(ImageRepository repository, ImagePolicy policy, ImageRules rules, Scrubber scrubber,
+      boolean delayedDelete) {
     this.repository = repository;
     this.policy = policy;
     this.rules = rules;
     this.patcher = new ImagePatcher(policy, rules);
+    this.scrubber = scrubber;
+    this.delayedDelete = delayedDelete;
   }
 
   public ImageRules rules() {
@@ -67,6 +72,11 @@ public final class ImageService {
   /** {@code GET /v2/images/{id}}: 404 when missing or not visible to the caller. */
   public Future<Image> get(RequestContext ctx, String id) {
     return repository.find(id).compose(found -> visibleOrNotFound(ctx, id, found));
+  }
+
+  /** The image as the database has it now (no cache), 404 when the caller cannot see it. */
+  public Future<Image> getFresh(RequestContext ctx, String id) {
+    return repository.findFresh(id).compose(found -> visibleOrNotFound(ctx, id, found));
   }
 
   /** {@code GET /v2/images}. */
@@ -127,18 +137,21 @@ public final class ImageService {
             throw GlintException.forbidden("Image " + id + " is protected and cannot be deleted.");
           }
           if (!image.status().canTransitionTo(ImageStatus.DELETED)) {
-            throw GlintException.badRequest("Image status transition from " + image.status() + " to deleted is not allowed");
+            throw GlintException.badRequest(
+                "Image status transition from " + image.status() + " to deleted is not allowed");
           }
-          return repository.markDeleted(id, image.status());
-        })
-        .compose(done -> {
-          if (done) {
-            return Future.<Void>succeededFuture();
-          }
-          if (attempt >= MAX_UPDATE_ATTEMPTS) {
-            return Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."));
-          }
-          return deleteAttempt(ctx, id, attempt + 1);
+          return repository.locations(id).compose(locations -> {
+            ImageStatus target = delayedDelete && !locations.isEmpty()
+                ? ImageStatus.PENDING_DELETE : ImageStatus.DELETED;
+            return repository.markDeleted(id, image.status(), target).compose(done -> {
+              if (!done) {
+                return attempt >= MAX_UPDATE_ATTEMPTS
+                    ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
+                    : deleteAttempt(ctx, id, attempt + 1);
+              }
+              return target == ImageStatus.DELETED ? scrubber.remove(locations) : Future.succeededFuture();
+            });
+          });
         });
   }
 

@@ -28,8 +28,70 @@ final class ImageSql {
       RETURNING""" + " " + COLUMNS;
 
   static final String MARK_DELETED = """
-      UPDATE images SET status = 'deleted', deleted = true, deleted_at = $3, updated_at = $3
+      UPDATE images SET status = $4, deleted = true, deleted_at = $3, updated_at = $3
       WHERE id = $1 AND NOT deleted AND status = $2""";
+
+  /** Locations of a deleted image wait for the scrubber (or the immediate delete) to remove their data. */
+  static final String LOCATIONS_PENDING_DELETE = """
+      UPDATE image_locations SET status = 'pending_delete', updated_at = $2
+      WHERE image_id = $1 AND NOT deleted AND status = 'active'""";
+
+  static final String LOCATIONS = """
+      SELECT id, url, metadata FROM image_locations
+      WHERE image_id = $1 AND NOT deleted AND status = 'active' ORDER BY position, id""";
+
+  /** queued → saving, the compare-and-set that lets exactly one upload win. */
+  static final String MARK_SAVING = """
+      UPDATE images SET status = 'saving', updated_at = $2
+      WHERE id = $1 AND NOT deleted AND status = 'queued'""";
+
+  /** saving → active with the data's size and digests, in the same transaction as its location. */
+  static final String MARK_ACTIVE = """
+      UPDATE images SET status = 'active', size = $2, checksum = $3, os_hash_algo = $4, os_hash_value = $5,
+        updated_at = $6
+      WHERE id = $1 AND NOT deleted AND status = 'saving'
+      RETURNING""" + " " + COLUMNS;
+
+  static final String INSERT_LOCATION = """
+      INSERT INTO image_locations (image_id, url, metadata, status, position, created_at, updated_at)
+      VALUES ($1, $2, $3, 'active', 0, $4, $4)""";
+
+  /** saving → queued after a failed upload, clearing what the upload would have set. */
+  static final String RESTORE_QUEUED = """
+      UPDATE images SET status = 'queued', size = NULL, checksum = NULL, os_hash_algo = NULL,
+        os_hash_value = NULL, updated_at = $2
+      WHERE id = $1 AND NOT deleted AND status = 'saving'""";
+
+  /** At start-up: every upload in progress was cut by the stop; their images go back to queued. */
+  static final String RECOVER_SAVING = """
+      UPDATE images SET status = 'queued', size = NULL, checksum = NULL, os_hash_algo = NULL,
+        os_hash_value = NULL, updated_at = $1
+      WHERE NOT deleted AND status = 'saving'
+      RETURNING id""";
+
+  /** Bytes a project uses (Glance's _image_get_disk_usage_by_owner): size × live locations. */
+  static final String STORAGE_USED = """
+      SELECT COALESCE(SUM(i.size * (SELECT count(*) FROM image_locations l
+                                    WHERE l.image_id = i.id AND NOT l.deleted AND l.status = 'active')), 0)
+      FROM images i
+      WHERE i.owner = $1 AND i.id <> $2 AND NOT i.deleted AND i.size > 0
+        AND i.status NOT IN ('killed', 'deleted', 'pending_delete')""";
+
+  /** Location data the scrubber must remove: of images deleted at least $1 ago. */
+  static final String PENDING_DELETES = """
+      SELECT l.id, l.image_id, l.url FROM image_locations l JOIN images i ON i.id = l.image_id
+      WHERE l.status = 'pending_delete' AND NOT l.deleted AND i.deleted AND i.deleted_at <= $1
+      ORDER BY i.deleted_at LIMIT $2""";
+
+  static final String LOCATION_DELETED = """
+      UPDATE image_locations SET status = 'deleted', deleted = true, deleted_at = $2, updated_at = $2
+      WHERE id = $1""";
+
+  /** pending_delete → deleted once none of the image's locations still holds data. */
+  static final String FINISH_PENDING_DELETE = """
+      UPDATE images SET status = 'deleted', updated_at = $2
+      WHERE id = $1 AND status = 'pending_delete' AND NOT EXISTS (
+        SELECT 1 FROM image_locations l WHERE l.image_id = $1 AND NOT l.deleted)""";
 
   static final String DELETE_MEMBERS = """
       UPDATE image_members SET deleted = true, deleted_at = $2, updated_at = $2

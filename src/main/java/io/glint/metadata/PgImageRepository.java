@@ -7,7 +7,11 @@ import io.glint.error.GlintException;
 import io.glint.image.Image;
 import io.glint.image.ImageQuery;
 import io.glint.image.ImageRepository;
+import io.glint.image.ImageLocation;
 import io.glint.image.ImageStatus;
+import io.glint.image.ReceivedData;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -82,17 +86,111 @@ public final class PgImageRepository implements ImageRepository {
   }
 
   @Override
-  public Future<Boolean> markDeleted(String id, ImageStatus expectedStatus) {
+  public Future<Boolean> markDeleted(String id, ImageStatus expectedStatus, ImageStatus target) {
     cache.invalidate(id);
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.MARK_DELETED)
-            .execute(Tuple.of(id, expectedStatus.wireName(), ImageRows.odt(now)))
+            .execute(Tuple.of(id, expectedStatus.wireName(), now, target.wireName()))
             .compose(rows -> rows.rowCount() == 0
                 ? Future.succeededFuture(false)
-                : conn.preparedQuery(ImageSql.DELETE_MEMBERS)
-                    .execute(Tuple.of(id, ImageRows.odt(now)))
+                : conn.preparedQuery(ImageSql.DELETE_MEMBERS).execute(Tuple.of(id, now))
+                    .compose(r -> conn.preparedQuery(ImageSql.LOCATIONS_PENDING_DELETE).execute(Tuple.of(id, now)))
                     .map(r -> true)))
         .onComplete(ar -> cache.invalidate(id));
+  }
+
+  @Override
+  public Future<List<ImageLocation>> locations(String imageId) {
+    return pool.preparedQuery(ImageSql.LOCATIONS).execute(Tuple.of(imageId)).map(rows -> {
+      List<ImageLocation> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new ImageLocation(row.getLong(0), imageId, row.getString(1), metadata(row.getValue(2))));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Boolean> markSaving(String id) {
+    cache.invalidate(id);
+    return pool.preparedQuery(ImageSql.MARK_SAVING).execute(Tuple.of(id, ImageRows.odt(now())))
+        .map(rows -> rows.rowCount() == 1)
+        .onComplete(ar -> cache.invalidate(id));
+  }
+
+  @Override
+  public Future<Optional<Image>> markActive(String id, ReceivedData data, String location,
+      Map<String, Object> metadata) {
+    cache.invalidate(id);
+    var now = ImageRows.odt(now());
+    return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.MARK_ACTIVE)
+            .execute(Tuple.of(id, data.size(), data.checksum(), data.hashAlgo(), data.hashValue(), now))
+            .compose(rows -> {
+              Optional<Image> image = first(rows);
+              if (image.isEmpty()) {
+                return Future.succeededFuture(image);
+              }
+              return conn.preparedQuery(ImageSql.INSERT_LOCATION)
+                  .execute(Tuple.of(id, location, new JsonObject(metadata), now))
+                  .map(r -> image);
+            }))
+        .onComplete(ar -> cache.invalidate(id));
+  }
+
+  @Override
+  public Future<Boolean> restoreQueued(String id) {
+    cache.invalidate(id);
+    return pool.preparedQuery(ImageSql.RESTORE_QUEUED).execute(Tuple.of(id, ImageRows.odt(now())))
+        .map(rows -> rows.rowCount() == 1)
+        .onComplete(ar -> cache.invalidate(id));
+  }
+
+  @Override
+  public Future<List<String>> recoverSaving() {
+    return pool.preparedQuery(ImageSql.RECOVER_SAVING).execute(Tuple.of(ImageRows.odt(now()))).map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(row -> ids.add(row.getString(0)));
+      ids.forEach(cache::invalidate);
+      return ids;
+    });
+  }
+
+  @Override
+  public Future<Long> storageUsed(String owner, String excludingImageId) {
+    return pool.preparedQuery(ImageSql.STORAGE_USED).execute(Tuple.of(owner, excludingImageId))
+        .map(rows -> {
+          Object v = rows.iterator().next().getValue(0);
+          return v == null ? 0L : ((Number) v).longValue();
+        });
+  }
+
+  @Override
+  public Future<List<ImageLocation>> pendingDeletes(Instant deletedBefore, int max) {
+    return pool.preparedQuery(ImageSql.PENDING_DELETES).execute(Tuple.of(ImageRows.odt(deletedBefore), max))
+        .map(rows -> {
+          List<ImageLocation> out = new ArrayList<>();
+          for (Row row : rows) {
+            out.add(new ImageLocation(row.getLong(0), row.getString(1), row.getString(2), Map.of()));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> locationDeleted(ImageLocation location) {
+    var now = ImageRows.odt(now());
+    return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.LOCATION_DELETED)
+        .execute(Tuple.of(location.id(), now))
+        .compose(r -> conn.preparedQuery(ImageSql.FINISH_PENDING_DELETE).execute(Tuple.of(location.imageId(), now)))
+        .mapEmpty());
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static Map<String, Object> metadata(Object value) {
+    return value instanceof JsonObject json ? json.getMap() : Map.of();
   }
 
   @Override

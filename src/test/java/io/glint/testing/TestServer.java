@@ -38,6 +38,11 @@ public final class TestServer implements AutoCloseable {
     all.put("bind_host", "127.0.0.1");
     all.put("bind_port", "0");
     all.put("workers", "2");
+    try {
+      all.put("data_dir", java.nio.file.Files.createTempDirectory("glint-test-data").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     all.putAll(settings);
     GlintConfig config = GlintConfig.of(all);
     GlintServer server = GlintServer.deploy(VERTX, config, TestDatabase.uri()).await();

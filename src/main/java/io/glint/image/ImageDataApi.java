@@ -1,0 +1,119 @@
+package io.glint.image;
+
+import io.glint.error.GlintException;
+import io.glint.http.AuthHandler;
+import io.glint.http.FailureHandler;
+import io.glint.http.Http;
+import io.glint.store.ImageData;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PUT} and {@code GET /v2/images/{id}/file}. The upload body is never buffered: the request is paused
+ * before any asynchronous step and streamed by {@link ImageDataService}. Downloads go out with {@code sendfile}
+ * from a file store, or as a backpressured pipe from a stream; a failure after the head was sent resets the
+ * connection so that a truncated body never looks complete.
+ */
+public final class ImageDataApi {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageDataApi.class);
+
+  private final ImageService images;
+  private final ImageDataService data;
+
+  public ImageDataApi(ImageService images, ImageDataService data) {
+    this.images = images;
+    this.data = data;
+  }
+
+  public void mount(Router v2) {
+    v2.put("/images/:id/file").handler(this::upload);
+    v2.get("/images/:id/file").handler(Http::rejectBody).handler(this::download);
+    Http.allow(v2, "/images/:id/file", "GET, PUT");
+  }
+
+  private void upload(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    request.pause();
+    String type = request.getHeader("Content-Type");
+    String media = type == null ? "" : type.split(";")[0].strip().toLowerCase(Locale.ROOT);
+    if (!media.equals("application/octet-stream")) {
+      ctx.fail(GlintException.unsupportedMediaType("The request media type " + (type == null ? "" : type)
+          + " is not supported by this server. Expected application/octet-stream."));
+      return;
+    }
+    Long contentLength = longHeader(request, "Content-Length", false);
+    Long declared = longHeader(request, "x-openstack-image-size", true);
+    ImageDataService.Upload upload = new ImageDataService.Upload(request, contentLength, declared);
+    data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)
+        .onSuccess(image -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static Long longHeader(HttpServerRequest request, String name, boolean strict) {
+    String value = request.getHeader(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      long v = Long.parseLong(value.strip());
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      if (strict) {
+        throw GlintException.badRequest("Invalid or missing image size in request headers.");
+      }
+      return null;
+    }
+  }
+
+  private void download(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    images.get(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
+        .compose(image -> data.download(AuthHandler.context(ctx), image, request.getHeader("Range"),
+            request.getHeader("Content-Range")))
+        .onSuccess(found -> {
+          if (found.isEmpty()) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            send(ctx, found.get());
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void send(RoutingContext ctx, ImageDataService.Download download) {
+    HttpServerResponse response = ctx.response();
+    Image image = download.image();
+    ImageData bytes = download.data();
+    response.putHeader("Content-Type", "application/octet-stream");
+    if (image.checksum() != null) {
+      response.putHeader("Content-MD5", image.checksum());
+    }
+    if (!download.range().isAll()) {
+      long start = download.range().offset();
+      long end = start + bytes.length() - 1;
+      response.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + image.size());
+    }
+    Future<Void> sent;
+    if (bytes instanceof ImageData.FileRegion file) {
+      sent = response.sendFile(file.path().toString(), file.offset(), file.length());
+    } else {
+      ImageData.Stream stream = (ImageData.Stream) bytes;
+      response.putHeader("Content-Length", Long.toString(stream.length()));
+      response.exceptionHandler(t -> LOG.debug("Download of {} interrupted: {}", image.id(), t.toString()));
+      sent = stream.stream().pipe().endOnFailure(false).to(response);
+    }
+    sent.onFailure(t -> {
+      LOG.warn("Download of image {} failed: {}", image.id(), t.toString());
+      FailureHandler.send(ctx, 503, "The image data could not be read: " + t.getMessage());
+    });
+  }
+}

@@ -1,0 +1,239 @@
+package io.glint.image;
+
+import io.glint.auth.RequestContext;
+import io.glint.error.GlintException;
+import io.glint.error.GlintException.Kind;
+import io.glint.policy.ImagePolicy;
+import io.glint.store.ByteRange;
+import io.glint.store.ImageData;
+import io.glint.store.ImageStore;
+import io.glint.store.PendingData;
+import io.glint.store.StoreException;
+import io.glint.store.StoreRegistry;
+import io.glint.transfer.UploadPump;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Image data use cases: upload (Glance's {@code image_data.upload}) and download. The upload is a chain of
+ * compare-and-set steps: queued → saving, stream into the store, commit the data, saving → active with size,
+ * digests and location. Any failure removes the data and returns the image to queued; an image deleted during
+ * the upload gets its data removed and the caller a 410.
+ */
+public final class ImageDataService {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageDataService.class);
+
+  /** Limits and digest settings of uploads. */
+  public record Settings(long imageSizeCap, long userStorageQuota, String hashAlgo, String jcaHashName) {}
+
+  /** An upload request: the paused body, its declared length (Content-Length) and declared size header. */
+  public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize) {}
+
+  /** A download: the image, the bytes to send and, for a partial response, the range. */
+  public record Download(Image image, ImageData data, ByteRange range) {}
+
+  private final ImageRepository repository;
+  private final ImageService images;
+  private final ImagePolicy policy;
+  private final StoreRegistry stores;
+  private final Executor digestPool;
+  private final Settings settings;
+
+  public ImageDataService(ImageRepository repository, ImageService images, ImagePolicy policy, StoreRegistry stores,
+      Executor digestPool, Settings settings) {
+    this.repository = repository;
+    this.images = images;
+    this.policy = policy;
+    this.stores = stores;
+    this.digestPool = digestPool;
+    this.settings = settings;
+  }
+
+  /** {@code PUT /v2/images/{id}/file}. Completes when the image is active with its data. */
+  public Future<Image> upload(RequestContext ctx, String id, Upload upload) {
+    if (upload.contentLength() != null && upload.contentLength() > settings.imageSizeCap()) {
+      return Future.failedFuture(sizeCapExceeded(upload.contentLength()));
+    }
+    return loadForUpload(ctx, id)
+        .compose(image -> uploadLimit(image, upload).compose(limit -> markSaving(image)
+            .compose(v -> writeData(image, upload, limit))));
+  }
+
+  private Future<Image> loadForUpload(RequestContext ctx, String id) {
+    return images.getFresh(ctx, id).compose(image -> {
+      policy.checkWritable(ctx);
+      if (!policy.canModify(ctx, image)) {
+        throw GlintException.forbidden("Not allowed to upload image data for image " + id);
+      }
+      if (!image.status().canTransitionTo(ImageStatus.SAVING)) {
+        throw GlintException.conflict("Image status transition from " + image.status() + " to saving is not allowed");
+      }
+      List<String> missing = new java.util.ArrayList<>();
+      if (image.diskFormat() == null) {
+        missing.add("disk_format");
+      }
+      if (image.containerFormat() == null) {
+        missing.add("container_format");
+      }
+      if (!missing.isEmpty()) {
+        throw GlintException.badRequest((missing.size() == 1 ? "Property " : "Properties ")
+            + String.join(", ", missing) + " must be set prior to saving data.");
+      }
+      return Future.succeededFuture(image);
+    });
+  }
+
+  /** The most bytes this upload may bring: {@code image_size_cap}, and what is left of the storage quota. */
+  private Future<Long> uploadLimit(Image image, Upload upload) {
+    long cap = settings.imageSizeCap();
+    if (settings.userStorageQuota() <= 0 || image.owner() == null) {
+      return Future.succeededFuture(cap);
+    }
+    return repository.storageUsed(image.owner(), image.id()).map(used -> {
+      long remaining = Math.max(0, settings.userStorageQuota() - used);
+      if (upload.contentLength() != null && upload.contentLength() > remaining) {
+        throw quotaExceeded(upload.contentLength(), remaining);
+      }
+      return Math.min(cap, remaining);
+    });
+  }
+
+  private Future<Void> markSaving(Image image) {
+    return repository.markSaving(image.id()).map(won -> {
+      if (!won) {
+        throw GlintException.conflict("Image status transition from " + image.status()
+            + " to saving is not allowed: another upload or change got there first.");
+      }
+      return null;
+    });
+  }
+
+  private Future<Image> writeData(Image image, Upload upload, long limit) {
+    ImageStore store = stores.defaultStore();
+    Context context = io.vertx.core.Vertx.currentContext();
+    return store.create(image.id()).compose(pending -> {
+      UploadPump pump = new UploadPump(context, upload.body(), pending, limit,
+          received -> limit < settings.imageSizeCap() ? quotaExceeded(received, limit) : sizeCapExceeded(received),
+          upload.declaredSize(), digestPool, settings.hashAlgo(), settings.jcaHashName());
+      return pump.run()
+          .compose(received -> pending.commit().map(received))
+          .compose(received -> markActive(image, received, pending, store))
+          .recover(failure -> abandon(image, pending, failure));
+    }, failure -> restoreAndFail(image, failure));
+  }
+
+  private Future<Image> markActive(Image image, ReceivedData received, PendingData pending, ImageStore store) {
+    return repository.markActive(image.id(), received, pending.location(), Map.of("store", store.id()))
+        .compose(saved -> {
+          if (saved.isPresent()) {
+            LOG.info("Image {} uploaded: {} bytes, md5 {}", image.id(), received.size(), received.checksum());
+            return Future.succeededFuture(saved.get());
+          }
+          LOG.warn("Image {} could not be found after upload; it was deleted during the upload. Removing its data.",
+              image.id());
+          return pending.discard().transform(ar -> Future.failedFuture(new GlintException(Kind.GONE,
+              "Image " + image.id() + " could not be found after upload. The image may have been deleted during the "
+                  + "upload, cleaning up the chunks uploaded.")));
+        });
+  }
+
+  private Future<Image> abandon(Image image, PendingData pending, Throwable failure) {
+    if (failure instanceof GlintException g && g.kind() == Kind.GONE) {
+      return Future.failedFuture(failure);
+    }
+    LOG.info("Upload of image {} failed ({}); removing partial data and restoring queued", image.id(),
+        failure.toString());
+    return pending.discard()
+        .transform(ar -> {
+          if (ar.failed()) {
+            LOG.warn("Could not remove partial data of image {}: {}", image.id(), ar.cause().toString());
+          }
+          return restoreAndFail(image, failure);
+        });
+  }
+
+  private Future<Image> restoreAndFail(Image image, Throwable failure) {
+    return repository.restoreQueued(image.id())
+        .transform(ar -> {
+          if (ar.failed()) {
+            LOG.error("Could not restore image {} to queued: {}", image.id(), ar.cause().toString());
+          }
+          return Future.failedFuture(translate(failure));
+        });
+  }
+
+  private static Throwable translate(Throwable failure) {
+    if (failure instanceof StoreException s) {
+      return switch (s.reason()) {
+        case STORAGE_FULL -> GlintException.tooLarge("Image storage media is full: " + s.getMessage());
+        case WRITE_DENIED -> new GlintException(Kind.UNAVAILABLE,
+            "Insufficient permissions on image storage media: " + s.getMessage());
+        case ADD_DISABLED -> new GlintException(Kind.GONE,
+            "Error in store configuration. Adding images to store is disabled.");
+        default -> new GlintException(Kind.UNAVAILABLE, s.getMessage());
+      };
+    }
+    return failure;
+  }
+
+  private static GlintException sizeCapExceeded(long attempted) {
+    return GlintException.tooLarge("The incoming image is too large: image size " + attempted
+        + " exceeds the image size cap (image_size_cap).");
+  }
+
+  private static GlintException quotaExceeded(long attempted, long remaining) {
+    return GlintException.tooLarge("Image exceeds the storage quota: The size of the data " + attempted
+        + " will exceed the limit. " + remaining + " bytes remaining.");
+  }
+
+  /** {@code GET /v2/images/{id}/file}: empty when the image has no data (Glance answers 204). */
+  public Future<java.util.Optional<Download>> download(RequestContext ctx, Image image, String rangeHeader,
+      String contentRangeHeader) {
+    if (image.status() == ImageStatus.DEACTIVATED && !ctx.admin()) {
+      return Future.failedFuture(GlintException.forbidden(
+          "The requested image has been deactivated. Image data download is forbidden."));
+    }
+    if (image.size() == null || (image.status() != ImageStatus.ACTIVE && image.status() != ImageStatus.DEACTIVATED)) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    ByteRange range;
+    try {
+      range = Ranges.parse(rangeHeader, contentRangeHeader, image.size());
+    } catch (GlintException e) {
+      return Future.failedFuture(e);
+    }
+    return repository.locations(image.id()).compose(locations -> open(image, locations, range, 0));
+  }
+
+  private Future<java.util.Optional<Download>> open(Image image, List<ImageLocation> locations, ByteRange range,
+      int index) {
+    if (index >= locations.size()) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    ImageLocation location = locations.get(index);
+    ImageStore store = stores.forLocation(location.url()).orElse(null);
+    if (store == null) {
+      LOG.warn("No configured store serves location {} of image {}", location.url(), image.id());
+      return open(image, locations, range, index + 1);
+    }
+    if (!range.isAll() && !store.capabilities().ranges()) {
+      return Future.failedFuture(GlintException.badRequest("Store " + store.id() + " cannot serve byte ranges."));
+    }
+    return store.open(location.url(), range)
+        .map(data -> java.util.Optional.of(new Download(image, data, range)))
+        .recover(e -> {
+          if (e instanceof StoreException s && s.reason() == StoreException.Reason.NOT_FOUND) {
+            LOG.warn("Data of image {} missing at {}", image.id(), location.url());
+            return open(image, locations, range, index + 1);
+          }
+          return Future.failedFuture(translate(e));
+        });
+  }
+}

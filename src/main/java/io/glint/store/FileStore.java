@@ -1,0 +1,266 @@
+package io.glint.store;
+
+import io.glint.store.StoreException.Reason;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * glance_store's filesystem driver: one file per image, {@code <datadir>/<image id>}, location
+ * {@code file://<datadir>/<image id>}. New data goes to {@code <datadir>/.incoming/<id>.<nonce>}, is
+ * {@code fsync}ed and then renamed into place (atomic on one filesystem) and the directory synced, all on
+ * blocking threads, never on an event loop. Reads are file regions for zero-copy {@code sendfile}.
+ * File names come from image ids (UUIDs) and are checked to stay inside the directory.
+ */
+public final class FileStore implements ImageStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+  private static final String INCOMING = ".incoming";
+
+  private final String id;
+  private final Vertx vertx;
+  private final Path dir;
+  private final Path incoming;
+  private final Executor blocking;
+
+  /**
+   * @param blocking executor for file I/O (a pool of blocking threads shared by transfers)
+   */
+  public FileStore(String id, Vertx vertx, Path dir, Executor blocking) {
+    this.id = id;
+    this.vertx = vertx;
+    this.dir = dir.toAbsolutePath().normalize();
+    this.incoming = this.dir.resolve(INCOMING);
+    this.blocking = blocking;
+  }
+
+  /** Creates the directories and removes temporary files left by a crash. Blocking: call at start-up. */
+  public void prepare() throws IOException {
+    Files.createDirectories(incoming);
+    int removed = 0;
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming)) {
+      for (Path p : leftovers) {
+        Files.deleteIfExists(p);
+        removed++;
+      }
+    }
+    if (removed > 0) {
+      LOG.info("File store {}: removed {} incomplete upload file(s) left in {}", id, removed, incoming);
+    }
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public StoreCapabilities capabilities() {
+    return new StoreCapabilities(true, true, true);
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public boolean owns(String location) {
+    try {
+      return location.startsWith("file://") && pathOf(location) != null;
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  /** The location URI of an image's data in this store. */
+  public String locationOf(String imageId) {
+    return "file://" + fileOf(imageId);
+  }
+
+  /** The file an image's data has in this store; refuses ids that would leave the directory. */
+  public Path fileOf(String imageId) {
+    Path p = dir.resolve(imageId).normalize();
+    if (!p.getParent().equals(dir) || imageId.startsWith(".")) {
+      throw new StoreException(Reason.INVALID_LOCATION, "Invalid image id for the file store: " + imageId);
+    }
+    return p;
+  }
+
+  private Path pathOf(String location) {
+    if (!location.startsWith("file://")) {
+      throw new StoreException(Reason.INVALID_LOCATION, "Not a file location: " + location);
+    }
+    Path p = Path.of(location.substring("file://".length())).toAbsolutePath().normalize();
+    if (!p.getParent().equals(dir) || p.getFileName().toString().startsWith(".")) {
+      throw new StoreException(Reason.INVALID_LOCATION, "Location outside the file store: " + location);
+    }
+    return p;
+  }
+
+  @Override
+  public Future<PendingData> create(String imageId) {
+    Path target = fileOf(imageId);
+    Path temp = incoming.resolve(imageId + "." + UUID.randomUUID());
+    Context context = vertx.getOrCreateContext();
+    SerialLane lane = new SerialLane(blocking);
+    return onContext(context, lane.submit(() -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)))
+        .map(channel -> new FilePending(context, lane, channel, temp, target));
+  }
+
+  @Override
+  public Future<ImageData> open(String location, ByteRange range) {
+    Path path;
+    try {
+      path = pathOf(location);
+    } catch (StoreException e) {
+      return Future.failedFuture(e);
+    }
+    Context context = vertx.getOrCreateContext();
+    return onContext(context, new SerialLane(blocking).submit(() -> {
+      long size;
+      try {
+        size = Files.size(path);
+      } catch (NoSuchFileException e) {
+        throw new StoreException(Reason.NOT_FOUND, "Image data not found at " + location, e);
+      }
+      if (range.isAll()) {
+        return new ImageData.FileRegion(path, 0, size);
+      }
+      long length = Math.min(range.length(), Math.max(0, size - range.offset()));
+      return new ImageData.FileRegion(path, range.offset(), length);
+    }));
+  }
+
+  @Override
+  public Future<Void> delete(String location) {
+    Path path;
+    try {
+      path = pathOf(location);
+    } catch (StoreException e) {
+      return Future.failedFuture(e);
+    }
+    Context context = vertx.getOrCreateContext();
+    return onContext(context, new SerialLane(blocking).submit(() -> {
+      Files.deleteIfExists(path);
+      return null;
+    }));
+  }
+
+  private static <T> Future<T> onContext(Context context, Future<T> future) {
+    return future.transform(ar -> {
+      io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> p.handle(ar));
+      return p.future();
+    });
+  }
+
+  static StoreException translate(String what, IOException e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (message.contains("No space left") || message.contains("Disk quota exceeded")) {
+      return new StoreException(Reason.STORAGE_FULL, "There is not enough disk space on the image storage media.", e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new StoreException(Reason.WRITE_DENIED, "Permission denied writing " + what, e);
+    }
+    if (e instanceof FileSystemException && message.contains("Read-only file system")) {
+      return new StoreException(Reason.WRITE_DENIED, "Read-only file system writing " + what, e);
+    }
+    return new StoreException(Reason.UNAVAILABLE, "File store I/O error on " + what + ": " + message, e);
+  }
+
+  /** An image being written: a temporary file written on the lane, then synced and renamed. */
+  private final class FilePending implements PendingData {
+    private final Context context;
+    private final SerialLane lane;
+    private final FileChannel channel;
+    private final Path temp;
+    private final Path target;
+    private volatile boolean closed;
+
+    FilePending(Context context, SerialLane lane, FileChannel channel, Path temp, Path target) {
+      this.context = context;
+      this.lane = lane;
+      this.channel = channel;
+      this.temp = temp;
+      this.target = target;
+    }
+
+    @Override
+    public Future<Void> write(Buffer chunk) {
+      ByteBuffer bytes = ((BufferInternal) chunk).getByteBuf().nioBuffer();
+      return lane.submit(() -> {
+        try {
+          while (bytes.hasRemaining()) {
+            channel.write(bytes);
+          }
+        } catch (IOException e) {
+          throw translate(temp.toString(), e);
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public Future<Void> commit() {
+      return onContext(context, lane.submit(() -> {
+        try {
+          channel.force(true);
+          channel.close();
+          closed = true;
+          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          syncDirectory(dir);
+        } catch (IOException e) {
+          throw translate(target.toString(), e);
+        }
+        return null;
+      }));
+    }
+
+    @Override
+    public Future<Void> discard() {
+      return onContext(context, lane.submit(() -> {
+        if (!closed) {
+          closed = true;
+          try {
+            channel.close();
+          } catch (IOException ignored) {
+            // the file is deleted next
+          }
+        }
+        Files.deleteIfExists(temp);
+        Files.deleteIfExists(target);
+        return null;
+      }));
+    }
+
+    @Override
+    public String location() {
+      return "file://" + target;
+    }
+  }
+
+  private static void syncDirectory(Path directory) {
+    try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      LOG.debug("Cannot fsync directory {}: {}", directory, e.toString());
+    }
+  }
+}

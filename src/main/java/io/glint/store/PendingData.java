@@ -1,0 +1,24 @@
+package io.glint.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The data of a new image while it is written. Chunks are written in order with {@link #write(Buffer)} (several
+ * may be in flight); {@link #commit()} makes them durable and places them where {@link #location()} points;
+ * {@link #discard()} removes whatever was written or placed.
+ */
+public interface PendingData {
+
+  /** Queues one chunk; the future completes when the chunk is written (not necessarily durable). */
+  Future<Void> write(Buffer chunk);
+
+  /** Flushes to stable storage and places the data at its final location. */
+  Future<Void> commit();
+
+  /** Removes the partial or placed data; safe to call more than once and after a failed write. */
+  Future<Void> discard();
+
+  /** The location URI the data has (after commit), e.g. {@code file:///srv/glint/images/<id>}. */
+  String location();
+}

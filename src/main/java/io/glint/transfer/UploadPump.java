@@ -1,0 +1,163 @@
+package io.glint.transfer;
+
+import io.glint.error.GlintException;
+import io.glint.image.ReceivedData;
+import io.glint.store.PendingData;
+import io.glint.store.SerialLane;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.streams.ReadStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
+
+/**
+ * Streams one upload from a (paused) source into a store with backpressure, counting bytes against a limit and
+ * computing the MD5 {@code checksum} and the {@code os_hash_value} multihash on the way. The two digests run on
+ * two ordered lanes of the transfer pool, in parallel with each other and with the store write, so that one
+ * stream is not bound by one core. At most {@link #HIGH_WATER} bytes are in flight: above it the source is
+ * paused, below {@link #LOW_WATER} it is resumed — memory per upload is bounded whatever the image size.
+ */
+public final class UploadPump {
+  static final long HIGH_WATER = 4L << 20;
+  static final long LOW_WATER = 1L << 20;
+
+  private final Context context;
+  private final ReadStream<Buffer> source;
+  private final PendingData sink;
+  private final long limit;
+  private final LongFunction<GlintException> overLimit;
+  private final Long expectedSize;
+  private final SerialLane md5Lane;
+  private final SerialLane hashLane;
+  private final MessageDigest md5;
+  private final MessageDigest hash;
+  private final String hashAlgo;
+  private final Promise<ReceivedData> result = Promise.promise();
+
+  private long received;
+  private long inFlight;
+  private int pendingChunks;
+  private boolean paused;
+  private boolean ended;
+  private boolean done;
+
+  /**
+   * @param limit most bytes accepted; more fails with {@code overLimit.apply(received)}
+   * @param expectedSize size the client declared ({@code x-openstack-image-size}), checked at the end, or null
+   * @param hashAlgo Glance's name of the multihash algorithm ({@code sha512})
+   * @param jcaHashName its JCA name ({@code SHA-512})
+   */
+  public UploadPump(Context context, ReadStream<Buffer> source, PendingData sink, long limit,
+      LongFunction<GlintException> overLimit, Long expectedSize, Executor digestPool, String hashAlgo,
+      String jcaHashName) {
+    this.context = context;
+    this.source = source;
+    this.sink = sink;
+    this.limit = limit;
+    this.overLimit = overLimit;
+    this.expectedSize = expectedSize;
+    this.md5Lane = new SerialLane(digestPool);
+    this.hashLane = new SerialLane(digestPool);
+    this.hashAlgo = hashAlgo;
+    try {
+      this.md5 = MessageDigest.getInstance("MD5");
+      this.hash = MessageDigest.getInstance(jcaHashName);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts the flow; the future completes when all bytes are written (not yet committed) and digested. */
+  public Future<ReceivedData> run() {
+    source.exceptionHandler(this::fail);
+    source.endHandler(v -> {
+      ended = true;
+      maybeFinish();
+    });
+    source.handler(this::onChunk);
+    source.resume();
+    return result.future();
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (done) {
+      return;
+    }
+    int length = chunk.length();
+    received += length;
+    if (received > limit) {
+      fail(overLimit.apply(received));
+      return;
+    }
+    inFlight += length;
+    pendingChunks++;
+    Future<Void> written = sink.write(chunk);
+    Future<Void> md5Done = md5Lane.submit(() -> {
+      md5.update(((BufferInternal) chunk).getByteBuf().nioBuffer());
+      return null;
+    });
+    Future<Void> hashDone = hashLane.submit(() -> {
+      hash.update(((BufferInternal) chunk).getByteBuf().nioBuffer());
+      return null;
+    });
+    Future.all(written, md5Done, hashDone).onComplete(ar -> context.runOnContext(v -> {
+      inFlight -= length;
+      pendingChunks--;
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      if (paused && inFlight <= LOW_WATER && !done) {
+        paused = false;
+        source.resume();
+      }
+      maybeFinish();
+    }));
+    if (!paused && inFlight > HIGH_WATER) {
+      paused = true;
+      source.pause();
+    }
+  }
+
+  private void maybeFinish() {
+    if (done || !ended || pendingChunks > 0) {
+      return;
+    }
+    done = true;
+    if (expectedSize != null && expectedSize != received) {
+      result.fail(GlintException.badRequest("The size of the uploaded data (" + received
+          + " bytes) does not match x-openstack-image-size (" + expectedSize + " bytes)."));
+      return;
+    }
+    Future<String> md5Hex = md5Lane.submit(() -> HexFormat.of().formatHex(md5.digest()));
+    Future<String> hashHex = hashLane.submit(() -> HexFormat.of().formatHex(hash.digest()));
+    Future.all(md5Hex, hashHex).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.failed()) {
+        result.fail(ar.cause());
+      } else {
+        result.complete(new ReceivedData(received, md5Hex.result(), hashAlgo, hashHex.result()));
+      }
+    }));
+  }
+
+  private void fail(Throwable cause) {
+    if (done) {
+      return;
+    }
+    done = true;
+    source.handler(null);
+    source.endHandler(null);
+    result.fail(cause);
+  }
+
+  /** Bytes received so far. */
+  public long received() {
+    return received;
+  }
+}
