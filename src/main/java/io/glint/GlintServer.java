@@ -81,6 +81,7 @@ public final class GlintServer {
               .setMaxInitialLineLength(config.maxHeaderLine())
               .setMaxHeaderSize(config.maxHeaderLine() * 4)
               .setIdleTimeout(900)
+              .setMaxChunkSize(64 * 1024)
               .setTcpNoDelay(true);
           ApiRouter.Parts parts = wiring.get().parts();
           return vertx.deployVerticle(() -> {

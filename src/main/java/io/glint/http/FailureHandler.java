@@ -22,6 +22,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (ctx.response().closed()) {
+      // The client went away (e.g. hung up mid-upload): there is nobody to answer.
+      LOG.info("{} {} ended by the client closing the connection [{}]: {}", ctx.request().method(),
+          ctx.request().path(), RequestIds.get(ctx), failure == null ? "closed" : failure.toString());
+      return;
+    }
     int status;
     String message = null;
     if (failure instanceof GlintException g) {

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class FileStore implements ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
   private static final String INCOMING = ".incoming";
+  private static final long SYNC_EVERY = 16L << 20;
 
   private final String id;
   private final Vertx vertx;
@@ -193,6 +194,7 @@ public final class FileStore implements ImageStore {
     private final Path temp;
     private final Path target;
     private volatile boolean closed;
+    private long unsynced;
 
     FilePending(Context context, SerialLane lane, FileChannel channel, Path temp, Path target) {
       this.context = context;
@@ -208,7 +210,12 @@ public final class FileStore implements ImageStore {
       return lane.submit(() -> {
         try {
           while (bytes.hasRemaining()) {
-            channel.write(bytes);
+            unsynced += channel.write(bytes);
+          }
+          if (unsynced >= SYNC_EVERY) {
+            // Flush as we go, so that the disk works while data still arrives and the final fsync is short.
+            channel.force(false);
+            unsynced = 0;
           }
         } catch (IOException e) {
           throw translate(temp.toString(), e);

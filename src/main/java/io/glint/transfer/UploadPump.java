@@ -26,6 +26,8 @@ import java.util.function.LongFunction;
 public final class UploadPump {
   static final long HIGH_WATER = 4L << 20;
   static final long LOW_WATER = 1L << 20;
+  /** Chunks are gathered into batches of this size before they go to the digest lanes and the store. */
+  static final int BATCH = 256 * 1024;
 
   private final Context context;
   private final ReadStream<Buffer> source;
@@ -40,6 +42,7 @@ public final class UploadPump {
   private final String hashAlgo;
   private final Promise<ReceivedData> result = Promise.promise();
 
+  private Buffer batch;
   private long received;
   private long inFlight;
   private int pendingChunks;
@@ -77,6 +80,9 @@ public final class UploadPump {
   public Future<ReceivedData> run() {
     source.exceptionHandler(this::fail);
     source.endHandler(v -> {
+      if (batch != null && !done) {
+        dispatch();
+      }
       ended = true;
       maybeFinish();
     });
@@ -89,12 +95,25 @@ public final class UploadPump {
     if (done) {
       return;
     }
-    int length = chunk.length();
-    received += length;
+    received += chunk.length();
     if (received > limit) {
       fail(overLimit.apply(received));
       return;
     }
+    if (batch == null) {
+      batch = Buffer.buffer(Math.max(BATCH, chunk.length()));
+    }
+    batch.appendBuffer(chunk);
+    if (batch.length() >= BATCH) {
+      dispatch();
+    }
+  }
+
+  /** Sends the gathered batch to the store and the two digest lanes. */
+  private void dispatch() {
+    Buffer chunk = batch;
+    batch = null;
+    int length = chunk.length();
     inFlight += length;
     pendingChunks++;
     Future<Void> written = sink.write(chunk);

@@ -86,6 +86,59 @@ public final class Api {
     return r.json();
   }
 
+  /** Uploads bytes to an image ({@code PUT /v2/images/{id}/file}). */
+  public Response upload(String id, byte[] data) {
+    return sendBytes("PUT", "/v2/images/" + id + "/file", data, "application/octet-stream", Map.of());
+  }
+
+  /** Downloads an image's data, with extra request headers (e.g. Range). */
+  public BytesResponse download(String id, Map<String, String> extra) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/images/" + id + "/file"))
+        .timeout(Duration.ofSeconds(120));
+    headers.forEach(b::header);
+    extra.forEach(b::header);
+    try {
+      HttpResponse<byte[]> r = CLIENT.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new BytesResponse(r.statusCode(), r.headers().map(), r.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Response sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> extra) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
+    headers.forEach(b::header);
+    extra.forEach(b::header);
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.headers().map(), r.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A binary response. */
+  public record BytesResponse(int status, Map<String, List<String>> headers, byte[] body) {
+    public String header(String name) {
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) {
+          return e.getValue().get(0);
+        }
+      }
+      return null;
+    }
+  }
+
   public Response send(String method, String path, String body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     headers.forEach(b::header);

@@ -82,9 +82,25 @@ public final class TestServer implements AutoCloseable {
 
   private static io.vertx.sqlclient.Pool sqlPool;
 
+  /** The first column of the first row of a query, as a string (null when there is no row). */
+  public static String executeString(String sql, Object... params) {
+    execute("SELECT 1");
+    var rows = sqlPool.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(params)).await();
+    var it = rows.iterator();
+    return it.hasNext() ? String.valueOf(it.next().getValue(0)) : null;
+  }
+
   /** Empties the database and the caches. */
   public void reset() {
     server.images().deleteEverything().await();
+    java.nio.file.Path dir = server.fileStore().directory();
+    try (var files = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path p : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Override

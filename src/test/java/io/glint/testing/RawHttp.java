@@ -1,0 +1,69 @@
+package io.glint.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An HTTP/1.1 request written by hand over a socket, for what ordinary clients cannot do: send part of a body
+ * and stop, hang up mid-upload, read a response slowly.
+ */
+public final class RawHttp implements AutoCloseable {
+  private final Socket socket;
+  private final OutputStream out;
+  private final InputStream in;
+
+  public RawHttp(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(60_000);
+    out = socket.getOutputStream();
+    in = socket.getInputStream();
+  }
+
+  /** Starts an upload of {@code contentLength} bytes (or chunked when negative) as project {@code project}. */
+  public RawHttp startUpload(String imageId, String project, long contentLength) throws IOException {
+    StringBuilder head = new StringBuilder()
+        .append("PUT /v2/images/").append(imageId).append("/file HTTP/1.1\r\n")
+        .append("Host: 127.0.0.1\r\n")
+        .append("X-Identity-Status: Confirmed\r\nX-Project-Id: ").append(project).append("\r\n")
+        .append("X-Roles: member\r\nAccept: application/json\r\n")
+        .append("Content-Type: application/octet-stream\r\n");
+    if (contentLength >= 0) {
+      head.append("Content-Length: ").append(contentLength).append("\r\n");
+    } else {
+      head.append("Transfer-Encoding: chunked\r\n");
+    }
+    head.append("\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return this;
+  }
+
+  public RawHttp write(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+    return this;
+  }
+
+  /** Reads the status code of the response. */
+  public int status() throws IOException {
+    byte[] head = in.readNBytes(12);
+    if (head.length < 12) {
+      return -1;
+    }
+    return Integer.parseInt(new String(head, StandardCharsets.US_ASCII).substring(9, 12));
+  }
+
+  /** Cuts the connection abruptly (RST), as a crashed client would. */
+  public void abort() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
