@@ -37,7 +37,7 @@ public final class ImageQueryParser {
     this.limitMax = limitMax;
   }
 
-  /** Parses the parameters, given in request order (a parameter may repeat). */
+  /** Parses the parameters, given in request order (a parameter may repeat). Errors come in Glance's order. */
   public ImageQuery parse(List<Map.Entry<String, String>> params) {
     String limitParam = null;
     String marker = null;
@@ -61,30 +61,38 @@ public final class ImageQueryParser {
         default -> filters.put(key, value);
       }
     }
-    int limit = parseLimit(limitParam);
+    String visibility = filters.remove("visibility");
+    if (visibility != null && !visibility.isEmpty() && !VISIBILITIES.contains(visibility)) {
+      throw GlintException.badRequest("Invalid visibility value: " + visibility);
+    }
+    if (filters.containsKey("changes-since")) {
+      throw GlintException.badRequest("The \"changes-since\" filter is no longer available on v2.");
+    }
     if (memberStatus == null) {
       memberStatus = "accepted";
     } else if (!MEMBER_STATUSES.contains(memberStatus)) {
       throw GlintException.badRequest("Invalid status: " + memberStatus);
     }
+    int limit = parseLimit(limitParam);
     List<SortKey> sort = parseSort(sortParam, sortKeys, sortDirs);
-    return parseFilters(limit, marker, sort, memberStatus, tags, filters);
+    return parseFilters(limit, marker, sort, visibility == null || visibility.isEmpty() ? null : visibility,
+        memberStatus, tags, filters);
   }
 
   private int parseLimit(String value) {
     if (value == null) {
       return Math.min(limitDefault, limitMax);
     }
-    long limit;
+    java.math.BigInteger limit;
     try {
-      limit = Long.parseLong(value.strip());
+      limit = new java.math.BigInteger(value.strip());
     } catch (NumberFormatException e) {
       throw GlintException.badRequest("limit param must be an integer");
     }
-    if (limit < 0) {
+    if (limit.signum() < 0) {
       throw GlintException.badRequest("limit param must be positive");
     }
-    return (int) Math.min(limit, limitMax);
+    return limit.min(java.math.BigInteger.valueOf(limitMax)).intValue();
   }
 
   private static List<SortKey> parseSort(String sortParam, List<String> keys, List<String> dirs) {
@@ -103,13 +111,13 @@ public final class ImageQueryParser {
         sort.add(new SortKey(validSortKey(key.strip()), ascending(dir.strip())));
       }
     } else {
+      for (String k : keys) {
+        validSortKey(k);
+      }
+      for (String d : dirs) {
+        ascending(d);
+      }
       if (dirs.size() > 1 && dirs.size() != keys.size()) {
-        for (String d : dirs) {
-          ascending(d);
-        }
-        for (String k : keys) {
-          validSortKey(k);
-        }
         throw GlintException.badRequest("Number of sort dirs does not match the number of sort keys");
       }
       List<Boolean> parsedDirs = new ArrayList<>();
@@ -153,18 +161,8 @@ public final class ImageQueryParser {
     };
   }
 
-  private static ImageQuery parseFilters(int limit, String marker, List<SortKey> sort, String memberStatus,
-      List<String> tags, Map<String, String> filters) {
-    String visibility = filters.remove("visibility");
-    if (visibility != null && !visibility.isEmpty() && !VISIBILITIES.contains(visibility)) {
-      throw GlintException.badRequest("Invalid visibility value: " + visibility);
-    }
-    if (visibility != null && visibility.isEmpty()) {
-      visibility = null;
-    }
-    if (filters.containsKey("changes-since")) {
-      throw GlintException.badRequest("The \"changes-since\" filter is no longer available on v2.");
-    }
+  private static ImageQuery parseFilters(int limit, String marker, List<SortKey> sort, String visibility,
+      String memberStatus, List<String> tags, Map<String, String> filters) {
     String hidden = filters.remove("os_hidden");
     hidden = hidden == null ? "false" : hidden.toLowerCase(Locale.ROOT);
     if (!hidden.equals("true") && !hidden.equals("false")) {
@@ -226,7 +224,7 @@ public final class ImageQueryParser {
   /** {@code in:a,b}, {@code eq:a} or a bare value, as Glance's {@code split_filter_op}. */
   static List<String> parseInValues(String expression) {
     int colon = expression.indexOf(':');
-    if (colon < 0) {
+    if (colon < 0 || IsoTime.parse(expression) != null) {
       return List.of(expression);
     }
     String op = expression.substring(0, colon);
@@ -293,18 +291,13 @@ public final class ImageQueryParser {
   }
 
   private static TimeFilter parseTime(String column, String expression) {
-    TimeOp op = TimeOp.EQ;
+    String op = "eq";
     String time = expression;
     if (IsoTime.parse(expression) == null) {
       int colon = expression.indexOf(':');
       if (colon >= 0) {
-        String opName = expression.substring(0, colon);
+        op = expression.substring(0, colon);
         time = expression.substring(colon + 1);
-        try {
-          op = TimeOp.valueOf(opName.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-          throw GlintException.badRequest("Unable to filter by unknown operator '" + opName + "'.");
-        }
       }
     }
     Instant instant = IsoTime.parse(time);
@@ -312,6 +305,15 @@ public final class ImageQueryParser {
       throw GlintException.badRequest(
           "Bad \"" + column + "\" query filter format. Use ISO 8601 DateTime notation.");
     }
-    return new TimeFilter(column, op, instant);
+    TimeOp timeOp = switch (op) {
+      case "gt" -> TimeOp.GT;
+      case "gte" -> TimeOp.GTE;
+      case "lt" -> TimeOp.LT;
+      case "lte" -> TimeOp.LTE;
+      case "eq" -> TimeOp.EQ;
+      case "neq" -> TimeOp.NEQ;
+      default -> throw GlintException.badRequest("Unable to filter on a unknown operator.");
+    };
+    return new TimeFilter(column, timeOp, instant);
   }
 }

@@ -14,6 +14,9 @@ public interface ImageRepository {
   /** A live (not deleted) image, possibly from the cache. */
   Future<Optional<Image>> find(String id);
 
+  /** An image whether deleted or not (admins may page from a deleted marker). */
+  Future<Optional<Image>> findIncludingDeleted(String id);
+
   /** A live image read from the database, bypassing any cache (for read-modify-write). */
   Future<Optional<Image>> findFresh(String id);
 

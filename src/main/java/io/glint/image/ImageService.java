@@ -81,16 +81,25 @@ public final class ImageService {
 
   /** {@code GET /v2/images}. */
   public Future<ImagePage> list(RequestContext ctx, ImageQuery query) {
-    Future<Image> marker = query.marker() == null
-        ? Future.succeededFuture()
-        : get(ctx, query.marker()).recover(e -> Future.failedFuture(
-            e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
-                ? GlintException.badRequest("marker not found: " + query.marker())
-                : e));
+    Future<Image> marker = query.marker() == null ? Future.succeededFuture() : marker(ctx, query.marker());
     return marker
         .compose(m -> repository.list(ctx, query, m))
         .map(images -> new ImagePage(images,
             !images.isEmpty() && images.size() == query.limit() ? images.get(images.size() - 1).id() : null));
+  }
+
+  /**
+   * The marker image of a listing. As in Glance, admins may page from a deleted image. A marker that is missing
+   * or that the caller cannot see is a 400 (Glance answers 403 for an invisible one, which tells the caller
+   * that the image exists; Glint does not).
+   */
+  private Future<Image> marker(RequestContext ctx, String id) {
+    Future<Optional<Image>> found = ctx.admin() ? repository.findIncludingDeleted(id) : repository.find(id);
+    return found
+        .compose(image -> visibleOrNotFound(ctx, id, image))
+        .recover(e -> Future.failedFuture(e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
+            ? GlintException.badRequest(g.getMessage())
+            : e));
   }
 
   /** {@code PATCH /v2/images/{id}}: all changes are saved at once, or none. */

@@ -16,6 +16,8 @@ final class ImageSql {
 
   static final String FIND_LIVE = "SELECT " + COLUMNS + " FROM images WHERE id = $1 AND NOT deleted";
 
+  static final String FIND_ANY = "SELECT " + COLUMNS + " FROM images WHERE id = $1";
+
   static final String IS_MEMBER =
       "SELECT 1 FROM image_members WHERE image_id = $1 AND member = $2 AND NOT deleted";
 

@@ -63,6 +63,11 @@ public final class PgImageRepository implements ImageRepository {
   }
 
   @Override
+  public Future<Optional<Image>> findIncludingDeleted(String id) {
+    return pool.preparedQuery(ImageSql.FIND_ANY).execute(Tuple.of(id)).map(PgImageRepository::first);
+  }
+
+  @Override
   public Future<Optional<Image>> findFresh(String id) {
     return pool.preparedQuery(ImageSql.FIND_LIVE)
         .execute(Tuple.of(id))
