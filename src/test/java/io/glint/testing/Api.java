@@ -46,6 +46,50 @@ public final class Api {
     return new Api(server.base(), h);
   }
 
+  /** A caller of a Glint at {@code base} (e.g. a separate process). */
+  public static Api as(String base, String project, String roles) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("X-Identity-Status", "Confirmed");
+    h.put("X-Project-Id", project);
+    h.put("X-User-Id", "user-of-" + project);
+    h.put("X-Roles", roles);
+    h.put("Accept", "application/json");
+    return new Api(base, h);
+  }
+
+  /** Streams {@code length} bytes from {@code body} to an image; the body is never held whole in memory. */
+  public Response uploadStream(String id, java.util.function.Supplier<java.io.InputStream> body, long length) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/images/" + id + "/file"))
+        .timeout(Duration.ofMinutes(5));
+    headers.forEach(b::header);
+    b.header("Content-Type", "application/octet-stream");
+    b.PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length));
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.headers().map(), r.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Downloads an image's data as a stream (the caller must close it). */
+  public HttpResponse<java.io.InputStream> downloadStream(String id) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/images/" + id + "/file"))
+        .timeout(Duration.ofMinutes(5));
+    headers.forEach(b::header);
+    try {
+      return CLIENT.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A caller with no identity headers at all. */
   public static Api anonymous(TestServer server) {
     return new Api(server.base(), new LinkedHashMap<>(Map.of("Accept", "application/json")));
