@@ -60,6 +60,7 @@ public final class GlintServer {
 
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
+    prewarm();
     int workers = config.workers();
     MetadataVerticle metadata = new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), workers);
     AtomicReference<ApiVerticle> first = new AtomicReference<>();
@@ -97,6 +98,20 @@ public final class GlintServer {
           return new GlintServer(vertx, metadata, wiring.get(), port, deployments);
         });
   }
+
+  /**
+   * One-time JVM initialisation that would otherwise happen on an event loop at the first request: Netty's
+   * adaptive allocator registers a JFR event class on its first chunk, which loads JFR's metadata (seconds on
+   * a busy machine). Done here, on the deploying thread.
+   */
+  private static synchronized void prewarm() {
+    if (!prewarmed) {
+      new io.netty.buffer.AdaptiveByteBufAllocator().directBuffer(64 * 1024).release();
+      prewarmed = true;
+    }
+  }
+
+  private static boolean prewarmed;
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, PgImageRepository repository) {
     AtomicInteger threads = new AtomicInteger();

@@ -1,37 +1,106 @@
 package io.glint.image;
 
-import io.vertx.core.json.JsonArray;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 
-/** Renders images as Glance's v2 image view ({@code ResponseSerializer._format_image}). */
+/**
+ * Renders images as Glance's v2 image view ({@code ResponseSerializer._format_image}): custom properties, then
+ * the base fields, tags and links. Written straight to bytes with Jackson's streaming generator (this is the
+ * hottest code of GET and list requests).
+ */
 public final class ImageJson {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
   private ImageJson() {}
 
-  public static JsonObject render(Image i) {
-    JsonObject view = new JsonObject();
-    i.properties().forEach(view::put);
-    view.put("name", i.name())
-        .put("disk_format", i.diskFormat())
-        .put("container_format", i.containerFormat())
-        .put("visibility", i.visibility().wireName())
-        .put("size", i.size())
-        .put("virtual_size", i.virtualSize())
-        .put("status", i.status().wireName())
-        .put("checksum", i.checksum())
-        .put("protected", i.isProtected())
-        .put("min_ram", i.minRam())
-        .put("min_disk", i.minDisk())
-        .put("owner", i.owner())
-        .put("os_hidden", i.osHidden())
-        .put("os_hash_algo", i.osHashAlgo())
-        .put("os_hash_value", i.osHashValue())
-        .put("id", i.id())
-        .put("created_at", IsoTime.render(i.createdAt()))
-        .put("updated_at", IsoTime.render(i.updatedAt()))
-        .put("tags", new JsonArray(new java.util.ArrayList<>(i.tags())))
-        .put("self", "/v2/images/" + i.id())
-        .put("file", "/v2/images/" + i.id() + "/file")
-        .put("schema", "/v2/schemas/image");
-    return view;
+  /** One image view as a JSON object (for tests and callers that want a tree). */
+  public static JsonObject render(Image image) {
+    return new JsonObject(toBuffer(image));
+  }
+
+  /** One image view, encoded. */
+  public static Buffer toBuffer(Image image) {
+    return write(g -> writeImage(g, image));
+  }
+
+  /** The body of a list response. */
+  public static Buffer page(List<Image> images, String first, String next) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("images");
+      for (Image image : images) {
+        writeImage(g, image);
+      }
+      g.writeEndArray();
+      g.writeStringField("first", first);
+      g.writeStringField("schema", "/v2/schemas/images");
+      if (next != null) {
+        g.writeStringField("next", next);
+      }
+      g.writeEndObject();
+    });
+  }
+
+  private interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static Buffer write(Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writer.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+
+  private static void writeImage(JsonGenerator g, Image i) throws IOException {
+    g.writeStartObject();
+    for (Map.Entry<String, String> p : i.properties().entrySet()) {
+      g.writeStringField(p.getKey(), p.getValue());
+    }
+    g.writeStringField("name", i.name());
+    g.writeStringField("disk_format", i.diskFormat());
+    g.writeStringField("container_format", i.containerFormat());
+    g.writeStringField("visibility", i.visibility().wireName());
+    writeLong(g, "size", i.size());
+    writeLong(g, "virtual_size", i.virtualSize());
+    g.writeStringField("status", i.status().wireName());
+    g.writeStringField("checksum", i.checksum());
+    g.writeBooleanField("protected", i.isProtected());
+    g.writeNumberField("min_ram", i.minRam());
+    g.writeNumberField("min_disk", i.minDisk());
+    g.writeStringField("owner", i.owner());
+    g.writeBooleanField("os_hidden", i.osHidden());
+    g.writeStringField("os_hash_algo", i.osHashAlgo());
+    g.writeStringField("os_hash_value", i.osHashValue());
+    g.writeStringField("id", i.id());
+    g.writeStringField("created_at", IsoTime.render(i.createdAt()));
+    g.writeStringField("updated_at", IsoTime.render(i.updatedAt()));
+    g.writeArrayFieldStart("tags");
+    for (String tag : i.tags()) {
+      g.writeString(tag);
+    }
+    g.writeEndArray();
+    g.writeStringField("self", "/v2/images/" + i.id());
+    g.writeStringField("file", "/v2/images/" + i.id() + "/file");
+    g.writeStringField("schema", "/v2/schemas/image");
+    g.writeEndObject();
+  }
+
+  private static void writeLong(JsonGenerator g, String name, Long value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, value);
+    }
   }
 }

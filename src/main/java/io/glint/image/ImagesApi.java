@@ -4,8 +4,7 @@ import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -57,14 +56,14 @@ public final class ImagesApi {
     service.create(AuthHandler.context(ctx), request)
         .onSuccess(image -> {
           ctx.response().putHeader("Location", Http.baseUrl(ctx, publicEndpoint) + "/v2/images/" + image.id());
-          sendJson(ctx, 201, ImageJson.render(image));
+          sendJson(ctx, 201, ImageJson.toBuffer(image));
         })
         .onFailure(ctx::fail);
   }
 
   private void show(RoutingContext ctx) {
     service.get(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
-        .onSuccess(image -> sendJson(ctx, 200, ImageJson.render(image)))
+        .onSuccess(image -> sendJson(ctx, 200, ImageJson.toBuffer(image)))
         .onFailure(ctx::fail);
   }
 
@@ -84,7 +83,7 @@ public final class ImagesApi {
     String id = Http.pathParam(ctx, "id");
     List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
     service.update(AuthHandler.context(ctx), id, ops)
-        .onSuccess(image -> sendJson(ctx, 200, ImageJson.render(image)))
+        .onSuccess(image -> sendJson(ctx, 200, ImageJson.toBuffer(image)))
         .onFailure(ctx::fail);
   }
 
@@ -95,20 +94,10 @@ public final class ImagesApi {
   }
 
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */
-  private static JsonObject renderPage(ImagePage page, List<Map.Entry<String, String>> params) {
-    JsonArray images = new JsonArray();
-    for (Image image : page.images()) {
-      images.add(ImageJson.render(image));
-    }
+  private static Buffer renderPage(ImagePage page, List<Map.Entry<String, String>> params) {
     String query = encode(params, null);
-    JsonObject body = new JsonObject()
-        .put("images", images)
-        .put("first", query.isEmpty() ? "/v2/images" : "/v2/images?" + query)
-        .put("schema", "/v2/schemas/images");
-    if (page.nextMarker() != null) {
-      body.put("next", "/v2/images?" + encode(params, page.nextMarker()));
-    }
-    return body;
+    return ImageJson.page(page.images(), query.isEmpty() ? "/v2/images" : "/v2/images?" + query,
+        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()));
   }
 
   private static String encode(List<Map.Entry<String, String>> params, String marker) {
@@ -141,7 +130,7 @@ public final class ImagesApi {
     return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
   }
 
-  static void sendJson(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  static void sendJson(RoutingContext ctx, int status, Buffer body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
   }
 }
