@@ -5,6 +5,7 @@ import io.glint.config.GlintConfig;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
 import io.glint.http.Versions;
+import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
 import io.glint.image.ImageDataService;
 import io.glint.image.ImageQueryParser;
@@ -12,6 +13,8 @@ import io.glint.image.ImageRules;
 import io.glint.image.ImageService;
 import io.glint.image.ImagesApi;
 import io.glint.image.Scrubber;
+import io.glint.member.MemberService;
+import io.glint.member.MembersApi;
 import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.PgImageRepository;
 import io.glint.policy.ImagePolicy;
@@ -69,7 +72,7 @@ public final class GlintServer {
     return vertx.deployVerticle(metadata)
         .compose(id -> {
           deployments.add(id);
-          return wire(vertx, config, metadata.images());
+          return wire(vertx, config, metadata);
         })
         .compose(w -> {
           wiring.set(w);
@@ -113,7 +116,8 @@ public final class GlintServer {
 
   private static boolean prewarmed;
 
-  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, PgImageRepository repository) {
+  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata) {
+    PgImageRepository repository = metadata.images();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService transferPool = Executors.newFixedThreadPool(Math.max(4, 2 * config.workers()), r -> {
       Thread t = new Thread(r, "glint-transfer-" + threads.incrementAndGet());
@@ -138,10 +142,13 @@ public final class GlintServer {
       ApiRouter.Parts parts = new ApiRouter.Parts(
           new TrustedHeadersAuthenticator(config.unauthenticated(), config.allowAnonymousAccess(),
               config.trustedHeaderAnyHost()),
-          new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
-              publicEndpoint),
-          new ImageDataApi(images, data),
-          new SchemasApi(config.containerFormats(), config.diskFormats()),
+          List.of(
+              new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
+                  publicEndpoint),
+              new ImageDataApi(images, data),
+              new ImageActionsApi(images),
+              new MembersApi(new MemberService(images, metadata.members(), config.imageMemberQuota())),
+              new SchemasApi(config.containerFormats(), config.diskFormats())),
           new Versions(false, false, publicEndpoint),
           config.maxRequestIdLength());
       long timer = vertx.setPeriodic(config.wakeupTime() * 1000L, t -> scrubber.scrub()

@@ -1,9 +1,6 @@
 package io.glint.http;
 
 import io.glint.auth.TrustedHeadersAuthenticator;
-import io.glint.image.ImageDataApi;
-import io.glint.image.ImagesApi;
-import io.glint.schema.SchemasApi;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,9 +19,7 @@ public final class ApiRouter {
   /** What the router needs from the rest of Glint. */
   public record Parts(
       TrustedHeadersAuthenticator authenticator,
-      ImagesApi images,
-      ImageDataApi imageData,
-      SchemasApi schemas,
+      java.util.List<Routes> features,
       Versions versions,
       int maxRequestIdLength) {}
 
@@ -41,9 +36,7 @@ public final class ApiRouter {
     Router v2 = Router.router(vertx);
     AuthHandler auth = new AuthHandler(parts.authenticator());
     v2.route().handler(auth::handle);
-    parts.images().mount(v2);
-    parts.imageData().mount(v2);
-    parts.schemas().mount(v2);
+    parts.features().forEach(f -> f.mount(v2));
     v2.route().failureHandler(failures);
     root.route("/v2/*").subRouter(v2);
     // Glance's version negotiation: a path that names no known API version gets the version choices.

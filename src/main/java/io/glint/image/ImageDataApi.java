@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * from a file store, or as a backpressured pipe from a stream; a failure after the head was sent resets the
  * connection so that a truncated body never looks complete.
  */
-public final class ImageDataApi {
+public final class ImageDataApi implements io.glint.http.Routes {
   private static final Logger LOG = LoggerFactory.getLogger(ImageDataApi.class);
 
   private final ImageService images;
@@ -31,6 +31,7 @@ public final class ImageDataApi {
     this.data = data;
   }
 
+  @Override
   public void mount(Router v2) {
     v2.put("/images/:id/file").handler(this::upload);
     v2.get("/images/:id/file").handler(Http::rejectBody).handler(this::download);

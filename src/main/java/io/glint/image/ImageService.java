@@ -104,32 +104,101 @@ public final class ImageService {
 
   /** {@code PATCH /v2/images/{id}}: all changes are saved at once, or none. */
   public Future<Image> update(RequestContext ctx, String id, List<PatchOp> ops) {
-    return updateAttempt(ctx, id, ops, 1);
+    return modify(ctx, id, image -> {
+      policy.checkMutable(ctx, image, "modify_image");
+      return patcher.apply(ctx, image, ops);
+    }, 1);
   }
 
-  private Future<Image> updateAttempt(RequestContext ctx, String id, List<PatchOp> ops, int attempt) {
+  /** {@code PUT /v2/images/{id}/tags/{tag}}: idempotent. */
+  public Future<Image> addTag(RequestContext ctx, String id, String tag) {
+    ImageRules.checkTag(tag);
+    return modify(ctx, id, image -> {
+      checkMutable(ctx, image, "Not allowed to update tags for image " + id + ".");
+      Image.Builder b = image.toBuilder();
+      b.tags.add(tag);
+      try {
+        rules.checkQuotas(b.properties, b.tags);
+      } catch (GlintException e) {
+        throw GlintException.tooLarge("Image tag limit exceeded for image " + id + ": " + e.getMessage());
+      }
+      return b.build();
+    }, 1);
+  }
+
+  /** {@code DELETE /v2/images/{id}/tags/{tag}}: 404 when the image does not have the tag. */
+  public Future<Image> removeTag(RequestContext ctx, String id, String tag) {
+    return modify(ctx, id, image -> {
+      checkMutable(ctx, image, "Not allowed to delete tags for image " + id + ".");
+      if (!image.tags().contains(tag)) {
+        throw GlintException.notFound("Tag " + tag + " not found on image " + id + ".");
+      }
+      Image.Builder b = image.toBuilder();
+      b.tags.remove(tag);
+      return b.build();
+    }, 1);
+  }
+
+  /** {@code POST /v2/images/{id}/actions/deactivate}: active → deactivated; already deactivated is a no-op. */
+  public Future<Image> deactivate(RequestContext ctx, String id) {
+    return changeStatus(ctx, id, "deactivate", ImageStatus.ACTIVE, ImageStatus.DEACTIVATED);
+  }
+
+  /** {@code POST /v2/images/{id}/actions/reactivate}: deactivated → active; already active is a no-op. */
+  public Future<Image> reactivate(RequestContext ctx, String id) {
+    return changeStatus(ctx, id, "reactivate", ImageStatus.DEACTIVATED, ImageStatus.ACTIVE);
+  }
+
+  private Future<Image> changeStatus(RequestContext ctx, String id, String action, ImageStatus from,
+      ImageStatus to) {
+    return modify(ctx, id, image -> {
+      policy.checkMutable(ctx, image, action);
+      if (image.status() == to) {
+        return image;
+      }
+      if (image.status() != from) {
+        throw GlintException.forbidden("Not allowed to " + action + " image in status '" + image.status() + "'");
+      }
+      Image.Builder b = image.toBuilder();
+      b.status = from.transitionTo(to);
+      return b.build();
+    }, 1);
+  }
+
+  private void checkMutable(RequestContext ctx, Image image, String message) {
+    policy.checkWritable(ctx);
+    if (!policy.canModify(ctx, image)) {
+      throw GlintException.forbidden(message);
+    }
+  }
+
+  /**
+   * Read-modify-write of one image with optimistic concurrency: the change is computed from a fresh read and
+   * saved only if the row is unchanged; otherwise it is recomputed (a few times) from the new state.
+   */
+  private Future<Image> modify(RequestContext ctx, String id, java.util.function.UnaryOperator<Image> change,
+      int attempt) {
     return repository.findFresh(id)
         .compose(found -> visibleOrNotFound(ctx, id, found))
         .compose(image -> {
-          policy.checkMutable(ctx, image, "modify_image");
-          Image changed = patcher.apply(ctx, image, ops);
+          Image changed = change.apply(image);
           if (changed.equals(image)) {
             return Future.succeededFuture(image);
           }
           Image.Builder b = changed.toBuilder();
           b.updatedAt = later(image.updatedAt());
           return repository.update(b.build(), image.updatedAt())
-              .compose(saved -> saved.isPresent()
-                  ? Future.succeededFuture(saved.get())
-                  : retryUpdate(ctx, id, ops, attempt));
+              .compose(saved -> {
+                if (saved.isPresent()) {
+                  return Future.succeededFuture(saved.get());
+                }
+                if (attempt >= MAX_UPDATE_ATTEMPTS) {
+                  return Future.failedFuture(
+                      GlintException.conflict("Image " + id + " was modified concurrently; retry."));
+                }
+                return modify(ctx, id, change, attempt + 1);
+              });
         });
-  }
-
-  private Future<Image> retryUpdate(RequestContext ctx, String id, List<PatchOp> ops, int attempt) {
-    if (attempt >= MAX_UPDATE_ATTEMPTS) {
-      return Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."));
-    }
-    return updateAttempt(ctx, id, ops, attempt + 1);
   }
 
   /** {@code DELETE /v2/images/{id}}. */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The {@code /v2/images} routes: HTTP in, {@link ImageService} call, Glance JSON out. */
-public final class ImagesApi {
+public final class ImagesApi implements io.glint.http.Routes {
   static final String PATCH_V21 = "application/openstack-images-v2.1-json-patch";
   static final String PATCH_V20 = "application/openstack-images-v2.0-json-patch";
   private static final long JSON_BODY_LIMIT = 4L * 1024 * 1024;
@@ -31,7 +31,7 @@ public final class ImagesApi {
     this.publicEndpoint = publicEndpoint;
   }
 
-  /** Mounts the routes on the v2 router (paths relative to {@code /v2}). */
+  @Override
   public void mount(Router v2) {
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
     v2.get("/images").handler(Http::rejectBody).handler(this::list);

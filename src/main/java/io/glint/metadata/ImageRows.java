@@ -62,7 +62,7 @@ final class ImageRows {
     return Tuple.from(new Object[] {
       i.id(), i.name(), i.visibility().wireName(), i.isProtected(), i.osHidden(), i.owner(), i.containerFormat(),
       i.diskFormat(), i.minDisk(), i.minRam(), properties(i), i.tags().toArray(new String[0]), odt(i.updatedAt()),
-      odt(expectedUpdatedAt)
+      odt(expectedUpdatedAt), i.status().wireName()
     });
   }
 

@@ -21,11 +21,14 @@ final class ImageSql {
   static final String IS_MEMBER =
       "SELECT 1 FROM image_members WHERE image_id = $1 AND member = $2 AND NOT deleted";
 
-  /** Saves the user-changeable fields; the status-owned fields (size, checksums) change only by upload. */
+  /**
+   * Saves the user-changeable fields and the status (deactivate/reactivate), if nobody changed the row since it
+   * was read; size and digests change only through an upload.
+   */
   static final String UPDATE = """
       UPDATE images SET name = $2, visibility = $3, protected = $4, os_hidden = $5, owner = $6,
         container_format = $7, disk_format = $8, min_disk = $9, min_ram = $10, properties = $11, tags = $12,
-        updated_at = $13
+        updated_at = $13, status = $15
       WHERE id = $1 AND NOT deleted AND updated_at = $14
       RETURNING""" + " " + COLUMNS;
 

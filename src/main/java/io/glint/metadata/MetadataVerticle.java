@@ -21,6 +21,7 @@ public final class MetadataVerticle extends VerticleBase {
   private final int eventLoops;
   private Pool pool;
   private PgImageRepository images;
+  private PgMemberRepository members;
 
   public MetadataVerticle(String uri, int maxPoolSize, int eventLoops) {
     this.uri = uri;
@@ -41,6 +42,7 @@ public final class MetadataVerticle extends VerticleBase {
         .build();
     return Migrations.apply(pool).onSuccess(v -> {
       images = new PgImageRepository(pool);
+      members = new PgMemberRepository(pool);
       LOG.info("Metadata store ready at {}:{}/{} (pool of {})", connect.getHost(), connect.getPort(),
           connect.getDatabase(), maxPoolSize);
     });
@@ -53,5 +55,9 @@ public final class MetadataVerticle extends VerticleBase {
 
   public PgImageRepository images() {
     return images;
+  }
+
+  public PgMemberRepository members() {
+    return members;
   }
 }

@@ -16,19 +16,29 @@ import java.util.List;
  * {@code /v2/schemas/image} and {@code /v2/schemas/images}: Glance's JSON schemas, with the configured disk and
  * container formats. Rendered once at start-up.
  */
-public final class SchemasApi {
+public final class SchemasApi implements io.glint.http.Routes {
   private final Buffer image;
   private final Buffer images;
+  private final Buffer member;
+  private final Buffer members;
 
   public SchemasApi(List<String> containerFormats, List<String> diskFormats) {
     JsonObject imageSchema = imageSchema(containerFormats, diskFormats);
     this.image = imageSchema.toBuffer();
     this.images = collection("images", imageSchema).toBuffer();
+    JsonObject memberSchema = new JsonObject(read("schemas/member.json"));
+    this.member = memberSchema.toBuffer();
+    this.members = collection("members", memberSchema).toBuffer();
   }
 
+  @Override
   public void mount(Router v2) {
     v2.get("/schemas/image").handler(Http::rejectBody).handler(ctx -> send(ctx, image));
     v2.get("/schemas/images").handler(Http::rejectBody).handler(ctx -> send(ctx, images));
+    v2.get("/schemas/member").handler(Http::rejectBody).handler(ctx -> send(ctx, member));
+    v2.get("/schemas/members").handler(Http::rejectBody).handler(ctx -> send(ctx, members));
+    Http.allow(v2, "/schemas/member", "GET");
+    Http.allow(v2, "/schemas/members", "GET");
     Http.allow(v2, "/schemas/image", "GET");
     Http.allow(v2, "/schemas/images", "GET");
   }

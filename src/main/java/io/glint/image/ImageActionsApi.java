@@ -1,0 +1,42 @@
+package io.glint.image;
+
+import io.glint.http.AuthHandler;
+import io.glint.http.Http;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiFunction;
+
+/** Tags ({@code /v2/images/{id}/tags/{tag}}) and actions ({@code /v2/images/{id}/actions/...}): 204 each. */
+public final class ImageActionsApi implements io.glint.http.Routes {
+  private final ImageService images;
+
+  public ImageActionsApi(ImageService images) {
+    this.images = images;
+  }
+
+  @Override
+  public void mount(Router v2) {
+    v2.put("/images/:id/tags/:tag").handler(Http::rejectBody)
+        .handler(ctx -> noContent(ctx, images.addTag(AuthHandler.context(ctx), Http.pathParam(ctx, "id"),
+            Http.pathParam(ctx, "tag"))));
+    v2.delete("/images/:id/tags/:tag").handler(Http::rejectBody)
+        .handler(ctx -> noContent(ctx, images.removeTag(AuthHandler.context(ctx), Http.pathParam(ctx, "id"),
+            Http.pathParam(ctx, "tag"))));
+    Http.allow(v2, "/images/:id/tags/:tag", "PUT, DELETE");
+    action(v2, "deactivate", images::deactivate);
+    action(v2, "reactivate", images::reactivate);
+  }
+
+  private void action(Router v2, String name,
+      BiFunction<io.glint.auth.RequestContext, String, Future<Image>> call) {
+    String path = "/images/:id/actions/" + name;
+    v2.post(path).handler(Http::rejectBody)
+        .handler(ctx -> noContent(ctx, call.apply(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))));
+    Http.allow(v2, path, "POST");
+  }
+
+  private static void noContent(RoutingContext ctx, Future<?> result) {
+    result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,126 @@
+package io.glint.member;
+
+import io.glint.auth.RequestContext;
+import io.glint.error.GlintException;
+import io.glint.image.Image;
+import io.glint.image.ImageService;
+import io.glint.image.Visibility;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Image sharing (Glance's {@code image_members} controller with Zed's default rules): only shared images have
+ * members; the owner adds and removes them; only the member (or an admin) accepts or rejects; the owner sees
+ * every member, a member only itself.
+ */
+public final class MemberService {
+  private final ImageService images;
+  private final MemberRepository members;
+  private final int quota;
+
+  public MemberService(ImageService images, MemberRepository members, int quota) {
+    this.images = images;
+    this.members = members;
+    this.quota = quota;
+  }
+
+  public Future<Member> add(RequestContext ctx, String imageId, String memberId) {
+    return image(ctx, imageId).compose(image -> {
+      String denied = "Not allowed to create members for image " + imageId + ".";
+      requireShared(image, denied);
+      if (ctx.readOnly() || (!ctx.admin() && (image.owner() == null || !image.owner().equals(ctx.owner())))) {
+        throw GlintException.forbidden(denied);
+      }
+      return members.add(imageId, memberId, quota < 0 ? Integer.MAX_VALUE : quota)
+          .recover(e -> Future.failedFuture(e instanceof MemberRepository.QuotaExceeded q
+              ? GlintException.tooLarge("Image member limit exceeded for image " + imageId + ": " + q.getMessage()
+                  + ":")
+              : e))
+          .map(added -> added.orElseThrow(() -> GlintException.conflict(
+              "Member " + memberId + " is duplicated for image " + imageId)));
+    });
+  }
+
+  public Future<List<Member>> list(RequestContext ctx, String imageId) {
+    return image(ctx, imageId).compose(image -> {
+      requireShared(image, "Not allowed to list members for image " + imageId + ": Only shared images have members.");
+      return members.list(imageId).map(all -> all.stream().filter(m -> canSee(ctx, image, m)).toList());
+    });
+  }
+
+  public Future<Member> get(RequestContext ctx, String imageId, String memberId) {
+    return image(ctx, imageId).compose(image -> {
+      if (image.visibility() != Visibility.SHARED) {
+        throw GlintException.notFound("Only shared images have members.");
+      }
+      return visibleMember(ctx, image, memberId);
+    });
+  }
+
+  public Future<Member> setStatus(RequestContext ctx, String imageId, String memberId, String status) {
+    return image(ctx, imageId).compose(image -> {
+      String denied = "Not allowed to update members for image " + imageId + ".";
+      requireShared(image, denied);
+      if (ctx.readOnly() || (!ctx.admin() && ctx.owner() != null && ctx.owner().equals(image.owner()))) {
+        throw GlintException.forbidden(denied);
+      }
+      return visibleMember(ctx, image, memberId).compose(m -> {
+        if (!ctx.admin() && !memberId.equals(ctx.owner())) {
+          throw GlintException.forbidden(denied);
+        }
+        return members.setStatus(imageId, memberId, status)
+            .map(saved -> saved.orElseThrow(() -> notInList(memberId, imageId)));
+      });
+    });
+  }
+
+  public Future<Void> remove(RequestContext ctx, String imageId, String memberId) {
+    return image(ctx, imageId).compose(image -> {
+      String denied = "Not allowed to delete members for image " + imageId + ".";
+      requireShared(image, denied);
+      if (ctx.readOnly() || (!ctx.admin() && (ctx.owner() == null || !ctx.owner().equals(image.owner())))) {
+        throw GlintException.forbidden(denied);
+      }
+      return visibleMember(ctx, image, memberId)
+          .compose(m -> members.remove(imageId, memberId))
+          .map(removed -> {
+            if (!removed) {
+              throw notInList(memberId, imageId);
+            }
+            return null;
+          });
+    });
+  }
+
+  private Future<Image> image(RequestContext ctx, String imageId) {
+    return images.getFresh(ctx, imageId).recover(e -> Future.failedFuture(
+        e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
+            ? GlintException.notFound("Image " + imageId + " not found.")
+            : e));
+  }
+
+  private Future<Member> visibleMember(RequestContext ctx, Image image, String memberId) {
+    return members.find(image.id(), memberId).map(found -> found
+        .filter(m -> canSee(ctx, image, m))
+        .orElseThrow(() -> notInList(memberId, image.id())));
+  }
+
+  /** The owner (and admins) see every member; a member sees only its own row. */
+  private static boolean canSee(RequestContext ctx, Image image, Member member) {
+    if (ctx.admin()) {
+      return true;
+    }
+    String project = ctx.owner();
+    return project != null && (project.equals(image.owner()) || project.equals(member.memberId()));
+  }
+
+  private static void requireShared(Image image, String message) {
+    if (image.visibility() != Visibility.SHARED) {
+      throw GlintException.forbidden(message);
+    }
+  }
+
+  private static GlintException notInList(String memberId, String imageId) {
+    return GlintException.notFound(memberId + " not found in the member list of the image " + imageId + ".");
+  }
+}
