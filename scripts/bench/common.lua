@@ -18,8 +18,8 @@ function bench_headers(extra)
   return h
 end
 
--- Status accounting for scripts that define response(): every response is classified,
--- so that non-2xx answers (and 1xx/3xx, which wrk's own summary.errors.status ignores) are counted.
+-- Status accounting for scripts that define response() (create_delete.lua): every response is classified,
+-- so that any non-2xx answer (also 1xx/3xx, which wrk's own summary.errors.status ignores) is counted.
 bench_threads = {}
 function setup(thread) table.insert(bench_threads, thread) end
 status_2xx, status_other, status_first_bad = 0, 0, 0
@@ -50,9 +50,9 @@ function done(summary, latency, requests)
   io.write(string.format(
     "WRK requests=%d duration_us=%d bytes=%d err_connect=%d err_read=%d err_write=%d err_status=%d err_timeout=%d " ..
     "lat_mean_us=%.0f lat_p50_us=%d lat_p90_us=%d lat_p99_us=%d lat_max_us=%d " ..
-    "status_2xx=%d status_other=%d first_bad_status=%d\n",
+    "hook=%d status_2xx=%d status_other=%d first_bad_status=%d\n",
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
     latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    thread_sum("status_2xx"), thread_sum("status_other"), first_bad))
+    response and 1 or 0, thread_sum("status_2xx"), thread_sum("status_other"), first_bad))
   if bench_extra_report then bench_extra_report() end
 end

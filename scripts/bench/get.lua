@@ -11,4 +11,6 @@ end
 function request()
   return wrk.format("GET", "/v2/images/" .. ids[math.random(#ids)])
 end
-function response(status, headers, body) bench_count(status) end
+-- No response() hook: defining one makes wrk copy every header and body into Lua (about 40 % fewer
+-- requests/s at 1 connection here). Non-2xx answers are counted by wrk itself (summary.errors.status, any
+-- status >= 400); 1xx/3xx are not expected on this endpoint (the pre-check saw a 200).
