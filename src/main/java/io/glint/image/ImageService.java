@@ -113,30 +113,38 @@ public final class ImageService {
   /** {@code PUT /v2/images/{id}/tags/{tag}}: idempotent. */
   public Future<Image> addTag(RequestContext ctx, String id, String tag) {
     ImageRules.checkTag(tag);
-    return modify(ctx, id, image -> {
+    return imageNotFoundAs(id, modify(ctx, id, image -> {
       checkMutable(ctx, image, "Not allowed to update tags for image " + id + ".");
       Image.Builder b = image.toBuilder();
       b.tags.add(tag);
       try {
         rules.checkQuotas(b.properties, b.tags);
       } catch (GlintException e) {
-        throw GlintException.tooLarge("Image tag limit exceeded for image " + id + ": " + e.getMessage());
+        throw GlintException.tooLarge("Image tag limit exceeded for image " + id + ": " + e.getMessage() + ":");
       }
       return b.build();
-    }, 1);
+    }, 1));
   }
 
   /** {@code DELETE /v2/images/{id}/tags/{tag}}: 404 when the image does not have the tag. */
   public Future<Image> removeTag(RequestContext ctx, String id, String tag) {
-    return modify(ctx, id, image -> {
+    return imageNotFoundAs(id, modify(ctx, id, image -> {
       checkMutable(ctx, image, "Not allowed to delete tags for image " + id + ".");
       if (!image.tags().contains(tag)) {
-        throw GlintException.notFound("Tag " + tag + " not found on image " + id + ".");
+        throw GlintException.notFound(null);
       }
       Image.Builder b = image.toBuilder();
       b.tags.remove(tag);
       return b.build();
-    }, 1);
+    }, 1));
+  }
+
+  /** Tag routes say "Image X not found." for a missing image, as Glance's image_tags controller. */
+  private static Future<Image> imageNotFoundAs(String id, Future<Image> result) {
+    return result.recover(e -> Future.failedFuture(e instanceof GlintException g
+        && g.kind() == GlintException.Kind.NOT_FOUND && g.getMessage() != null && g.getMessage().startsWith("No image")
+            ? GlintException.notFound("Image " + id + " not found.")
+            : e));
   }
 
   /** {@code POST /v2/images/{id}/actions/deactivate}: active → deactivated; already deactivated is a no-op. */
@@ -152,7 +160,7 @@ public final class ImageService {
   private Future<Image> changeStatus(RequestContext ctx, String id, String action, ImageStatus from,
       ImageStatus to) {
     return modify(ctx, id, image -> {
-      policy.checkMutable(ctx, image, action);
+      checkMutable(ctx, image, "You do not own this image");
       if (image.status() == to) {
         return image;
       }

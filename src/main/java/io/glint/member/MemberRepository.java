@@ -20,9 +20,9 @@ public interface MemberRepository {
 
   /** Thrown by {@link #add} when the image already has {@code quota} members. */
   final class QuotaExceeded extends RuntimeException {
-    public QuotaExceeded(int quota) {
-      super("The limit has been exceeded on the number of allowed image members for this image. Maximum: " + quota,
-          null, false, false);
+    public QuotaExceeded(long attempted, int quota) {
+      super("The limit has been exceeded on the number of allowed image members for this image. Attempted: "
+          + attempted + ", Maximum: " + quota, null, false, false);
     }
   }
 }

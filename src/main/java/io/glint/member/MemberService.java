@@ -57,7 +57,9 @@ public final class MemberService {
     });
   }
 
-  public Future<Member> setStatus(RequestContext ctx, String imageId, String memberId, String status) {
+  /** Sets a member's status; {@code status} is the raw JSON value, checked after the access checks (Glance's order). */
+  public Future<Member> setStatus(RequestContext ctx, String imageId, String memberId, Object rawStatus) {
+    String status = rawStatus instanceof String s ? s : null;
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to update members for image " + imageId + ".";
       requireShared(image, denied);
@@ -67,6 +69,10 @@ public final class MemberService {
       return visibleMember(ctx, image, memberId).compose(m -> {
         if (!ctx.admin() && !memberId.equals(ctx.owner())) {
           throw GlintException.forbidden(denied);
+        }
+        if (status == null || !Member.STATUSES.contains(status)) {
+          throw GlintException.badRequest(
+              "Incorrect request: Status must be \"pending\", \"accepted\" or \"rejected\".");
         }
         return members.setStatus(imageId, memberId, status)
             .map(saved -> saved.orElseThrow(() -> notInList(memberId, imageId)));

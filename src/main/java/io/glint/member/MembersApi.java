@@ -43,15 +43,18 @@ public final class MembersApi implements io.glint.http.Routes {
 
   private void add(RoutingContext ctx) {
     Object body = Http.jsonBody(ctx);
-    if (!(body instanceof Map<?, ?> map) || !map.containsKey("member")) {
+    if (!(body instanceof Map<?, ?> map)) {
+      throw GlintException.badRequest("Expected a member in the form: {\"member\": \"image_id\"}");
+    }
+    if (!map.containsKey("member")) {
       throw GlintException.badRequest("Member to be added not specified");
     }
     Object member = map.get("member");
+    if (member == null || "".equals(member) || Boolean.FALSE.equals(member)) {
+      throw GlintException.badRequest("Member can't be empty");
+    }
     if (!(member instanceof String id)) {
       throw GlintException.badRequest("Expected a member in the form: {\"member\": \"image_id\"}");
-    }
-    if (id.isEmpty()) {
-      throw GlintException.badRequest("Member can't be empty");
     }
     if (id.length() > 255) {
       throw GlintException.badRequest("Member id is too long (at most 255 characters).");
@@ -70,15 +73,13 @@ public final class MembersApi implements io.glint.http.Routes {
 
   private void update(RoutingContext ctx) {
     Object body = Http.jsonBody(ctx);
-    if (!(body instanceof Map<?, ?> map) || !map.containsKey("status")) {
-      throw GlintException.badRequest("Status not specified");
-    }
-    if (!(map.get("status") instanceof String status)) {
+    if (!(body instanceof Map<?, ?> map)) {
       throw GlintException.badRequest("Expected a status in the form: {\"status\": \"status\"}");
     }
-    if (!Member.STATUSES.contains(status)) {
-      throw GlintException.badRequest("Incorrect request: Status must be \"pending\", \"accepted\" or \"rejected\".");
+    if (!map.containsKey("status")) {
+      throw GlintException.badRequest("Status not specified");
     }
+    Object status = map.get("status");
     service.setStatus(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), Http.pathParam(ctx, "member"), status)
         .onSuccess(m -> send(ctx, render(m)))
         .onFailure(ctx::fail);

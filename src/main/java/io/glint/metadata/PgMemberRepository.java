@@ -26,7 +26,7 @@ public final class PgMemberRepository implements MemberRepository {
       ON CONFLICT (image_id, member) DO UPDATE
         SET status = 'pending', created_at = $3, updated_at = $3, deleted = false, deleted_at = NULL
         WHERE image_members.deleted
-      RETURNING """ + COLUMNS;
+      RETURNING\s""" + COLUMNS;
   private static final String LIST = "SELECT " + COLUMNS
       + " FROM image_members WHERE image_id = $1 AND NOT deleted ORDER BY created_at, member";
   private static final String FIND = "SELECT " + COLUMNS
@@ -51,10 +51,8 @@ public final class PgMemberRepository implements MemberRepository {
         .compose(rows -> {
           long count = rows.iterator().next().getLong(0);
           if (count >= quota) {
-            return conn.preparedQuery(FIND).execute(Tuple.of(imageId, memberId)).compose(existing ->
-                existing.rowCount() > 0
-                    ? Future.succeededFuture(Optional.<Member>empty())
-                    : Future.failedFuture(new QuotaExceeded(quota)));
+            // Glance checks the quota before looking for a duplicate.
+            return Future.failedFuture(new QuotaExceeded(count + 1, quota));
           }
           return conn.preparedQuery(ADD).execute(Tuple.of(imageId, memberId, now)).map(PgMemberRepository::first);
         }));
