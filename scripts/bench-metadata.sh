@@ -23,7 +23,7 @@
 #   --quiet-wait SECONDS   before each run, wait up to this long for a 1-s window in which the whole machine
 #                          is below 50 % of one core busy (default 30; 0 = don't wait). On a shared machine
 #                          the report's "other CPU %" column shows what other processes took meanwhile.
-# Environment: GLINT_JAVA_OPTS = extra JVM options (default none: plain `java -jar`).
+# Environment: GLINT_JAVA_OPTS = JVM options (default: conf/jvm.options, as scripts/run uses).
 #
 # Glint is built if target/glint.jar is missing or older than pom.xml/src/main, started on a free port from a
 # copy of the jar (so a concurrent rebuild cannot disturb it), and stopped (SIGTERM) at the end, also on
@@ -154,7 +154,8 @@ fi
 echo "Starting Glint on port $port (data dir $tmp/data${db:+, database $db_desc})..." >&2
 t0=$(date +%s%N)
 # shellcheck disable=SC2086  # GLINT_JAVA_OPTS is a list of JVM options
-(cd "$tmp" && exec java ${GLINT_JAVA_OPTS:-} -jar "$tmp/glint.jar" "${glint_args[@]}") >"$tmp/glint.log" 2>&1 &
+jvm_opts=$("$ROOT/scripts/jvm-options")
+(cd "$tmp" && exec java $jvm_opts -jar "$tmp/glint.jar" "${glint_args[@]}") >"$tmp/glint.log" 2>&1 &
 glint_pid=$!
 if ! startup=$(python3 "$HELPER" wait-ready "$base/versions" "$glint_pid" "$t0" 180); then
   echo "--- last lines of Glint's log:" >&2; tail -n 30 "$tmp/glint.log" >&2
@@ -228,7 +229,7 @@ fi
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
   echo "kernel=Linux $(uname -r)"
   echo "jdk=$(java -version 2>&1 | sed -n '1p;3p' | paste -sd ';' | sed 's/;/; /')"
-  echo "jvm_opts=${GLINT_JAVA_OPTS:-}"
+  echo "jvm_opts=$jvm_opts"
   echo "commit=$commit"
   echo "dirty=$dirty"
   echo "jar_time=$(date -r "$jar" '+%Y-%m-%d %H:%M:%S')"
