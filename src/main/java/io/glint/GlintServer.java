@@ -124,7 +124,8 @@ public final class GlintServer {
       t.setDaemon(true);
       return t;
     });
-    FileStore fileStore = new FileStore("file", vertx, config.filesystemStoreDatadir(), transferPool);
+    FileStore fileStore = new FileStore("file", vertx, config.filesystemStoreDatadir(), transferPool,
+        config.filesystemStoreFsync());
     return vertx.executeBlocking(() -> {
       fileStore.prepare();
       return null;

@@ -435,6 +435,11 @@ public final class GlintConfig {
     return p != null ? p : dataDir().resolve("images");
   }
 
+  /** Whether the file store fsyncs data before the image becomes active (Glint's [glance_store] filesystem_store_fsync). */
+  public boolean filesystemStoreFsync() {
+    return get(FILESYSTEM_STORE_FSYNC);
+  }
+
   // -------------------------------------------------------------------------- [image_format]
 
   /** Allowed container_format values ([image_format] container_formats). */

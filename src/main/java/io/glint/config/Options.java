@@ -108,6 +108,8 @@ public final class Options {
       "Backend new image data is written to; must be one of 'stores'.");
   public static final ConfigOption<Path> FILESYSTEM_STORE_DATADIR = register(GLANCE_STORE, "filesystem_store_datadir", OptionType.path(true), null,
       "Directory of the file store; unset = <data_dir>/images.");
+  public static final ConfigOption<Boolean> FILESYSTEM_STORE_FSYNC = register(GLANCE_STORE, "filesystem_store_fsync", OptionType.bool(), "true",
+      "Glint: fsync image data before the image becomes active, so that a power loss cannot lose an active image's data.");
 
   // ------------------------------------------------------------------------------- [image_format]
 

@@ -39,11 +39,14 @@ public final class FileStore implements ImageStore {
   private final Path dir;
   private final Path incoming;
   private final Executor blocking;
+  private final boolean fsync;
 
   /**
    * @param blocking executor for file I/O (a pool of blocking threads shared by transfers)
+   * @param fsync whether data is made durable before commit completes
    */
-  public FileStore(String id, Vertx vertx, Path dir, Executor blocking) {
+  public FileStore(String id, Vertx vertx, Path dir, Executor blocking, boolean fsync) {
+    this.fsync = fsync;
     this.id = id;
     this.vertx = vertx;
     this.dir = dir.toAbsolutePath().normalize();
@@ -195,6 +198,8 @@ public final class FileStore implements ImageStore {
     private final Path target;
     private volatile boolean closed;
     private long unsynced;
+    /** A direct buffer reused for every chunk of this upload (else the JDK copies into a temporary one). */
+    private ByteBuffer direct = ByteBuffer.allocateDirect(512 * 1024);
 
     FilePending(Context context, SerialLane lane, FileChannel channel, Path temp, Path target) {
       this.context = context;
@@ -209,10 +214,16 @@ public final class FileStore implements ImageStore {
       ByteBuffer bytes = ((BufferInternal) chunk).getByteBuf().nioBuffer();
       return lane.submit(() -> {
         try {
-          while (bytes.hasRemaining()) {
-            unsynced += channel.write(bytes);
+          if (direct.capacity() < bytes.remaining()) {
+            direct = ByteBuffer.allocateDirect(bytes.remaining());
           }
-          if (unsynced >= SYNC_EVERY) {
+          direct.clear();
+          direct.put(bytes);
+          direct.flip();
+          while (direct.hasRemaining()) {
+            unsynced += channel.write(direct);
+          }
+          if (fsync && unsynced >= SYNC_EVERY) {
             // Flush as we go, so that the disk works while data still arrives and the final fsync is short.
             channel.force(false);
             unsynced = 0;
@@ -228,11 +239,15 @@ public final class FileStore implements ImageStore {
     public Future<Void> commit() {
       return onContext(context, lane.submit(() -> {
         try {
-          channel.force(true);
+          if (fsync) {
+            channel.force(true);
+          }
           channel.close();
           closed = true;
           Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          syncDirectory(dir);
+          if (fsync) {
+            syncDirectory(dir);
+          }
         } catch (IOException e) {
           throw translate(target.toString(), e);
         }

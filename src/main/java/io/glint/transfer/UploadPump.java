@@ -24,8 +24,8 @@ import java.util.function.LongFunction;
  * paused, below {@link #LOW_WATER} it is resumed — memory per upload is bounded whatever the image size.
  */
 public final class UploadPump {
-  static final long HIGH_WATER = 4L << 20;
-  static final long LOW_WATER = 1L << 20;
+  static final long HIGH_WATER = 8L << 20;
+  static final long LOW_WATER = 6L << 20;
   /** Chunks are gathered into batches of this size before they go to the digest lanes and the store. */
   static final int BATCH = 256 * 1024;
 
