@@ -8,6 +8,7 @@ import io.glint.http.Versions;
 import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
 import io.glint.image.ImageDataService;
+import io.glint.image.ImageJson;
 import io.glint.image.ImageQueryParser;
 import io.glint.image.ImageRules;
 import io.glint.image.ImageService;
@@ -19,7 +20,11 @@ import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.PgImageRepository;
 import io.glint.policy.ImagePolicy;
 import io.glint.schema.SchemasApi;
+import io.glint.image.LocationChecker;
+import io.glint.net.UrlGuard;
 import io.glint.store.FileStore;
+import io.glint.store.HttpStore;
+import io.glint.store.ImageStore;
 import io.glint.store.StoreRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -130,12 +135,23 @@ public final class GlintServer {
       fileStore.prepare();
       return null;
     }).map(v -> {
-      StoreRegistry stores = new StoreRegistry(fileStore, List.of(fileStore));
+      UrlGuard guard = new UrlGuard(new UrlGuard.Rules(config.allowedSchemes(), config.disallowedSchemes(),
+          config.allowedHosts(), config.disallowedHosts(), config.allowedPorts(), config.disallowedPorts()));
+      List<ImageStore> all = new java.util.ArrayList<>(List.of(fileStore));
+      HttpStore httpStore = null;
+      if (config.stores().contains("http") || config.stores().contains("https")) {
+        httpStore = new HttpStore("http", vertx, guard);
+        all.add(httpStore);
+      }
+      StoreRegistry stores = new StoreRegistry(fileStore, all);
+      LocationChecker locationChecker = locationChecker(httpStore);
       ImagePolicy policy = new ImagePolicy();
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
           config.imagePropertyQuota(), config.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubTime()));
-      ImageService images = new ImageService(repository, policy, rules, scrubber, config.delayedDelete());
+      ImageService images = new ImageService(repository, policy, rules, scrubber, config.delayedDelete(),
+          new ImageService.LocationSettings(config.showMultipleLocations(), config.imageLocationQuota(),
+              config.hashingAlgorithm()), locationChecker);
       ImageDataService data = new ImageDataService(repository, images, policy, stores, transferPool,
           new ImageDataService.Settings(config.imageSizeCap(), config.userStorageQuota(), config.hashingAlgorithm(),
               config.hashingAlgorithmJcaName()));
@@ -145,7 +161,7 @@ public final class GlintServer {
               config.trustedHeaderAnyHost()),
           List.of(
               new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
-                  publicEndpoint),
+                  publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl())),
               new ImageDataApi(images, data),
               new ImageActionsApi(images),
               new MembersApi(new MemberService(images, metadata.members(), config.imageMemberQuota())),
@@ -156,6 +172,20 @@ public final class GlintServer {
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
       return new Wiring(parts, fileStore, scrubber, transferPool, timer);
     });
+  }
+
+  /**
+   * Users may add locations only in stores that read from URLs they give: today the HTTP store, through the
+   * outbound URL guard. A refused or unreachable URL is a 400 "Invalid location", as in Glance.
+   */
+  private static LocationChecker locationChecker(HttpStore http) {
+    return url -> {
+      if (http == null || !http.owns(url)) {
+        return Future.failedFuture(io.glint.error.GlintException.badRequest("Invalid location"));
+      }
+      return http.size(url).recover(e -> Future.failedFuture(io.glint.error.GlintException.badRequest(
+          "Invalid location: " + e.getMessage())));
+    };
   }
 
   /**

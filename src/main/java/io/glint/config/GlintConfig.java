@@ -467,6 +467,33 @@ public final class GlintConfig {
 
   // ---------------------------------------------------------------------------------------------
 
+  // ------------------------------------------------------------------------ [import_filtering_opts]
+
+  /** Glance's [import_filtering_opts] allowed_schemes. */
+  public List<String> allowedSchemes() {
+    return get(ALLOWED_SCHEMES);
+  }
+
+  public List<String> disallowedSchemes() {
+    return get(DISALLOWED_SCHEMES);
+  }
+
+  public List<String> allowedHosts() {
+    return get(ALLOWED_HOSTS);
+  }
+
+  public List<String> disallowedHosts() {
+    return get(DISALLOWED_HOSTS);
+  }
+
+  public List<String> allowedPorts() {
+    return get(ALLOWED_PORTS);
+  }
+
+  public List<String> disallowedPorts() {
+    return get(DISALLOWED_PORTS);
+  }
+
   /** Config files read, then every non-default value with its source (passwords masked). */
   @Override
   public String toString() {

@@ -22,6 +22,7 @@ public final class Options {
   public static final String GLANCE_STORE = "glance_store";
   public static final String IMAGE_FORMAT = "image_format";
   public static final String PASTE_DEPLOY = "paste_deploy";
+  public static final String IMPORT_FILTERING = "import_filtering_opts";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -29,7 +30,7 @@ public final class Options {
    * one warning each.
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
-      "keystone_authtoken", "oslo_policy", "import_filtering_opts", "oslo_messaging_notifications",
+      "keystone_authtoken", "oslo_policy", "oslo_messaging_notifications",
       "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_middleware", "image_import_opts",
       "task", "oslo_limit", "store_type_location_strategy");
 
@@ -111,6 +112,20 @@ public final class Options {
   public static final ConfigOption<Boolean> FILESYSTEM_STORE_FSYNC = register(GLANCE_STORE, "filesystem_store_fsync", OptionType.bool(), "true",
       "Glint: fsync image data before the image becomes active, so that a power loss cannot lose an active image's data.");
 
+  // Outbound URL filtering (Glance's [import_filtering_opts]): the HTTP store, and later web-download.
+  public static final ConfigOption<List<String>> ALLOWED_SCHEMES = register(IMPORT_FILTERING, "allowed_schemes", OptionType.list(), "http,https",
+      "URL schemes Glint may fetch from; when non-empty, disallowed_schemes is ignored.");
+  public static final ConfigOption<List<String>> DISALLOWED_SCHEMES = register(IMPORT_FILTERING, "disallowed_schemes", OptionType.list(), "",
+      "URL schemes Glint must not fetch from (used only when allowed_schemes is empty).");
+  public static final ConfigOption<List<String>> ALLOWED_HOSTS = register(IMPORT_FILTERING, "allowed_hosts", OptionType.list(), "",
+      "Hosts (names or IP addresses) Glint may fetch from; when non-empty, only these, and they may be private addresses.");
+  public static final ConfigOption<List<String>> DISALLOWED_HOSTS = register(IMPORT_FILTERING, "disallowed_hosts", OptionType.list(), "",
+      "Hosts Glint must not fetch from (used only when allowed_hosts is empty).");
+  public static final ConfigOption<List<String>> ALLOWED_PORTS = register(IMPORT_FILTERING, "allowed_ports", OptionType.list(), "80,443",
+      "Ports Glint may fetch from; when non-empty, disallowed_ports is ignored.");
+  public static final ConfigOption<List<String>> DISALLOWED_PORTS = register(IMPORT_FILTERING, "disallowed_ports", OptionType.list(), "",
+      "Ports Glint must not fetch from (used only when allowed_ports is empty).");
+
   // ------------------------------------------------------------------------------- [image_format]
 
   public static final ConfigOption<List<String>> CONTAINER_FORMATS = register(IMAGE_FORMAT, "container_formats", OptionType.list(),
@@ -151,6 +166,7 @@ public final class Options {
 
   private static <T> ConfigOption<T> register(String section, String name, OptionType<T> type, String defaultValue, String help) {
     ConfigOption<T> option = ConfigOption.define(section, name, type, defaultValue, help);
+
     REGISTRY.add(option);
     return option;
   }

@@ -16,7 +16,7 @@ import java.util.Map;
  * hottest code of GET and list requests).
  */
 public final class ImageJson {
-  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY = new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
 
   private ImageJson() {}
 
@@ -25,18 +25,38 @@ public final class ImageJson {
     return new JsonObject(toBuffer(image));
   }
 
+  /** Which optional fields views carry: Glance's show_multiple_locations and show_image_direct_url. */
+  public record Options(boolean locations, boolean directUrl) {
+    public static final Options NONE = new Options(false, false);
+
+    public boolean any() {
+      return locations || directUrl;
+    }
+  }
+
   /** One image view, encoded. */
   public static Buffer toBuffer(Image image) {
-    return write(g -> writeImage(g, image));
+    return write(g -> writeImage(g, image, Options.NONE, List.of()));
+  }
+
+  /** One image view with its locations (used only when {@code options.any()}). */
+  public static Buffer toBuffer(Image image, Options options, List<ImageLocation> locations) {
+    return write(g -> writeImage(g, image, options, locations));
   }
 
   /** The body of a list response. */
   public static Buffer page(List<Image> images, String first, String next) {
+    return page(images, first, next, Options.NONE, Map.of());
+  }
+
+  /** The body of a list response, with locations when the options ask for them. */
+  public static Buffer page(List<Image> images, String first, String next, Options options,
+      Map<String, List<ImageLocation>> locations) {
     return write(g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("images");
       for (Image image : images) {
-        writeImage(g, image);
+        writeImage(g, image, options, locations.getOrDefault(image.id(), List.of()));
       }
       g.writeEndArray();
       g.writeStringField("first", first);
@@ -62,7 +82,8 @@ public final class ImageJson {
     return Buffer.buffer(out.toByteArray());
   }
 
-  private static void writeImage(JsonGenerator g, Image i) throws IOException {
+  private static void writeImage(JsonGenerator g, Image i, Options options, List<ImageLocation> locations)
+      throws IOException {
     g.writeStartObject();
     for (Map.Entry<String, String> p : i.properties().entrySet()) {
       g.writeStringField(p.getKey(), p.getValue());
@@ -85,6 +106,25 @@ public final class ImageJson {
     g.writeStringField("id", i.id());
     g.writeStringField("created_at", IsoTime.render(i.createdAt()));
     g.writeStringField("updated_at", IsoTime.render(i.updatedAt()));
+    if (options.locations()) {
+      g.writeArrayFieldStart("locations");
+      for (ImageLocation l : locations) {
+        g.writeStartObject();
+        g.writeStringField("url", l.url());
+        g.writeFieldName("metadata");
+        g.writeStartObject();
+        for (Map.Entry<String, Object> m : l.metadata().entrySet()) {
+          g.writeFieldName(m.getKey());
+          g.writeObject(m.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    if (options.directUrl() && !locations.isEmpty()) {
+      g.writeStringField("direct_url", locations.get(0).url());
+    }
     g.writeArrayFieldStart("tags");
     for (String tag : i.tags()) {
       g.writeString(tag);

@@ -22,14 +22,23 @@ final class ImagePatcher {
       if (op.root().equals("locations")) {
         throw GlintException.forbidden("It's not allowed to update locations if locations are invisible.");
       }
-      switch (op.op()) {
-        case "add" -> add(ctx, b, op);
-        case "replace" -> replace(ctx, b, op);
-        default -> remove(b, op);
-      }
+      applyOne(ctx, b, op);
     }
     rules.checkQuotas(b.properties, b.tags);
     return b.build();
+  }
+
+  /** One operation on anything but {@code /locations}. */
+  void applyOne(RequestContext ctx, Image.Builder b, PatchOp op) {
+    switch (op.op()) {
+      case "add" -> add(ctx, b, op);
+      case "replace" -> replace(ctx, b, op);
+      default -> remove(b, op);
+    }
+  }
+
+  void checkQuotas(Image.Builder b) {
+    rules.checkQuotas(b.properties, b.tags);
   }
 
   private void add(RequestContext ctx, Image.Builder b, PatchOp op) {

@@ -35,6 +35,20 @@ public interface ImageRepository {
    */
   Future<Boolean> markDeleted(String id, ImageStatus expectedStatus, ImageStatus target);
 
+  /**
+   * Saves an image (all fields but id, owner-independent timestamps) together with its new list of locations,
+   * if nobody changed it since {@code expectedUpdatedAt}: locations with an id are kept (re-ordered), those
+   * without are added, the others become pending_delete and are returned for their data to be removed.
+   */
+  Future<Optional<LocationUpdate>> updateWithLocations(Image image, java.time.Instant expectedUpdatedAt,
+      List<ImageLocation> newLocations);
+
+  /** The result of {@link #updateWithLocations}. */
+  record LocationUpdate(Image image, List<ImageLocation> removed) {}
+
+  /** The live locations of several images, by image id. */
+  Future<java.util.Map<String, List<ImageLocation>>> locationsOf(List<String> imageIds);
+
   /** The live locations of an image, in order. */
   Future<List<ImageLocation>> locations(String imageId);
 

@@ -24,15 +24,23 @@ public final class ImageService {
   private final ImagePatcher patcher;
   private final Scrubber scrubber;
   private final boolean delayedDelete;
+  private final LocationPatcher locationPatcher;
+  private final LocationChecker locationChecker;
+
+  /** Location settings: Glance's show_multiple_locations, image_location_quota and hashing_algorithm. */
+  public record LocationSettings(boolean showMultipleLocations, int quota, String hashAlgo) {}
 
   public ImageService(ImageRepository repository, ImagePolicy policy, ImageRules rules, Scrubber scrubber,
-      boolean delayedDelete) {
+      boolean delayedDelete, LocationSettings locations, LocationChecker locationChecker) {
     this.repository = repository;
     this.policy = policy;
     this.rules = rules;
     this.patcher = new ImagePatcher(policy, rules);
     this.scrubber = scrubber;
     this.delayedDelete = delayedDelete;
+    this.locationPatcher = new LocationPatcher(locations.showMultipleLocations(), locations.quota(),
+        locations.hashAlgo());
+    this.locationChecker = locationChecker;
   }
 
   public ImageRules rules() {
@@ -104,10 +112,81 @@ public final class ImageService {
 
   /** {@code PATCH /v2/images/{id}}: all changes are saved at once, or none. */
   public Future<Image> update(RequestContext ctx, String id, List<PatchOp> ops) {
+    if (ops.stream().anyMatch(op -> op.root().equals("locations"))) {
+      return getFresh(ctx, id)
+          .compose(image -> {
+            policy.checkMutable(ctx, image, "modify_image");
+            locationPatcher.precheck(ctx, image.status(), ops);
+            return checkNewLocations(ops);
+          })
+          .compose(sizes -> updateWithLocations(ctx, id, ops, sizes, 1));
+    }
     return modify(ctx, id, image -> {
       policy.checkMutable(ctx, image, "modify_image");
       return patcher.apply(ctx, image, ops);
     }, 1);
+  }
+
+  /** Checks every URL a patch would add (scheme, outbound filtering, a store serving it) and sizes it. */
+  private Future<java.util.Map<String, Long>> checkNewLocations(List<PatchOp> ops) {
+    java.util.Map<String, Long> sizes = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Future<Void>> checks = new java.util.ArrayList<>();
+    for (String url : LocationPatcher.newUrls(ops)) {
+      if (url.isEmpty()) {
+        continue; // the patcher reports the malformed location
+      }
+      if (!LocationPatcher.schemeAcceptable(url)) {
+        return Future.failedFuture(GlintException.badRequest("Invalid location"));
+      }
+      checks.add(locationChecker.size(url).map(size -> {
+        if (size <= 0) {
+          throw GlintException.badRequest("Invalid location: the store reports no data at "
+              + LocationPatcher.redact(url));
+        }
+        sizes.put(url, size);
+        return null;
+      }));
+    }
+    return Future.all(checks).map(v -> sizes);
+  }
+
+  private Future<Image> updateWithLocations(RequestContext ctx, String id, List<PatchOp> ops,
+      java.util.Map<String, Long> sizes, int attempt) {
+    return repository.findFresh(id)
+        .compose(found -> visibleOrNotFound(ctx, id, found))
+        .compose(image -> repository.locations(id).compose(current -> {
+          policy.checkMutable(ctx, image, "modify_image");
+          Image.Builder b = image.toBuilder();
+          List<LocationPatcher.Entry> locations = new java.util.ArrayList<>();
+          current.forEach(l -> locations.add(new LocationPatcher.Entry(l.id(), l.url(), l.metadata())));
+          for (PatchOp op : ops) {
+            if (op.root().equals("locations")) {
+              locationPatcher.apply(ctx, b, locations, op, sizes);
+            } else {
+              patcher.applyOne(ctx, b, op);
+            }
+          }
+          patcher.checkQuotas(b);
+          b.updatedAt = later(image.updatedAt());
+          List<ImageLocation> wanted = locations.stream()
+              .map(e -> new ImageLocation(e.id(), id, e.url(), e.metadata()))
+              .toList();
+          return repository.updateWithLocations(b.build(), image.updatedAt(), wanted);
+        }))
+        .compose(result -> {
+          if (result.isEmpty()) {
+            return attempt >= MAX_UPDATE_ATTEMPTS
+                ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
+                : updateWithLocations(ctx, id, ops, sizes, attempt + 1);
+          }
+          // Glance deletes the data of a removed location from its store.
+          return scrubber.remove(result.get().removed()).map(v -> result.get().image());
+        });
+  }
+
+  /** Locations of images, for views that show them ({@code show_multiple_locations}, {@code direct_url}). */
+  public Future<java.util.Map<String, List<ImageLocation>>> locationsOf(List<Image> images) {
+    return repository.locationsOf(images.stream().map(Image::id).toList());
   }
 
   /** {@code PUT /v2/images/{id}/tags/{tag}}: idempotent. */

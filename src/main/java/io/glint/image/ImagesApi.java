@@ -4,6 +4,7 @@ import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
@@ -23,9 +24,12 @@ public final class ImagesApi implements io.glint.http.Routes {
   private final ImageRequests requests;
   private final ImageQueryParser queryParser;
   private final String publicEndpoint;
+  private final ImageJson.Options view;
 
-  public ImagesApi(ImageService service, ImageQueryParser queryParser, String publicEndpoint) {
+  public ImagesApi(ImageService service, ImageQueryParser queryParser, String publicEndpoint,
+      ImageJson.Options view) {
     this.service = service;
+    this.view = view;
     this.requests = new ImageRequests(service.rules());
     this.queryParser = queryParser;
     this.publicEndpoint = publicEndpoint;
@@ -47,23 +51,27 @@ public final class ImagesApi implements io.glint.http.Routes {
     List<Map.Entry<String, String>> params = Http.queryParams(ctx);
     ImageQuery query = queryParser.parse(params);
     service.list(AuthHandler.context(ctx), query)
-        .onSuccess(page -> sendJson(ctx, 200, renderPage(page, params)))
+        .compose(page -> !view.any() ? Future.succeededFuture(renderPage(page, params, Map.of()))
+            : service.locationsOf(page.images()).map(locations -> renderPage(page, params, locations)))
+        .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
 
   private void create(RoutingContext ctx) {
     NewImage request = requests.parseCreate(Http.jsonBody(ctx));
     service.create(AuthHandler.context(ctx), request)
-        .onSuccess(image -> {
+        .compose(image -> render(image).map(body -> {
           ctx.response().putHeader("Location", Http.baseUrl(ctx, publicEndpoint) + "/v2/images/" + image.id());
-          sendJson(ctx, 201, ImageJson.toBuffer(image));
-        })
+          return body;
+        }))
+        .onSuccess(body -> sendJson(ctx, 201, body))
         .onFailure(ctx::fail);
   }
 
   private void show(RoutingContext ctx) {
     service.get(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
-        .onSuccess(image -> sendJson(ctx, 200, ImageJson.toBuffer(image)))
+        .compose(this::render)
+        .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
 
@@ -83,7 +91,8 @@ public final class ImagesApi implements io.glint.http.Routes {
     String id = Http.pathParam(ctx, "id");
     List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
     service.update(AuthHandler.context(ctx), id, ops)
-        .onSuccess(image -> sendJson(ctx, 200, ImageJson.toBuffer(image)))
+        .compose(this::render)
+        .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
 
@@ -93,11 +102,21 @@ public final class ImagesApi implements io.glint.http.Routes {
         .onFailure(ctx::fail);
   }
 
+  /** One image view, with locations / direct_url when configured. */
+  private Future<Buffer> render(Image image) {
+    if (!view.any()) {
+      return Future.succeededFuture(ImageJson.toBuffer(image));
+    }
+    return service.locationsOf(List.of(image))
+        .map(locations -> ImageJson.toBuffer(image, view, locations.getOrDefault(image.id(), List.of())));
+  }
+
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */
-  private static Buffer renderPage(ImagePage page, List<Map.Entry<String, String>> params) {
+  private Buffer renderPage(ImagePage page, List<Map.Entry<String, String>> params,
+      Map<String, List<ImageLocation>> locations) {
     String query = encode(params, null);
     return ImageJson.page(page.images(), query.isEmpty() ? "/v2/images" : "/v2/images?" + query,
-        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()));
+        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()), view, locations);
   }
 
   private static String encode(List<Map.Entry<String, String>> params, String marker) {

@@ -32,6 +32,27 @@ final class ImageSql {
       WHERE id = $1 AND NOT deleted AND updated_at = $14
       RETURNING""" + " " + COLUMNS;
 
+  /** As UPDATE, and also the data fields: for changes of locations, which may activate a queued image. */
+  static final String UPDATE_FULL = """
+      UPDATE images SET name = $2, visibility = $3, protected = $4, os_hidden = $5, owner = $6,
+        container_format = $7, disk_format = $8, min_disk = $9, min_ram = $10, properties = $11, tags = $12,
+        updated_at = $13, status = $15, size = $16, checksum = $17, os_hash_algo = $18, os_hash_value = $19
+      WHERE id = $1 AND NOT deleted AND updated_at = $14
+      RETURNING""" + " " + COLUMNS;
+
+  static final String LOCATION_POSITION = "UPDATE image_locations SET position = $2, updated_at = $3 WHERE id = $1";
+
+  static final String LOCATION_PENDING_DELETE = """
+      UPDATE image_locations SET status = 'pending_delete', updated_at = $2 WHERE id = $1""";
+
+  static final String INSERT_LOCATION_AT = """
+      INSERT INTO image_locations (image_id, url, metadata, status, position, created_at, updated_at)
+      VALUES ($1, $2, $3, 'active', $4, $5, $5)""";
+
+  static final String LOCATIONS_OF = """
+      SELECT id, url, metadata, image_id FROM image_locations
+      WHERE image_id = ANY($1) AND NOT deleted AND status = 'active' ORDER BY image_id, position, id""";
+
   static final String MARK_DELETED = """
       UPDATE images SET status = $4, deleted = true, deleted_at = $3, updated_at = $3
       WHERE id = $1 AND NOT deleted AND status = $2""";

@@ -105,6 +105,64 @@ public final class PgImageRepository implements ImageRepository {
   }
 
   @Override
+  public Future<Optional<LocationUpdate>> updateWithLocations(Image image, Instant expectedUpdatedAt,
+      List<ImageLocation> newLocations) {
+    cache.invalidate(image.id());
+    var now = ImageRows.odt(now());
+    Tuple update = ImageRows.updateParams(image, expectedUpdatedAt)
+        .addValue(image.size()).addValue(image.checksum()).addValue(image.osHashAlgo()).addValue(image.osHashValue());
+    return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.UPDATE_FULL).execute(update)
+        .compose(rows -> {
+          Optional<Image> saved = first(rows);
+          if (saved.isEmpty()) {
+            return Future.succeededFuture(Optional.<LocationUpdate>empty());
+          }
+          return conn.preparedQuery(ImageSql.LOCATIONS).execute(Tuple.of(image.id())).compose(current -> {
+            java.util.Set<Long> kept = new java.util.HashSet<>();
+            newLocations.forEach(l -> kept.add(l.id()));
+            List<ImageLocation> removed = new ArrayList<>();
+            Future<Void> chain = Future.succeededFuture();
+            for (Row row : current) {
+              long id = row.getLong(0);
+              if (!kept.contains(id)) {
+                removed.add(new ImageLocation(id, image.id(), row.getString(1), metadata(row.getValue(2))));
+                chain = chain.compose(v -> conn.preparedQuery(ImageSql.LOCATION_PENDING_DELETE)
+                    .execute(Tuple.of(id, now)).mapEmpty());
+              }
+            }
+            for (int i = 0; i < newLocations.size(); i++) {
+              ImageLocation l = newLocations.get(i);
+              int position = i;
+              chain = chain.compose(v -> (l.id() != 0
+                  ? conn.preparedQuery(ImageSql.LOCATION_POSITION).execute(Tuple.of(l.id(), position, now))
+                  : conn.preparedQuery(ImageSql.INSERT_LOCATION_AT)
+                      .execute(Tuple.of(image.id(), l.url(), new JsonObject(l.metadata()), position, now)))
+                  .mapEmpty());
+            }
+            return chain.map(v -> Optional.of(new LocationUpdate(saved.get(), removed)));
+          });
+        }))
+        .onComplete(ar -> cache.invalidate(image.id()));
+  }
+
+  @Override
+  public Future<Map<String, List<ImageLocation>>> locationsOf(List<String> imageIds) {
+    if (imageIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery(ImageSql.LOCATIONS_OF).execute(Tuple.of(imageIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, List<ImageLocation>> out = new java.util.HashMap<>();
+          for (Row row : rows) {
+            String imageId = row.getString(3);
+            out.computeIfAbsent(imageId, k -> new ArrayList<>())
+                .add(new ImageLocation(row.getLong(0), imageId, row.getString(1), metadata(row.getValue(2))));
+          }
+          return out;
+        });
+  }
+
+  @Override
   public Future<List<ImageLocation>> locations(String imageId) {
     return pool.preparedQuery(ImageSql.LOCATIONS).execute(Tuple.of(imageId)).map(rows -> {
       List<ImageLocation> out = new ArrayList<>();
