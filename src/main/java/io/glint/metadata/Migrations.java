@@ -28,9 +28,12 @@ public final class Migrations {
   public static Future<Void> apply(Pool pool) {
     List<String> files = listed();
     return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
-        .compose(r -> conn.query("""
-            CREATE TABLE IF NOT EXISTS glint_schema_version (
-              version varchar(255) PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())""").execute())
+        .compose(r -> conn.query("SELECT to_regclass('glint_schema_version') IS NOT NULL").execute())
+        .compose(exists -> exists.iterator().next().getBoolean(0)
+            ? Future.succeededFuture()
+            : conn.query("""
+                CREATE TABLE glint_schema_version (
+                  version varchar(255) PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())""").execute())
         .compose(r -> conn.query("SELECT version FROM glint_schema_version").execute())
         .compose(rows -> {
           Set<String> applied = new HashSet<>();

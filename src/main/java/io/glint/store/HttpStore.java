@@ -79,7 +79,7 @@ public final class HttpStore implements ImageStore {
     return request(HttpMethod.GET, location, 0).compose(response -> {
       String length = response.getHeader("Content-Length");
       if (length == null) {
-        response.request().reset();
+        discard(response);
         return Future.failedFuture(new StoreException(Reason.UNAVAILABLE,
             "The remote server did not say how long the image is."));
       }
@@ -91,13 +91,19 @@ public final class HttpStore implements ImageStore {
   public Future<Long> size(String location) {
     return request(HttpMethod.HEAD, location, 0).map(response -> {
       String length = response.getHeader("Content-Length");
-      response.request().reset();
+      response.resume(); // a HEAD response has no body: the connection stays usable
       try {
         return length == null ? 0L : Long.parseLong(length.strip());
       } catch (NumberFormatException e) {
         return 0L;
       }
     });
+  }
+
+  /** Drops a response we will not read (the connection is closed, not reused). */
+  private static void discard(HttpClientResponse response) {
+    response.exceptionHandler(e -> { });
+    response.request().reset();
   }
 
   /** Checks, connects to the checked address, follows redirects; the response is paused. */
@@ -130,7 +136,7 @@ public final class HttpStore implements ImageStore {
     if (status >= 200 && status < 300) {
       return Future.succeededFuture(response);
     }
-    response.request().reset();
+    discard(response);
     if (status >= 300 && status < 400 && response.getHeader("Location") != null) {
       if (hops >= MAX_REDIRECTS) {
         return Future.failedFuture(new StoreException(Reason.UNAVAILABLE, "Too many redirects."));
