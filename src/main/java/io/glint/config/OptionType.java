@@ -105,25 +105,16 @@ public interface OptionType<T> {
 
   /** An integer in {@code [min, max]}. */
   static OptionType<Integer> integer(int min, int max) {
-    String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
+    OptionType<Long> range = longInteger(min, max);
     return new OptionType<>() {
       @Override
       public Integer parse(String raw) {
-        int v;
-        try {
-          v = Integer.parseInt(raw == null ? "" : raw.strip());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("must be " + range);
-        }
-        if (v < min || v > max) {
-          throw new IllegalArgumentException("must be " + range);
-        }
-        return v;
+        return range.parse(raw).intValue();
       }
 
       @Override
       public String describe() {
-        return range;
+        return range.describe();
       }
 
       @Override
@@ -135,7 +126,8 @@ public interface OptionType<T> {
 
   /** A long integer (typically a byte count) in {@code [min, max]}. */
   static OptionType<Long> longInteger(long min, long max) {
-    String range = max == Long.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
+    String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+        ? "an integer >= " + min : "an integer between " + min + " and " + max;
     return new OptionType<>() {
       @Override
       public Long parse(String raw) {

@@ -59,35 +59,15 @@ public final class Api {
 
   /** Streams {@code length} bytes from {@code body} to an image; the body is never held whole in memory. */
   public Response uploadStream(String id, java.util.function.Supplier<java.io.InputStream> body, long length) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/images/" + id + "/file"))
-        .timeout(Duration.ofMinutes(5));
-    headers.forEach(b::header);
-    b.header("Content-Type", "application/octet-stream");
-    b.PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length));
-    try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers().map(), r.body());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpRequest.Builder b = request("/v2/images/" + id + "/file", Map.of(), "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length));
+    return text(exchange(b, HttpResponse.BodyHandlers.ofString()));
   }
 
   /** Downloads an image's data as a stream (the caller must close it). */
   public HttpResponse<java.io.InputStream> downloadStream(String id) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/images/" + id + "/file"))
-        .timeout(Duration.ofMinutes(5));
-    headers.forEach(b::header);
-    try {
-      return CLIENT.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return exchange(request("/v2/images/" + id + "/file", Map.of(), null).GET(),
+        HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /** A caller with no identity headers at all. */
@@ -137,13 +117,24 @@ public final class Api {
 
   /** Downloads an image's data, with extra request headers (e.g. Range). */
   public BytesResponse download(String id, Map<String, String> extra) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/images/" + id + "/file"))
-        .timeout(Duration.ofSeconds(120));
+    HttpRequest.Builder b = request("/v2/images/" + id + "/file", extra, null).GET();
+    HttpResponse<byte[]> r = exchange(b, HttpResponse.BodyHandlers.ofByteArray());
+    return new BytesResponse(r.statusCode(), r.headers().map(), r.body());
+  }
+
+  private HttpRequest.Builder request(String path, Map<String, String> extra, String contentType) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5));
     headers.forEach(b::header);
     extra.forEach(b::header);
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return b;
+  }
+
+  private static <T> HttpResponse<T> exchange(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
     try {
-      HttpResponse<byte[]> r = CLIENT.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new BytesResponse(r.statusCode(), r.headers().map(), r.body());
+      return CLIENT.send(b.build(), handler);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -152,23 +143,13 @@ public final class Api {
     }
   }
 
+  private static Response text(HttpResponse<String> r) {
+    return new Response(r.statusCode(), r.headers().map(), r.body());
+  }
+
   public Response sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> extra) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
-    headers.forEach(b::header);
-    extra.forEach(b::header);
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers().map(), r.body());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return text(exchange(request(path, extra, contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)),
+        HttpResponse.BodyHandlers.ofString()));
   }
 
   /** A binary response. */
@@ -184,21 +165,9 @@ public final class Api {
   }
 
   public Response send(String method, String path, String body, String contentType) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-    headers.forEach(b::header);
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers().map(), r.body());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpRequest.Builder b = request(path, Map.of(), contentType)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return text(exchange(b, HttpResponse.BodyHandlers.ofString()));
   }
 
   /** A response: status, headers (lower-case names) and body. */
