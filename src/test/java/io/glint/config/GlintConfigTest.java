@@ -487,9 +487,10 @@ class GlintConfigTest {
     String text = Files.readString(sample);
     for (ConfigOption<?> o : Options.all()) {
       String dflt = o.defaultValue() == null ? "<None>" : o.defaultValue();
-      assertTrue(text.contains("\n#" + o.name() + " = " + dflt + "\n"), "sample lacks " + o + " = " + dflt);
+      String expected = ("#" + o.name() + " = " + dflt).strip();
+      assertTrue(text.lines().anyMatch(l -> l.strip().equals(expected)), "sample lacks " + o + " = " + dflt);
       int section = text.indexOf("\n[" + o.section() + "]\n");
-      int line = text.indexOf("\n#" + o.name() + " = ", section);
+      int line = text.indexOf("\n#" + o.name() + " =", section);
       assertTrue(section >= 0 && line > section, o.toString());
       int nextSection = text.indexOf("\n[", section + 1);
       assertTrue(nextSection < 0 || line < nextSection, o + " is not in its section");
