@@ -40,8 +40,13 @@ public final class GlintConfig {
   private record Setting(String raw, String source) {
   }
 
+  /** Options a store section ({@code [<backend>]} of {@code enabled_backends}) may set. */
+  public static final java.util.Set<String> BACKEND_OPTIONS =
+      java.util.Set.of("filesystem_store_datadir", "filesystem_store_fsync", "store_description");
+
   private final Map<ConfigOption<?>, Setting> settings;
   private final Map<ConfigOption<?>, Object> values;
+  private Map<String, Map<String, String>> backendSections = Map.of();
   private final List<Path> configFiles;
   private final List<String> warnings;
   private final int workers;
@@ -91,7 +96,9 @@ public final class GlintConfig {
     List<String> warnings = new ArrayList<>();
 
     List<String> namedFiles = new ArrayList<>();
-    Map<ConfigOption<?>, Setting> flagSettings = parseArgs(argList, namedFiles, errors);
+    Map<String, Map<String, Setting>> fileExtra = new LinkedHashMap<>();
+    Map<String, Map<String, Setting>> flagExtra = new LinkedHashMap<>();
+    Map<ConfigOption<?>, Setting> flagSettings = parseArgs(argList, namedFiles, errors, flagExtra);
 
     // Which files
     List<Path> files = new ArrayList<>();
@@ -120,7 +127,7 @@ public final class GlintConfig {
       }
       try {
         LOG.debug("Reading configuration file {}", file);
-        applyFile(IniFile.load(file), settings, warnings);
+        applyFile(IniFile.load(file), settings, warnings, fileExtra);
         read.add(file);
       } catch (ConfigException e) {
         errors.addAll(e.problems());
@@ -143,7 +150,19 @@ public final class GlintConfig {
     // Flags
     settings.putAll(flagSettings);
 
-    return build(settings, read, errors, warnings);
+    // Store sections: file < environment (GLINT_<BACKEND>_<OPTION>) < flags
+    Map<String, Map<String, Setting>> extra = new LinkedHashMap<>(fileExtra);
+    for (String backend : backendNames(settings.get(ENABLED_BACKENDS))) {
+      for (String option : BACKEND_OPTIONS) {
+        String envName = ("GLINT_" + backend + "_" + option).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        if (envMap.get(envName) != null) {
+          extra.computeIfAbsent(backend, k -> new LinkedHashMap<>())
+              .put(option, new Setting(envMap.get(envName), "environment variable " + envName));
+        }
+      }
+    }
+    flagExtra.forEach((section, values) -> extra.computeIfAbsent(section, k -> new LinkedHashMap<>()).putAll(values));
+    return build(settings, read, errors, warnings, extra, fileExtra.keySet());
   }
 
   /**
@@ -156,9 +175,14 @@ public final class GlintConfig {
   public static GlintConfig of(Map<String, String> settings) {
     List<String> errors = new ArrayList<>();
     Map<ConfigOption<?>, Setting> all = defaultSettings();
+    Map<String, Map<String, Setting>> extra = new LinkedHashMap<>();
     settings.forEach((key, value) -> {
       ConfigOption<?> o = lookupKey(key);
-      if (o == null) {
+      int dot = key.indexOf('.');
+      if (o == null && dot > 0 && value != null && !Options.sections().contains(key.substring(0, dot))) {
+        extra.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>())
+            .put(key.substring(dot + 1), new Setting(value, "setting '" + key + "'"));
+      } else if (o == null) {
         errors.add("Unknown option '" + key + "'" + suggest(key, false));
       } else if (value == null) {
         all.put(o, new Setting(o.defaultValue(), DEFAULT_SOURCE));
@@ -166,7 +190,7 @@ public final class GlintConfig {
         all.put(o, new Setting(value, "setting '" + key + "'"));
       }
     });
-    return build(all, List.of(), errors, new ArrayList<>());
+    return build(all, List.of(), errors, new ArrayList<>(), extra, java.util.Set.of());
   }
 
   /** All defaults. */
@@ -467,6 +491,33 @@ public final class GlintConfig {
 
   // ---------------------------------------------------------------------------------------------
 
+  // ------------------------------------------------------------------------------ multiple stores
+
+  /** One store of {@code enabled_backends}: its name, type (file, http) and section settings. */
+  public record Backend(String name, String type, Map<String, String> settings) {}
+
+  /**
+   * The stores of Glance's {@code [DEFAULT] enabled_backends = name:type, ...} with their {@code [name]} sections,
+   * in order; empty when multiple stores are not configured (single-store mode).
+   */
+  public List<Backend> enabledBackends() {
+    List<Backend> out = new ArrayList<>();
+    for (String item : get(ENABLED_BACKENDS)) {
+      int colon = item.indexOf(':');
+      String name = item.substring(0, colon).strip();
+      String type = item.substring(colon + 1).strip();
+      out.add(new Backend(name, type, backendSections.getOrDefault(name, Map.of())));
+    }
+    return out;
+  }
+
+  /** The store new data goes to in multi-store mode ({@code [glance_store] default_backend}). */
+  public String defaultBackend() {
+    String d = get(DEFAULT_BACKEND);
+    List<Backend> backends = enabledBackends();
+    return d != null ? d : backends.isEmpty() ? null : backends.get(0).name();
+  }
+
   // ------------------------------------------------------------------------ [import_filtering_opts]
 
   /** Glance's [import_filtering_opts] allowed_schemes. */
@@ -525,7 +576,37 @@ public final class GlintConfig {
   }
 
   private static GlintConfig build(Map<ConfigOption<?>, Setting> settings, List<Path> files,
-      List<String> errors, List<String> warnings) {
+      List<String> errors, List<String> warnings, Map<String, Map<String, Setting>> extra,
+      java.util.Set<String> fileSections) {
+    List<String> backends = backendNames(settings.get(ENABLED_BACKENDS));
+    Map<String, Map<String, String>> backendSections = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, Setting>> section : extra.entrySet()) {
+      String name = section.getKey();
+      if (!backends.contains(name)) {
+        if (fileSections.contains(name) && section.getValue().values().stream()
+            .allMatch(v -> !v.source().startsWith("command-line") && !v.source().startsWith("setting"))) {
+          String hint = Options.sections().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
+              .map(k -> " (section names are case-sensitive: did you mean [" + k + "]?)").orElse("");
+          String where = section.getValue().values().iterator().next().source().replaceAll(":\\d+$", "");
+          warn(warnings, "Ignoring unknown section [" + name + "] in " + where + " with options "
+              + section.getValue().keySet() + hint);
+        } else {
+          section.getValue().forEach((k, v) -> errors.add("Unknown option " + name + "." + k + " (from " + v.source()
+              + "): [" + name + "] is not a store named in enabled_backends"));
+        }
+        continue;
+      }
+      Map<String, String> values = new LinkedHashMap<>();
+      section.getValue().forEach((k, v) -> {
+        if (BACKEND_OPTIONS.contains(k)) {
+          values.put(k, v.raw());
+        } else {
+          warn(warnings, "Ignoring option '" + k + "' of store [" + name + "] (from " + v.source()
+              + "): Glint's store sections know " + new java.util.TreeSet<>(BACKEND_OPTIONS));
+        }
+      });
+      backendSections.put(name, Collections.unmodifiableMap(values));
+    }
     Map<ConfigOption<?>, Object> values = new HashMap<>();
     for (Map.Entry<ConfigOption<?>, Setting> e : settings.entrySet()) {
       ConfigOption<?> o = e.getKey();
@@ -549,7 +630,25 @@ public final class GlintConfig {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new GlintConfig(settings, values, files, warnings);
+    GlintConfig config = new GlintConfig(settings, values, files, warnings);
+    config.backendSections = Collections.unmodifiableMap(backendSections);
+    return config;
+  }
+
+  /** The store names of an {@code enabled_backends} setting ({@code name:type, ...}). */
+  private static List<String> backendNames(Setting setting) {
+    List<String> names = new ArrayList<>();
+    if (setting == null || setting.raw() == null) {
+      return names;
+    }
+    for (String item : setting.raw().split(",")) {
+      int colon = item.indexOf(':');
+      String name = (colon < 0 ? item : item.substring(0, colon)).strip();
+      if (!name.isEmpty()) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   /** glance_store accepts aliases for the same backend. */
@@ -562,9 +661,16 @@ public final class GlintConfig {
     };
   }
 
-  private static void applyFile(IniFile ini, Map<ConfigOption<?>, Setting> settings, List<String> warnings) {
+  private static void applyFile(IniFile ini, Map<ConfigOption<?>, Setting> settings, List<String> warnings,
+      Map<String, Map<String, Setting>> extra) {
     for (String section : ini.sections()) {
       Map<String, IniFile.Entry> entries = ini.section(section);
+      if (!Options.sections().contains(section) && !entries.isEmpty() && !Options.DEFERRED_SECTIONS.contains(section)) {
+        // Perhaps a store section named in enabled_backends: decided once every source is read.
+        Map<String, Setting> values = extra.computeIfAbsent(section, k -> new LinkedHashMap<>());
+        entries.values().forEach(e -> values.put(e.key(), new Setting(e.value(), e.location())));
+        continue;
+      }
       if (!Options.sections().contains(section)) {
         if (entries.isEmpty()) {
           LOG.debug("{}: ignoring empty section [{}]", ini.source(), section);
@@ -591,7 +697,8 @@ public final class GlintConfig {
     }
   }
 
-  private static Map<ConfigOption<?>, Setting> parseArgs(List<String> args, List<String> files, List<String> errors) {
+  private static Map<ConfigOption<?>, Setting> parseArgs(List<String> args, List<String> files, List<String> errors,
+      Map<String, Map<String, Setting>> extra) {
     Map<ConfigOption<?>, Setting> flags = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -633,6 +740,13 @@ public final class GlintConfig {
             continue;
           }
         }
+      }
+      if (option == null && key.indexOf('.') > 0 && value != null
+          && !Options.sections().contains(key.substring(0, key.indexOf('.')))) {
+        // Perhaps a store section option (--fast.filesystem_store_datadir=...), checked once backends are known.
+        extra.computeIfAbsent(key.substring(0, key.indexOf('.')), k -> new LinkedHashMap<>())
+            .put(key.substring(key.indexOf('.') + 1), new Setting(value, "command-line flag --" + name));
+        continue;
       }
       if (option == null) {
         errors.add("Unknown command-line flag --" + name + suggest(key, false) + " (see --help)");

@@ -196,6 +196,42 @@ public interface OptionType<T> {
    * A comma-separated list of strings; items trimmed, empty items dropped; when {@code choices} is
    * not empty every item must be one of them.
    */
+  /** Glance's {@code enabled_backends}: {@code name:type} pairs, types {@code file} or {@code http}. */
+  static OptionType<List<String>> backends() {
+    OptionType<List<String>> list = list();
+    return new OptionType<>() {
+      @Override
+      public List<String> parse(String raw) {
+        List<String> items = list.parse(raw);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        List<String> out = new java.util.ArrayList<>();
+        for (String item : items) {
+          int colon = item.indexOf(':');
+          String name = colon < 0 ? "" : item.substring(0, colon).strip();
+          String type = colon < 0 ? "" : item.substring(colon + 1).strip();
+          if (name.isEmpty() || !(type.equals("file") || type.equals("http"))) {
+            throw new IllegalArgumentException("must be name:type pairs with type file or http, not '" + item + "'");
+          }
+          if (name.startsWith("os_glance_") || !names.add(name)) {
+            throw new IllegalArgumentException("store name '" + name + "' is reserved or repeated");
+          }
+          out.add(name + ":" + type);
+        }
+        return List.copyOf(out);
+      }
+
+      @Override
+      public String describe() {
+        return "comma-separated name:type pairs (types: file, http)";
+      }
+
+      @Override
+      public String metavar() {
+        return "NAME:TYPE,...";
+      }
+    };
+  }
+
   static OptionType<List<String>> list(List<String> choices) {
     return new OptionType<>() {
       @Override

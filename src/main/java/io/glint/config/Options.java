@@ -65,6 +65,9 @@ public final class Options {
       "Maximum number of tags per image; -1 = unlimited.");
   public static final ConfigOption<Integer> IMAGE_LOCATION_QUOTA = register(DEFAULT, "image_location_quota", OptionType.integer(-1, Integer.MAX_VALUE), "10",
       "Maximum number of locations per image; -1 = unlimited.");
+  public static final ConfigOption<List<String>> ENABLED_BACKENDS = register(DEFAULT, "enabled_backends", OptionType.backends(), "",
+      "Multiple stores: name:type pairs (types file and http), e.g. 'fast:file, cheap:file, web:http'; each store's "
+          + "settings go in a section named after it. Empty: single-store mode ([glance_store] stores).");
   public static final ConfigOption<Boolean> SHOW_IMAGE_DIRECT_URL = register(DEFAULT, "show_image_direct_url", OptionType.bool(), "false",
       "Show the image's storage location as 'direct_url' in image responses.");
   public static final ConfigOption<Boolean> SHOW_MULTIPLE_LOCATIONS = register(DEFAULT, "show_multiple_locations", OptionType.bool(), "false",
@@ -107,6 +110,8 @@ public final class Options {
       "Enabled storage backends.");
   public static final ConfigOption<String> DEFAULT_STORE = register(GLANCE_STORE, "default_store", OptionType.string(false), "file",
       "Backend new image data is written to; must be one of 'stores'.");
+  public static final ConfigOption<String> DEFAULT_BACKEND = register(GLANCE_STORE, "default_backend", OptionType.string(true), null,
+      "With enabled_backends: the store new image data goes to (default: the first of enabled_backends).");
   public static final ConfigOption<Path> FILESYSTEM_STORE_DATADIR = register(GLANCE_STORE, "filesystem_store_datadir", OptionType.path(true), null,
       "Directory of the file store; unset = <data_dir>/images.");
   public static final ConfigOption<Boolean> FILESYSTEM_STORE_FSYNC = register(GLANCE_STORE, "filesystem_store_fsync", OptionType.bool(), "true",
