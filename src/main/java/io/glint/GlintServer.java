@@ -26,6 +26,8 @@ import io.glint.store.FileStore;
 import io.glint.store.HttpStore;
 import io.glint.store.ImageStore;
 import io.glint.store.StoreRegistry;
+import io.glint.store.Stores;
+import io.glint.store.StoresApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,8 +65,8 @@ public final class GlintServer {
   }
 
   /** The parts built once per server and shared by its API verticles. */
-  private record Wiring(ApiRouter.Parts parts, FileStore fileStore, Scrubber scrubber, ExecutorService transferPool,
-      long scrubTimer) {}
+  private record Wiring(ApiRouter.Parts parts, List<FileStore> fileStores, Scrubber scrubber,
+      ExecutorService transferPool, long scrubTimer) {}
 
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
@@ -81,7 +83,7 @@ public final class GlintServer {
         })
         .compose(w -> {
           wiring.set(w);
-          return recoverInterruptedUploads(metadata.images(), w.fileStore());
+          return recoverInterruptedUploads(metadata.images(), w.fileStores());
         })
         .compose(v -> {
           HttpServerOptions options = new HttpServerOptions()
@@ -129,22 +131,17 @@ public final class GlintServer {
       t.setDaemon(true);
       return t;
     });
-    FileStore fileStore = new FileStore("file", vertx, config.filesystemStoreDatadir(), transferPool,
-        config.filesystemStoreFsync());
+    UrlGuard guard = new UrlGuard(new UrlGuard.Rules(config.allowedSchemes(), config.disallowedSchemes(),
+        config.allowedHosts(), config.disallowedHosts(), config.allowedPorts(), config.disallowedPorts()));
+    StoreRegistry stores = Stores.create(vertx, config, guard, transferPool);
+    List<FileStore> fileStores = Stores.fileStores(stores);
     return vertx.executeBlocking(() -> {
-      fileStore.prepare();
+      for (FileStore fs : fileStores) {
+        fs.prepare();
+      }
       return null;
     }).map(v -> {
-      UrlGuard guard = new UrlGuard(new UrlGuard.Rules(config.allowedSchemes(), config.disallowedSchemes(),
-          config.allowedHosts(), config.disallowedHosts(), config.allowedPorts(), config.disallowedPorts()));
-      List<ImageStore> all = new java.util.ArrayList<>(List.of(fileStore));
-      HttpStore httpStore = null;
-      if (config.stores().contains("http") || config.stores().contains("https")) {
-        httpStore = new HttpStore("http", vertx, guard);
-        all.add(httpStore);
-      }
-      StoreRegistry stores = new StoreRegistry(fileStore, all);
-      LocationChecker locationChecker = locationChecker(httpStore);
+      LocationChecker locationChecker = locationChecker(Stores.httpStore(stores));
       ImagePolicy policy = new ImagePolicy();
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
           config.imagePropertyQuota(), config.imageTagQuota());
@@ -161,16 +158,19 @@ public final class GlintServer {
               config.trustedHeaderAnyHost()),
           List.of(
               new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
-                  publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl())),
+                  publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl(),
+                  stores.multiStore()), stores.multiStore()
+                  ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null),
               new ImageDataApi(images, data),
               new ImageActionsApi(images),
               new MembersApi(new MemberService(images, metadata.members(), config.imageMemberQuota())),
+              new StoresApi(stores, images),
               new SchemasApi(config.containerFormats(), config.diskFormats())),
-          new Versions(false, false, publicEndpoint),
+          new Versions(false, stores.multiStore(), publicEndpoint),
           config.maxRequestIdLength());
       long timer = vertx.setPeriodic(config.wakeupTime() * 1000L, t -> scrubber.scrub()
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
-      return new Wiring(parts, fileStore, scrubber, transferPool, timer);
+      return new Wiring(parts, fileStores, scrubber, transferPool, timer);
     });
   }
 
@@ -192,14 +192,16 @@ public final class GlintServer {
    * Uploads cut by a crash or a stop left their images in saving: put them back to queued and remove any data
    * they placed. Temporary files were already removed by {@link FileStore#prepare()}.
    */
-  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, FileStore fileStore) {
+  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, List<FileStore> fileStores) {
     return repository.recoverSaving().compose(ids -> {
       if (!ids.isEmpty()) {
         LOG.warn("Recovered {} image(s) left in 'saving' by an interrupted upload, now 'queued': {}", ids.size(), ids);
       }
       Future<Void> chain = Future.succeededFuture();
       for (String id : ids) {
-        chain = chain.compose(v -> fileStore.delete(fileStore.locationOf(id)));
+        for (FileStore fileStore : fileStores) {
+          chain = chain.compose(v -> fileStore.delete(fileStore.locationOf(id)));
+        }
       }
       return chain;
     });
@@ -229,9 +231,9 @@ public final class GlintServer {
     return metadata.images();
   }
 
-  /** The file store (tests look at its files). */
+  /** The (first) file store (tests look at its files). */
   public FileStore fileStore() {
-    return wiring.fileStore();
+    return wiring.fileStores().get(0);
   }
 
   /** The scrubber (tests run it on demand). */

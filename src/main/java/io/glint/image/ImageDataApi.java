@@ -50,7 +50,8 @@ public final class ImageDataApi implements io.glint.http.Routes {
     }
     Long contentLength = longHeader(request, "Content-Length", false);
     Long declared = longHeader(request, "x-openstack-image-size", true);
-    ImageDataService.Upload upload = new ImageDataService.Upload(request, contentLength, declared);
+    ImageDataService.Upload upload = new ImageDataService.Upload(request, contentLength, declared,
+        request.getHeader("X-Image-Meta-Store"));
     data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)
         .onSuccess(image -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

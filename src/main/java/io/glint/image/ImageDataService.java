@@ -33,8 +33,11 @@ public final class ImageDataService {
   /** Limits and digest settings of uploads. */
   public record Settings(long imageSizeCap, long userStorageQuota, String hashAlgo, String jcaHashName) {}
 
-  /** An upload request: the paused body, its declared length (Content-Length) and declared size header. */
-  public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize) {}
+  /**
+   * An upload request: the paused body, its declared length (Content-Length), declared size header and, in
+   * multi-store mode, the store asked for ({@code X-Image-Meta-Store}, null for the default).
+   */
+  public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize, String store) {}
 
   /** A download: the image, the bytes to send and, for a partial response, the range. */
   public record Download(Image image, ImageData data, ByteRange range) {}
@@ -61,9 +64,18 @@ public final class ImageDataService {
     if (upload.contentLength() != null && upload.contentLength() > settings.imageSizeCap()) {
       return Future.failedFuture(sizeCapExceeded(upload.contentLength()));
     }
+    ImageStore store = stores.defaultStore();
+    if (stores.multiStore() && upload.store() != null) {
+      store = stores.byId(upload.store()).orElse(null);
+      if (store == null) {
+        return Future.failedFuture(GlintException.badRequest("Store for identifier " + upload.store()
+            + " not found"));
+      }
+    }
+    ImageStore target = store;
     return loadForUpload(ctx, id)
         .compose(image -> uploadLimit(image, upload).compose(limit -> markSaving(image)
-            .compose(v -> writeData(image, upload, limit))));
+            .compose(v -> writeData(image, upload, limit, target))));
   }
 
   private Future<Image> loadForUpload(RequestContext ctx, String id) {
@@ -115,8 +127,7 @@ public final class ImageDataService {
     });
   }
 
-  private Future<Image> writeData(Image image, Upload upload, long limit) {
-    ImageStore store = stores.defaultStore();
+  private Future<Image> writeData(Image image, Upload upload, long limit, ImageStore store) {
     Context context = io.vertx.core.Vertx.currentContext();
     return store.create(image.id()).compose(pending -> {
       UploadPump pump = new UploadPump(context, upload.body(), pending, limit,
@@ -130,7 +141,8 @@ public final class ImageDataService {
   }
 
   private Future<Image> markActive(Image image, ReceivedData received, PendingData pending, ImageStore store) {
-    return repository.markActive(image.id(), received, pending.location(), Map.of("store", store.id()))
+    Map<String, Object> metadata = stores.multiStore() ? Map.of("store", store.id()) : Map.of();
+    return repository.markActive(image.id(), received, pending.location(), metadata)
         .compose(saved -> {
           if (saved.isPresent()) {
             LOG.info("Image {} uploaded: {} bytes, md5 {}", image.id(), received.size(), received.checksum());

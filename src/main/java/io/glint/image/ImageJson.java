@@ -26,11 +26,11 @@ public final class ImageJson {
   }
 
   /** Which optional fields views carry: Glance's show_multiple_locations and show_image_direct_url. */
-  public record Options(boolean locations, boolean directUrl) {
-    public static final Options NONE = new Options(false, false);
+  public record Options(boolean locations, boolean directUrl, boolean stores) {
+    public static final Options NONE = new Options(false, false, false);
 
     public boolean any() {
-      return locations || directUrl;
+      return locations || directUrl || stores;
     }
   }
 
@@ -124,6 +124,16 @@ public final class ImageJson {
     }
     if (options.directUrl() && !locations.isEmpty()) {
       g.writeStringField("direct_url", locations.get(0).url());
+    }
+    if (options.stores() && !locations.isEmpty()) {
+      java.util.StringJoiner stores = new java.util.StringJoiner(",");
+      for (ImageLocation l : locations) {
+        Object store = l.metadata().get("store");
+        if (store != null) {
+          stores.add(store.toString());
+        }
+      }
+      g.writeStringField("stores", stores.toString());
     }
     g.writeArrayFieldStart("tags");
     for (String tag : i.tags()) {

@@ -184,6 +184,59 @@ public final class ImageService {
         });
   }
 
+  /**
+   * {@code DELETE /v2/stores/{store}/{image}} (multi-store): removes the image's data from one store, never from
+   * the last one. Admin only (policy {@code delete_image_location}).
+   */
+  public Future<Void> deleteFromStore(RequestContext ctx, String storeId, String id, int attempt) {
+    return repository.findFresh(id)
+        .compose(found -> visibleOrNotFound(ctx, id, found))
+        .recover(e -> Future.failedFuture(e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
+            ? GlintException.notFound("Failed to find image " + id)
+            : e))
+        .compose(image -> repository.locations(id).compose(current -> {
+          policy.checkWritable(ctx);
+          if (!ctx.admin()) {
+            throw GlintException.forbidden("You are not authorized to complete delete_image_location action.");
+          }
+          if (image.status() != ImageStatus.ACTIVE) {
+            throw GlintException.conflict(
+                "It's not allowed to remove image data from store if image status is not 'active'");
+          }
+          if (current.size() == 1) {
+            throw GlintException.forbidden("Cannot delete image data from the only store containing it. Consider "
+                + "deleting the image instead if you want to remove all image data");
+          }
+          List<ImageLocation> kept = new java.util.ArrayList<>(current);
+          boolean removed = kept.removeIf(new java.util.function.Predicate<>() {
+            boolean done;
+
+            @Override
+            public boolean test(ImageLocation l) {
+              if (!done && storeId.equals(l.metadata().get("store"))) {
+                done = true;
+                return true;
+              }
+              return false;
+            }
+          });
+          if (!removed) {
+            throw GlintException.notFound("Image " + id + " is not stored in store " + storeId + ".");
+          }
+          Image.Builder b = image.toBuilder();
+          b.updatedAt = later(image.updatedAt());
+          return repository.updateWithLocations(b.build(), image.updatedAt(), kept);
+        }))
+        .compose(result -> {
+          if (result.isEmpty()) {
+            return attempt >= MAX_UPDATE_ATTEMPTS
+                ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
+                : deleteFromStore(ctx, storeId, id, attempt + 1);
+          }
+          return scrubber.remove(result.get().removed());
+        });
+  }
+
   /** Locations of images, for views that show them ({@code show_multiple_locations}, {@code direct_url}). */
   public Future<java.util.Map<String, List<ImageLocation>>> locationsOf(List<Image> images) {
     return repository.locationsOf(images.stream().map(Image::id).toList());

@@ -25,11 +25,16 @@ public final class ImagesApi implements io.glint.http.Routes {
   private final ImageQueryParser queryParser;
   private final String publicEndpoint;
   private final ImageJson.Options view;
+  private final String storeIds;
 
+  /**
+   * @param storeIds in multi-store mode, the store ids sent as {@code OpenStack-image-store-ids} on create; else null
+   */
   public ImagesApi(ImageService service, ImageQueryParser queryParser, String publicEndpoint,
-      ImageJson.Options view) {
+      ImageJson.Options view, String storeIds) {
     this.service = service;
     this.view = view;
+    this.storeIds = storeIds;
     this.requests = new ImageRequests(service.rules());
     this.queryParser = queryParser;
     this.publicEndpoint = publicEndpoint;
@@ -62,6 +67,9 @@ public final class ImagesApi implements io.glint.http.Routes {
     service.create(AuthHandler.context(ctx), request)
         .compose(image -> render(image).map(body -> {
           ctx.response().putHeader("Location", Http.baseUrl(ctx, publicEndpoint) + "/v2/images/" + image.id());
+          if (storeIds != null) {
+            ctx.response().putHeader("OpenStack-image-store-ids", storeIds);
+          }
           return body;
         }))
         .onSuccess(body -> sendJson(ctx, 201, body))
