@@ -67,10 +67,12 @@ glint_url="http://127.0.0.1:$glint_port/v2/images/$id/file"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # run N clients once against a URL; prints "MB/s bytes"
 run() {
-  local url=$1 n=$2 start end total=0 i
+  local url=$1 n=$2 start end total=0 i pids=()
   start=$(date +%s.%N)
-  for i in $(seq 1 "$n"); do curl -s "${H[@]}" -o /dev/null -w '%{size_download}\n' "$url" > "$tmp/c$i" & done
-  wait $(jobs -p | grep -v -e "^$nginx_pid\$" -e "^$glint_pid\$") 2>/dev/null || true
+  for i in $(seq 1 "$n"); do
+    curl -s "${H[@]}" -o /dev/null -w '%{size_download}\n' "$url" > "$tmp/c$i" & pids+=($!)
+  done
+  wait "${pids[@]}"
   end=$(date +%s.%N)
   for i in $(seq 1 "$n"); do total=$((total + $(cat "$tmp/c$i"))); done
   python3 -c "print(f'{$total/1e6/($end-$start):.0f} $total')"
