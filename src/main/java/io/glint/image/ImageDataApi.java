@@ -50,8 +50,12 @@ public final class ImageDataApi implements io.glint.http.Routes {
     }
     Long contentLength = longHeader(request, "Content-Length", false);
     Long declared = longHeader(request, "x-openstack-image-size", true);
+    // Expect: 100-continue: the client waits for our go before sending the body. Say it only once the
+    // upload is accepted (image, policy, status, quota), so that a refusal costs no body.
+    boolean expectContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
+    Runnable ready = expectContinue ? () -> ctx.response().writeContinue() : () -> { };
     ImageDataService.Upload upload = new ImageDataService.Upload(request, contentLength, declared,
-        request.getHeader("X-Image-Meta-Store"));
+        request.getHeader("X-Image-Meta-Store"), ready);
     data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)
         .onSuccess(image -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
@@ -104,16 +108,28 @@ public final class ImageDataApi implements io.glint.http.Routes {
       long end = start + bytes.length() - 1;
       response.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + image.size());
     }
+    // A client that hangs up mid-download is routine (a cancelled boot, a timeout): not an error of ours.
+    response.exceptionHandler(t -> LOG.debug("Download of {} interrupted: {}", image.id(), t.toString()));
+    if (response.closed()) {
+      LOG.debug("Client of download {} left before the data was sent", image.id());
+      if (bytes instanceof ImageData.Stream stream) {
+        stream.stream().resume();
+      }
+      return;
+    }
     Future<Void> sent;
     if (bytes instanceof ImageData.FileRegion file) {
       sent = response.sendFile(file.path().toString(), file.offset(), file.length());
     } else {
       ImageData.Stream stream = (ImageData.Stream) bytes;
       response.putHeader("Content-Length", Long.toString(stream.length()));
-      response.exceptionHandler(t -> LOG.debug("Download of {} interrupted: {}", image.id(), t.toString()));
       sent = stream.stream().pipe().endOnFailure(false).to(response);
     }
     sent.onFailure(t -> {
+      if (response.closed()) {
+        LOG.debug("Download of image {} ended by the client: {}", image.id(), t.toString());
+        return;
+      }
       LOG.warn("Download of image {} failed: {}", image.id(), t.toString());
       FailureHandler.send(ctx, 503, "The image data could not be read: " + t.getMessage());
     });

@@ -37,7 +37,8 @@ public final class ImageDataService {
    * An upload request: the paused body, its declared length (Content-Length), declared size header and, in
    * multi-store mode, the store asked for ({@code X-Image-Meta-Store}, null for the default).
    */
-  public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize, String store) {}
+  public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize, String store,
+      Runnable readyForBody) {}
 
   /** A download: the image, the bytes to send and, for a partial response, the range. */
   public record Download(Image image, ImageData data, ByteRange range) {}
@@ -133,6 +134,7 @@ public final class ImageDataService {
       UploadPump pump = new UploadPump(context, upload.body(), pending, limit,
           received -> limit < settings.imageSizeCap() ? quotaExceeded(received, limit) : sizeCapExceeded(received),
           upload.declaredSize(), digestPool, settings.hashAlgo(), settings.jcaHashName());
+      upload.readyForBody().run();
       return pump.run()
           .compose(received -> pending.commit().map(received))
           .compose(received -> markActive(image, received, pending, store))

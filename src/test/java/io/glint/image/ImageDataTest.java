@@ -270,6 +270,25 @@ class ImageDataTest extends ApiTestBase {
   }
 
   @Test
+  @DisplayName("Expect: 100-continue: the go-ahead comes once the upload is accepted; a refusal comes first")
+  void expectContinue() throws Exception {
+    String id = newImage(alice);
+    byte[] data = Bytes.random(100_000, 41);
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.startUpload(id, "project-a", data.length, true);
+      assertEquals(100, raw.head());
+      raw.write(data);
+      assertEquals(204, raw.head());
+    }
+    assertEquals(Bytes.md5(data), alice.get("/v2/images/" + id).json().getString("checksum"));
+    String noFormats = alice.create(new JsonObject().put("name", "x")).getString("id");
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.startUpload(noFormats, "project-a", data.length, true);
+      assertEquals(400, raw.head());
+    }
+  }
+
+  @Test
   @DisplayName("the data route answers 405 with Allow for other methods, and refuses bodies on GET")
   void routeShape() {
     String id = newImage(alice);

@@ -24,12 +24,21 @@ public final class RawHttp implements AutoCloseable {
 
   /** Starts an upload of {@code contentLength} bytes (or chunked when negative) as project {@code project}. */
   public RawHttp startUpload(String imageId, String project, long contentLength) throws IOException {
+    return startUpload(imageId, project, contentLength, false);
+  }
+
+  /** As {@link #startUpload(String, String, long)}, optionally with {@code Expect: 100-continue}. */
+  public RawHttp startUpload(String imageId, String project, long contentLength, boolean expectContinue)
+      throws IOException {
     StringBuilder head = new StringBuilder()
         .append("PUT /v2/images/").append(imageId).append("/file HTTP/1.1\r\n")
         .append("Host: 127.0.0.1\r\n")
         .append("X-Identity-Status: Confirmed\r\nX-Project-Id: ").append(project).append("\r\n")
         .append("X-Roles: member\r\nAccept: application/json\r\n")
         .append("Content-Type: application/octet-stream\r\n");
+    if (expectContinue) {
+      head.append("Expect: 100-continue\r\n");
+    }
     if (contentLength >= 0) {
       head.append("Content-Length: ").append(contentLength).append("\r\n");
     } else {
@@ -45,6 +54,19 @@ public final class RawHttp implements AutoCloseable {
     out.write(bytes);
     out.flush();
     return this;
+  }
+
+  /** Reads one interim or final response head (up to the blank line) and returns its status code. */
+  public int head() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      sb.append((char) c);
+      if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    return sb.length() < 12 ? -1 : Integer.parseInt(sb.substring(9, 12));
   }
 
   /** Reads the status code of the response. */
