@@ -56,7 +56,10 @@ public final class Glint {
       embedded = EmbeddedDatabase.start(config.dataDir().resolve("pg"), true);
       uri = embedded.uri();
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(config.workers(), 1)));
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(Math.max(config.workers(), 1))
+        .setPreferNativeTransport(true));
+    LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO");
     EmbeddedDatabase db = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, db), "glint-shutdown"));
     GlintServer.deploy(vertx, config, uri)

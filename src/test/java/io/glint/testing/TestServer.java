@@ -12,7 +12,8 @@ import java.util.Map;
  * shared by every test class of the JVM; {@link #start(Map)} makes one with other settings.
  */
 public final class TestServer implements AutoCloseable {
-  private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+  private static final Vertx VERTX =
+      Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
   private static TestServer shared;
 
   private final GlintServer server;
