@@ -11,9 +11,9 @@
 #   --sizes "LIST"         download image sizes, K/M/G = KiB/MiB/GiB (default "64M 1G")
 #   --reps N               repetitions of the download runs (default 1; the report shows median (min–max))
 #   --client NAME          download client: curl (a curl process per transfer, new connection each time), wrk
-#                          (keep-alive), or auto (default): a short calibration against nginx with both, at every
-#                          client count, picks the one that gets more MB/s (geometric mean); it is then used for
-#                          both servers
+#                          (keep-alive), or auto (default): a 4-s calibration against nginx with both, at every
+#                          client count, picks the one that gets more MB/s (geometric mean over the client counts;
+#                          wrk only if > 5 % ahead, so that a near-tie does not flip it); used for both servers
 #   --nginx-workers N      nginx worker processes (default 2)
 #   --upload-size SIZE     upload payload (default 256M)
 #   --streams "LIST"       concurrent upload streams (default "1 8")
@@ -116,7 +116,7 @@ if [[ $skip_dl == 0 ]]; then
   fi
 fi
 CLK_TCK=$(getconf CLK_TCK)
-export BENCH_CLK_TCK=$CLK_TCK
+export BENCH_CLK_TCK=$CLK_TCK PYTHONDONTWRITEBYTECODE=1
 
 # ---------------------------------------------------------------------------------------------- build
 jar=$ROOT/target/glint.jar

@@ -28,6 +28,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # importing metabench must not leave __pycache__/ in the source tree
 from metabench import (CLK, Client, children_of, f, machine_ticks, mem_kb, pg_pids, proc_stat,  # noqa: E402
                        wait_quiet)
 
@@ -126,13 +127,34 @@ class RssSampler(threading.Thread):
                 "rss_end_mib": self.samples[-1] / 1024.0, "rss_samples": len(self.samples)}
 
 
+def thread_ticks(pid):
+    """{thread group name: utime+stime ticks} of one process's threads; JVM thread names (15 chars, from
+    /proc/<pid>/task/<tid>/comm) with digits removed, e.g. "vert.x-eventloo", "GC Thread#"."""
+    out = {}
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return out
+    for t in tids:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, t)) as fh:
+                st = fh.read()
+        except OSError:
+            continue
+        name = re.sub(r"[0-9]+", "", st[st.index("(") + 1:st.rindex(")")]).strip() or "?"
+        rest = st[st.rindex(")") + 2:].split()
+        out[(name, t)] = int(rest[11]) + int(rest[12])
+    return out
+
+
 class Window:
     """CPU of the server processes, of PostgreSQL (optional), of our own children (the load generator) and of
     this process, and of the whole machine, between start() and stop()."""
 
-    def __init__(self, server_pids, pg_spec=""):
+    def __init__(self, server_pids, pg_spec="", threads_of=None):
         self.server_pids = server_pids
         self.pg_spec = pg_spec
+        self.threads_of = threads_of  # a pid whose threads' CPU is broken down (Glint's JVM)
 
     def _pg(self):
         if not self.pg_spec:
@@ -146,6 +168,8 @@ class Window:
 
     def start(self):
         self.t0 = time.monotonic()
+        self.wall0 = time.time()
+        self.th0 = thread_ticks(self.threads_of) if self.threads_of else {}
         self.srv0 = ticks_of(self.server_pids)
         self.pg0 = self._pg()
         self.busy0, _ = machine_ticks()
@@ -164,8 +188,14 @@ class Window:
         me1 = resource.getrusage(resource.RUSAGE_SELF)
         client = (ch1.ru_utime - self.ch0.ru_utime) + (ch1.ru_stime - self.ch0.ru_stime)
         harness = (me1.ru_utime - self.me0.ru_utime) + (me1.ru_stime - self.me0.ru_stime)
+        threads = {}
+        if self.threads_of:
+            for (name, tid), t in thread_ticks(self.threads_of).items():
+                threads[name] = threads.get(name, 0) + (t - self.th0.get((name, tid), 0)) / CLK
         return {"wall_s": wall, "server_cpu_s": srv, "pg_cpu_s": pg, "client_cpu_s": client + harness,
-                "machine_busy_s": busy, "irq_s": irq}
+                "machine_busy_s": busy, "irq_s": irq, "threads": {k: v for k, v in threads.items() if v > 0},
+                "t_start": time.strftime("%H:%M:%S", time.gmtime(self.wall0)),
+                "t_end": time.strftime("%H:%M:%S", time.gmtime(time.time()))}
 
 
 class LogWatch:
@@ -378,7 +408,7 @@ def cmd_download(a):
     sampler = RssSampler(pids)
     sampler.start()
     lw = LogWatch(a.log).start()
-    w = Window(pids, a.pg).start()
+    w = Window(pids, a.pg, a.pid if a.server == "glint" else None).start()
     r = client(a.duration)
     d = w.stop()
     d.update(lw.stop())
@@ -415,9 +445,11 @@ def cmd_pick_client(a):
         die("no calibration lines in %s" % a.results)
     # geometric mean over the client counts, so that no single concurrency dominates
     score = {k: statistics.geometric_mean(v) for k, v in by.items() if min(v) > 0}
-    best = max(score, key=score.get) if score else sorted(by)[0]
+    # curl unless wrk is clearly faster (> 5 %): curl checks every transfer's status and length and opens a new
+    # connection per image, as real image downloads do; a near-tie should not flip the client between sittings
+    best = "wrk" if score.get("wrk", 0) > 1.05 * score.get("curl", 0) else "curl"
     log("client calibration against nginx (geometric mean MB/s over the client counts): "
-        + ", ".join("%s %.0f" % kv for kv in sorted(score.items())) + " -> " + best)
+        + ", ".join("%s %.0f" % kv for kv in sorted(score.items())) + " -> " + best + " (wrk only if > 5 % ahead)")
     print(best)
 
 
@@ -461,7 +493,7 @@ def cmd_upload(a):
             sampler = RssSampler(pids)
             sampler.start()
             lw = LogWatch(a.log).start()
-            w = Window(pids, a.pg).start()
+            w = Window(pids, a.pg, a.pid).start()
             barrier.wait()
             for t in ths:
                 t.join()
@@ -632,7 +664,8 @@ def cmd_report(a):
             by = {}
             for r in cal:
                 by.setdefault(r["client"], []).append("c=%d %.0f" % (r["c"], r["mbps"]))
-            cal_txt = "; chosen by a %s-s calibration against nginx (%s MB/s): %s" % (
+            cal_txt = ("; chosen by a %s-s calibration against nginx (geometric mean over the client counts; wrk only if "
+                       "> 5 %% ahead) at %s, MB/s: %s") % (
                 info["calib_duration"], size_label(cal[0]["size"]),
                 "; ".join("%s %s" % (k, ", ".join(v)) for k, v in sorted(by.items())))
         w("- Download client: **%s** (%s)%s" % (info["client"], info["client_desc"], cal_txt))
@@ -764,12 +797,18 @@ def cmd_report(a):
         w("")
         w("CPU as % of one core over the measured window (200 % = the whole machine); \"other\" = whole machine minus "
           "server, PostgreSQL and client (load from anything else; per-process and whole-machine accounting differ a "
-          "little, hence small negative values); \"busy before\" = whole machine in the 1-s window before the run.")
+          "little, hence small negative values); \"irq+softirq\" = the machine's time in interrupt context (loopback TCP "
+          "receive work; mostly charged to the process it interrupted, so part of the columns before); \"busy before\" = "
+          "whole machine in the 1-s window before the run; threads = Glint's JVM threads by name (digits removed; "
+          "/proc/<pid>/task/*/stat). Glint log lines are counted between the start and the end of the window: "
+          "transfers cut by the client at a deadline (the warm-up's or the window's) are logged by Glint as they "
+          "happen, so they straddle windows.")
         w("")
-        w("| run | server | size | c | client | rep | bytes | complete | s | MB/s | server CPU % | PG CPU % "
-          "| client CPU % | other CPU % | of which irq % | busy before % | RSS max MiB | Glint log WARN+ERROR |")
-        w("| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-          "| ---: | ---: |")
+        w("| run | server | size | c | client | rep | UTC | bytes | complete | s | MB/s | server CPU % | PG CPU % "
+          "| client CPU % | other CPU % | irq+softirq % | busy before % | RSS max MiB | Glint log WARN+ERROR "
+          "| Glint's busiest threads, CPU % |")
+        w("| --- | --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+          "| ---: | ---: | ---: | --- |")
         for r in cal + dl + up:
             wall = r["wall_s"] or 1
             other = r["machine_busy_s"] - r["server_cpu_s"] - r["pg_cpu_s"] - r["client_cpu_s"]
@@ -778,13 +817,16 @@ def cmd_report(a):
                     r["verified"]
             else:
                 kind, server, client, secs, done = r["kind"], r["server"], r["client"], r["secs"], r["complete"]
-            w("| %s | %s | %s | %d | %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                kind, server, size_label(r["size"]), r["c"], client, r["rep"], r["bytes"], done, f(secs, 2),
+            th = sorted((r.get("threads") or {}).items(), key=lambda kv: -kv[1])[:4]
+            th_txt = ", ".join("%s %.0f" % (k, 100 * v / wall) for k, v in th if 100 * v / wall >= 1) or "–"
+            w("| %s | %s | %s | %d | %s | %d | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                kind, server, size_label(r["size"]), r["c"], client, r["rep"],
+                "%s–%s" % (r["t_start"], r["t_end"]) if "t_start" in r else "", r["bytes"], done, f(secs, 2),
                 f(r["mbps"], 0), f(100 * r["server_cpu_s"] / wall, 0),
                 f(100 * r["pg_cpu_s"] / wall, 0) if r.get("server") != "nginx" else "–",
                 f(100 * r["client_cpu_s"] / wall, 0), f(100 * other / wall, 0),
                 f(100 * r["irq_s"] / wall, 0) if "irq_s" in r else "n/a", f(r.get("busy_before_pct"), 0),
-                f(r["rss_max_mib"], 0), r.get("log_issues") if r.get("log_issues") is not None else "–"))
+                f(r["rss_max_mib"], 0), r.get("log_issues") if r.get("log_issues") is not None else "–", th_txt))
         w("")
         bad = [r for r in dl + cal if r["errors"] or r["check"] != "ok"]
         for r in bad:
