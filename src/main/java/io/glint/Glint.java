@@ -58,7 +58,7 @@ public final class Glint {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(config.workers(), 1))
-        .setPreferNativeTransport(true));
+        .setPreferNativeTransport(!Boolean.getBoolean("glint.nio")));
     LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO");
     EmbeddedDatabase db = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, db), "glint-shutdown"));

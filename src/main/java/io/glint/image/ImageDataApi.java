@@ -110,6 +110,8 @@ public final class ImageDataApi implements io.glint.http.Routes {
     }
     // A client that hangs up mid-download is routine (a cancelled boot, a timeout): not an error of ours.
     response.exceptionHandler(t -> LOG.debug("Download of {} interrupted: {}", image.id(), t.toString()));
+    ctx.request().connection().exceptionHandler(t -> LOG.debug("Connection of download {} failed: {}", image.id(),
+        t.toString()));
     if (response.closed()) {
       LOG.debug("Client of download {} left before the data was sent", image.id());
       if (bytes instanceof ImageData.Stream stream) {
@@ -125,9 +127,12 @@ public final class ImageDataApi implements io.glint.http.Routes {
       response.putHeader("Content-Length", Long.toString(stream.length()));
       sent = stream.stream().pipe().endOnFailure(false).to(response);
     }
+    boolean localFile = bytes instanceof ImageData.FileRegion;
     sent.onFailure(t -> {
-      if (response.closed()) {
+      if (response.closed() || (localFile && response.headWritten())) {
+        // The client went away (sendfile to a closed socket): routine, not an error of ours.
         LOG.debug("Download of image {} ended by the client: {}", image.id(), t.toString());
+        response.reset();
         return;
       }
       LOG.warn("Download of image {} failed: {}", image.id(), t.toString());
