@@ -34,6 +34,7 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 cp "$jar" "$tmp/glint.jar"
 mkdir -p "$tmp/www" "$tmp/nginx"
 head -c $((size_mib * 1048576)) /dev/urandom > "$tmp/www/image.raw"
+chmod 755 "$tmp" "$tmp/www"; chmod 644 "$tmp/www/image.raw"   # nginx workers run unprivileged
 origin_port=$(free_port)
 cat > "$tmp/nginx/nginx.conf" <<CONF
 worker_processes 1;
@@ -59,9 +60,10 @@ for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$glint_port/ve
 H=(-H "X-Identity-Status: Confirmed" -H "X-Project-Id: bench" -H "X-Roles: member")
 id=$(curl -sf "${H[@]}" -X POST "http://127.0.0.1:$glint_port/v2/images" \
   -d '{"name":"remote","disk_format":"raw","container_format":"bare"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["id"])')
-curl -sf "${H[@]}" -X PATCH -H 'Content-Type: application/openstack-images-v2.1-json-patch' \
+curl -s "${H[@]}" -w "\n%{http_code}" -X PATCH -H 'Content-Type: application/openstack-images-v2.1-json-patch' \
   "http://127.0.0.1:$glint_port/v2/images/$id" \
-  -d "[{\"op\":\"add\",\"path\":\"/locations/-\",\"value\":{\"url\":\"http://127.0.0.1:$origin_port/image.raw\",\"metadata\":{}}}]" >/dev/null
+  -d "[{\"op\":\"add\",\"path\":\"/locations/-\",\"value\":{\"url\":\"http://127.0.0.1:$origin_port/image.raw\",\"metadata\":{}}}]" > "$tmp/patch.json"
+[[ $(tail -1 "$tmp/patch.json") == 200 ]] || { echo "adding the location failed: $(cat "$tmp/patch.json")" >&2; exit 1; }
 direct_url="http://127.0.0.1:$origin_port/image.raw"
 glint_url="http://127.0.0.1:$glint_port/v2/images/$id/file"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -40,7 +40,8 @@ public final class HttpStore implements ImageStore {
             .setIdleTimeout(120)
             .setKeepAlive(true)
             .setForceSni(true)
-            .setDecompressionSupported(false),
+            .setDecompressionSupported(false)
+            .setMaxChunkSize(64 * 1024),
         new PoolOptions().setHttp1MaxSize(64));
   }
 

@@ -52,6 +52,15 @@ class ImageLocationsTest extends ApiTestBase {
       exchange.sendResponseHeaders(302, -1);
       exchange.close();
     });
+    origin.createContext("/flaky.img", exchange -> {
+      if (exchange.getRequestMethod().equals("HEAD")) {
+        exchange.getResponseHeaders().add("Content-Length", "1000");
+        exchange.sendResponseHeaders(200, -1);
+      } else {
+        exchange.sendResponseHeaders(500, -1);
+      }
+      exchange.close();
+    });
     origin.createContext("/missing", exchange -> {
       exchange.sendResponseHeaders(404, -1);
       exchange.close();
@@ -105,6 +114,16 @@ class ImageLocationsTest extends ApiTestBase {
     assertEquals(400, a.download(id, Map.of("Range", "bytes=0-9")).status());
     // Deleting the image forgets the location (the HTTP store cannot delete remote data).
     assertEquals(204, a.delete("/v2/images/" + id).status());
+  }
+
+  @Test
+  @DisplayName("a remote store that fails to serve the data makes the download a 503")
+  void remoteFailure() {
+    Api a = Api.as(glint, "project-a", "member");
+    String id = queued(a);
+    assertEquals(200, a.patch("/v2/images/" + id, add(location(url("/flaky.img")))).status());
+    Api.BytesResponse down = a.download(id, Map.of());
+    assertEquals(503, down.status());
   }
 
   @Test
