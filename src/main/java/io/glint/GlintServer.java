@@ -141,7 +141,7 @@ public final class GlintServer {
       }
       return null;
     }).map(v -> {
-      LocationChecker locationChecker = locationChecker(Stores.httpStore(stores));
+      LocationChecker locationChecker = locationChecker(Stores.httpStore(stores), stores);
       ImagePolicy policy = new ImagePolicy();
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
           config.imagePropertyQuota(), config.imageTagQuota());
@@ -178,13 +178,21 @@ public final class GlintServer {
    * Users may add locations only in stores that read from URLs they give: today the HTTP store, through the
    * outbound URL guard. A refused or unreachable URL is a 400 "Invalid location", as in Glance.
    */
-  private static LocationChecker locationChecker(HttpStore http) {
-    return url -> {
-      if (http == null || !http.owns(url)) {
-        return Future.failedFuture(io.glint.error.GlintException.badRequest("Invalid location"));
+  private static LocationChecker locationChecker(HttpStore http, StoreRegistry stores) {
+    return new LocationChecker() {
+      @Override
+      public Future<Long> size(String url) {
+        if (http == null || !http.owns(url)) {
+          return Future.failedFuture(io.glint.error.GlintException.badRequest("Invalid location"));
+        }
+        return http.size(url).recover(e -> Future.failedFuture(io.glint.error.GlintException.badRequest(
+            "Invalid location: " + e.getMessage())));
       }
-      return http.size(url).recover(e -> Future.failedFuture(io.glint.error.GlintException.badRequest(
-          "Invalid location: " + e.getMessage())));
+
+      @Override
+      public String storeOf(String url) {
+        return stores.multiStore() ? stores.forLocation(url).map(ImageStore::id).orElse(null) : null;
+      }
     };
   }
 

@@ -169,7 +169,7 @@ public final class ImageService {
           patcher.checkQuotas(b);
           b.updatedAt = later(image.updatedAt());
           List<ImageLocation> wanted = locations.stream()
-              .map(e -> new ImageLocation(e.id(), id, e.url(), e.metadata()))
+              .map(e -> new ImageLocation(e.id(), id, e.url(), withStore(e)))
               .toList();
           return repository.updateWithLocations(b.build(), image.updatedAt(), wanted);
         }))
@@ -235,6 +235,17 @@ public final class ImageService {
           }
           return scrubber.remove(result.get().removed());
         });
+  }
+
+  /** A new location's metadata names its store in multi-store mode, as Glance's get_updated_store_location. */
+  private java.util.Map<String, Object> withStore(LocationPatcher.Entry e) {
+    String store = e.id() == 0 && !e.metadata().containsKey("store") ? locationChecker.storeOf(e.url()) : null;
+    if (store == null) {
+      return e.metadata();
+    }
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(e.metadata());
+    m.put("store", store);
+    return m;
   }
 
   /** Locations of images, for views that show them ({@code show_multiple_locations}, {@code direct_url}). */

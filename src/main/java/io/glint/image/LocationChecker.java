@@ -8,4 +8,9 @@ import io.vertx.core.Future;
  */
 public interface LocationChecker {
   Future<Long> size(String url);
+
+  /** In multi-store mode, the id of the store that serves {@code url} (recorded as the location's "store"). */
+  default String storeOf(String url) {
+    return null;
+  }
 }

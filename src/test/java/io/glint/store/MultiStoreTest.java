@@ -26,8 +26,23 @@ class MultiStoreTest extends ApiTestBase {
   private static Path fastDir;
   private static Path cheapDir;
 
+  private static com.sun.net.httpserver.HttpServer origin;
+  private static final byte[] REMOTE = Bytes.random(3000, 33);
+
   @BeforeAll
   static void start() throws Exception {
+    origin = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext("/remote.img", exchange -> {
+      exchange.getResponseHeaders().add("Content-Length", Integer.toString(REMOTE.length));
+      boolean head = exchange.getRequestMethod().equals("HEAD");
+      exchange.sendResponseHeaders(200, head ? -1 : REMOTE.length);
+      try (var out = exchange.getResponseBody()) {
+        if (!head) {
+          out.write(REMOTE);
+        }
+      }
+    });
+    origin.start();
     fastDir = Files.createTempDirectory("glint-fast");
     cheapDir = Files.createTempDirectory("glint-cheap");
     multi = TestServer.start(Map.of(
@@ -35,12 +50,32 @@ class MultiStoreTest extends ApiTestBase {
         "glance_store.default_backend", "fast",
         "fast.filesystem_store_datadir", fastDir.toString(),
         "fast.store_description", "NVMe",
-        "cheap.filesystem_store_datadir", cheapDir.toString()));
+        "cheap.filesystem_store_datadir", cheapDir.toString(),
+        "show_multiple_locations", "true",
+        "import_filtering_opts.allowed_hosts", "127.0.0.1",
+        "import_filtering_opts.allowed_ports", ""));
   }
 
   @AfterAll
   static void stop() {
     multi.close();
+    origin.stop(0);
+  }
+
+  @Test
+  @DisplayName("an http location added by PATCH is recorded in the http store, which serves it")
+  void httpLocationInMultiStore() {
+    Api a = Api.as(multi, "project-a", "member");
+    String id = image(a);
+    String url = "http://127.0.0.1:" + origin.getAddress().getPort() + "/remote.img";
+    JsonArray add = new JsonArray().add(new JsonObject().put("op", "add").put("path", "/locations/-")
+        .put("value", new JsonObject().put("url", url).put("metadata", new JsonObject())));
+    Response r = a.patch("/v2/images/" + id, add);
+    assertEquals(200, r.status(), r.body());
+    assertEquals("web", r.json().getString("stores"));
+    assertEquals("web", r.json().getJsonArray("locations").getJsonObject(0).getJsonObject("metadata")
+        .getString("store"));
+    assertArrayEquals(REMOTE, a.download(id, Map.of()).body());
   }
 
   private static String image(Api api) {
