@@ -40,6 +40,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$ROOT/scripts/bench/lib.sh"
 META=$ROOT/scripts/bench/metabench.py
 HELPER=$ROOT/scripts/bench/databench.py
 COMMAND=$(printf '%q ' "$0" "$@")
@@ -119,12 +121,8 @@ CLK_TCK=$(getconf CLK_TCK)
 export BENCH_CLK_TCK=$CLK_TCK PYTHONDONTWRITEBYTECODE=1
 
 # ---------------------------------------------------------------------------------------------- build
+build_jar
 jar=$ROOT/target/glint.jar
-if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$jar" -print -quit) ]]; then
-  command -v mvn >/dev/null 2>&1 || die "target/glint.jar is missing or stale and mvn is not installed"
-  echo "Building Glint (mvn -B -q -DskipTests package)..." >&2
-  (cd "$ROOT" && mvn -B -q -DskipTests package) || die "build failed"
-fi
 
 # ---------------------------------------------------------------------------------------------- lifecycle
 mkdir -p "$out"
@@ -135,27 +133,6 @@ results=$out/data-$stamp.jsonl
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/glint-databench.XXXXXX")
 glint_pid="" postmaster="" nginx_pid=""
 
-stop_glint() {
-  if [[ -n $glint_pid ]] && kill -0 "$glint_pid" 2>/dev/null; then
-    echo "Stopping Glint (pid $glint_pid)..." >&2
-    kill -TERM "$glint_pid" 2>/dev/null || true
-    for _ in $(seq 300); do kill -0 "$glint_pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$glint_pid" 2>/dev/null; then
-      echo "Glint did not stop within 30 s: killing it" >&2
-      kill -KILL "$glint_pid" 2>/dev/null || true
-    fi
-    wait "$glint_pid" 2>/dev/null || true
-  fi
-  glint_pid=""
-  # the embedded PostgreSQL of our temporary data dir, should Glint not have stopped it
-  [[ -n $postmaster ]] || postmaster=$(head -n 1 "$tmp/data/pg/postmaster.pid" 2>/dev/null || true)
-  if [[ $postmaster =~ ^[0-9]+$ ]] && kill -0 "$postmaster" 2>/dev/null \
-      && [[ $(sed -n 2p "$tmp/data/pg/postmaster.pid" 2>/dev/null) == "$tmp/data/pg" ]]; then
-    kill -INT "$postmaster" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$postmaster" 2>/dev/null || break; sleep 0.1; done
-  fi
-  postmaster=""
-}
 
 stop_nginx() {
   if [[ -n $nginx_pid ]] && kill -0 "$nginx_pid" 2>/dev/null; then

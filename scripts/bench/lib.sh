@@ -1,0 +1,35 @@
+# Shared by the benchmark scripts (sourced): building Glint, and stopping it with its embedded PostgreSQL.
+# Uses the caller's ROOT, die(), tmp, glint_pid and postmaster.
+
+# Builds target/glint.jar when it is missing or older than pom.xml/src/main.
+build_jar() {
+  local jar=$ROOT/target/glint.jar
+  if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$jar" -print -quit) ]]; then
+    command -v mvn >/dev/null 2>&1 || die "target/glint.jar is missing or stale and mvn is not installed"
+    echo "Building Glint (mvn -B -q -DskipTests package)..." >&2
+    (cd "$ROOT" && mvn -B -q -DskipTests package) || die "build failed"
+  fi
+}
+
+# Stops Glint (SIGTERM, then SIGKILL after 30 s) and, should it not have done so, its embedded PostgreSQL.
+stop_glint() {
+  if [[ -n $glint_pid ]] && kill -0 "$glint_pid" 2>/dev/null; then
+    echo "Stopping Glint (pid $glint_pid)..." >&2
+    kill -TERM "$glint_pid" 2>/dev/null || true
+    for _ in $(seq 300); do kill -0 "$glint_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$glint_pid" 2>/dev/null; then
+      echo "Glint did not stop within 30 s: killing it" >&2
+      kill -KILL "$glint_pid" 2>/dev/null || true
+    fi
+    wait "$glint_pid" 2>/dev/null || true
+  fi
+  glint_pid=""
+  # the embedded PostgreSQL of our temporary data dir, should Glint not have stopped it
+  [[ -n $postmaster ]] || postmaster=$(head -n 1 "$tmp/data/pg/postmaster.pid" 2>/dev/null || true)
+  if [[ $postmaster =~ ^[0-9]+$ ]] && kill -0 "$postmaster" 2>/dev/null \
+      && [[ $(sed -n 2p "$tmp/data/pg/postmaster.pid" 2>/dev/null) == "$tmp/data/pg" ]]; then
+    kill -INT "$postmaster" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$postmaster" 2>/dev/null || break; sleep 0.1; done
+  fi
+  postmaster=""
+}
