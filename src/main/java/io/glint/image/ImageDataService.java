@@ -223,7 +223,7 @@ public final class ImageDataService {
     } catch (GlintException e) {
       return Future.failedFuture(e);
     }
-    return repository.locations(image.id()).compose(locations -> open(image, locations, range, 0));
+    return repository.locationsForRead(image.id()).compose(locations -> open(image, locations, range, 0));
   }
 
   private Future<java.util.Optional<Download>> open(Image image, List<ImageLocation> locations, ByteRange range,

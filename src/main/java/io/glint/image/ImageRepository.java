@@ -49,6 +49,9 @@ public interface ImageRepository {
   /** The live locations of several images, by image id. */
   Future<java.util.Map<String, List<ImageLocation>>> locationsOf(List<String> imageIds);
 
+  /** The live locations of an image, possibly from this node's cache: for serving downloads only. */
+  Future<List<ImageLocation>> locationsForRead(String imageId);
+
   /** The live locations of an image, in order. */
   Future<List<ImageLocation>> locations(String imageId);
 

@@ -37,10 +37,12 @@ public final class PgImageRepository implements ImageRepository {
 
   private final Pool pool;
   private final Cache<String, Image> cache;
+  private final Cache<String, List<ImageLocation>> locationCache;
 
   public PgImageRepository(Pool pool) {
     this.pool = pool;
     this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+    this.locationCache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
   }
 
   @Override
@@ -83,16 +85,16 @@ public final class PgImageRepository implements ImageRepository {
 
   @Override
   public Future<Optional<Image>> update(Image image, Instant expectedUpdatedAt) {
-    cache.invalidate(image.id());
+    evict(image.id());
     return pool.preparedQuery(ImageSql.UPDATE)
         .execute(ImageRows.updateParams(image, expectedUpdatedAt))
         .map(PgImageRepository::first)
-        .onComplete(ar -> cache.invalidate(image.id()));
+        .onComplete(ar -> evict(image.id()));
   }
 
   @Override
   public Future<Boolean> markDeleted(String id, ImageStatus expectedStatus, ImageStatus target) {
-    cache.invalidate(id);
+    evict(id);
     var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.MARK_DELETED)
             .execute(Tuple.of(id, expectedStatus.wireName(), now, target.wireName()))
@@ -101,13 +103,13 @@ public final class PgImageRepository implements ImageRepository {
                 : conn.preparedQuery(ImageSql.DELETE_MEMBERS).execute(Tuple.of(id, now))
                     .compose(r -> conn.preparedQuery(ImageSql.LOCATIONS_PENDING_DELETE).execute(Tuple.of(id, now)))
                     .map(r -> true)))
-        .onComplete(ar -> cache.invalidate(id));
+        .onComplete(ar -> evict(id));
   }
 
   @Override
   public Future<Optional<LocationUpdate>> updateWithLocations(Image image, Instant expectedUpdatedAt,
       List<ImageLocation> newLocations) {
-    cache.invalidate(image.id());
+    evict(image.id());
     var now = ImageRows.odt(now());
     Tuple update = ImageRows.updateParams(image, expectedUpdatedAt)
         .addValue(image.size()).addValue(image.checksum()).addValue(image.osHashAlgo()).addValue(image.osHashValue());
@@ -142,7 +144,7 @@ public final class PgImageRepository implements ImageRepository {
             return chain.map(v -> Optional.of(new LocationUpdate(saved.get(), removed)));
           });
         }))
-        .onComplete(ar -> cache.invalidate(image.id()));
+        .onComplete(ar -> evict(image.id()));
   }
 
   @Override
@@ -163,6 +165,21 @@ public final class PgImageRepository implements ImageRepository {
   }
 
   @Override
+  public Future<List<ImageLocation>> locationsForRead(String imageId) {
+    List<ImageLocation> cached = locationCache.getIfPresent(imageId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return locations(imageId).onSuccess(found -> locationCache.put(imageId, List.copyOf(found)));
+  }
+
+  /** Forgets what this node cached about an image. */
+  private void evict(String id) {
+    cache.invalidate(id);
+    locationCache.invalidate(id);
+  }
+
+  @Override
   public Future<List<ImageLocation>> locations(String imageId) {
     return pool.preparedQuery(ImageSql.LOCATIONS).execute(Tuple.of(imageId)).map(rows -> {
       List<ImageLocation> out = new ArrayList<>();
@@ -175,16 +192,16 @@ public final class PgImageRepository implements ImageRepository {
 
   @Override
   public Future<Boolean> markSaving(String id) {
-    cache.invalidate(id);
+    evict(id);
     return pool.preparedQuery(ImageSql.MARK_SAVING).execute(Tuple.of(id, ImageRows.odt(now())))
         .map(rows -> rows.rowCount() == 1)
-        .onComplete(ar -> cache.invalidate(id));
+        .onComplete(ar -> evict(id));
   }
 
   @Override
   public Future<Optional<Image>> markActive(String id, ReceivedData data, String location,
       Map<String, Object> metadata) {
-    cache.invalidate(id);
+    evict(id);
     var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.MARK_ACTIVE)
             .execute(Tuple.of(id, data.size(), data.checksum(), data.hashAlgo(), data.hashValue(), now))
@@ -197,15 +214,15 @@ public final class PgImageRepository implements ImageRepository {
                   .execute(Tuple.of(id, location, new JsonObject(metadata), now))
                   .map(r -> image);
             }))
-        .onComplete(ar -> cache.invalidate(id));
+        .onComplete(ar -> evict(id));
   }
 
   @Override
   public Future<Boolean> restoreQueued(String id) {
-    cache.invalidate(id);
+    evict(id);
     return pool.preparedQuery(ImageSql.RESTORE_QUEUED).execute(Tuple.of(id, ImageRows.odt(now())))
         .map(rows -> rows.rowCount() == 1)
-        .onComplete(ar -> cache.invalidate(id));
+        .onComplete(ar -> evict(id));
   }
 
   @Override
@@ -213,7 +230,7 @@ public final class PgImageRepository implements ImageRepository {
     return pool.preparedQuery(ImageSql.RECOVER_SAVING).execute(Tuple.of(ImageRows.odt(now()))).map(rows -> {
       List<String> ids = new ArrayList<>();
       rows.forEach(row -> ids.add(row.getString(0)));
-      ids.forEach(cache::invalidate);
+      ids.forEach(this::evict);
       return ids;
     });
   }
@@ -241,6 +258,7 @@ public final class PgImageRepository implements ImageRepository {
 
   @Override
   public Future<Void> locationDeleted(ImageLocation location) {
+    evict(location.imageId());
     var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.LOCATION_DELETED)
         .execute(Tuple.of(location.id(), now))
@@ -271,6 +289,7 @@ public final class PgImageRepository implements ImageRepository {
   /** Empties every table; for tests only. */
   public Future<Void> deleteEverything() {
     cache.invalidateAll();
+    locationCache.invalidateAll();
     return pool.query(ImageSql.DELETE_ALL_FOR_TESTS).execute().mapEmpty();
   }
 

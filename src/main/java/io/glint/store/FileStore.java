@@ -136,20 +136,21 @@ public final class FileStore implements ImageStore {
     } catch (StoreException e) {
       return Future.failedFuture(e);
     }
-    Context context = vertx.getOrCreateContext();
-    return onContext(context, new SerialLane(blocking).submit(() -> {
-      long size;
-      try {
-        size = Files.size(path);
-      } catch (NoSuchFileException e) {
-        throw new StoreException(Reason.NOT_FOUND, "Image data not found at " + location, e);
-      }
-      if (range.isAll()) {
-        return new ImageData.FileRegion(path, 0, size);
-      }
-      long length = Math.min(range.length(), Math.max(0, size - range.offset()));
-      return new ImageData.FileRegion(path, range.offset(), length);
-    }));
+    // One stat of a local file: microseconds, the same kind of call as the open that sendFile itself makes on
+    // the event loop; a hop to the transfer pool and back would cost more than it saves here.
+    long size;
+    try {
+      size = Files.size(path);
+    } catch (NoSuchFileException e) {
+      return Future.failedFuture(new StoreException(Reason.NOT_FOUND, "Image data not found at " + location, e));
+    } catch (IOException e) {
+      return Future.failedFuture(translate(location, e));
+    }
+    if (range.isAll()) {
+      return Future.succeededFuture(new ImageData.FileRegion(path, 0, size));
+    }
+    long length = Math.min(range.length(), Math.max(0, size - range.offset()));
+    return Future.succeededFuture(new ImageData.FileRegion(path, range.offset(), length));
   }
 
   @Override
