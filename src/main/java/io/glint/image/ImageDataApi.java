@@ -121,7 +121,11 @@ public final class ImageDataApi implements io.glint.http.Routes {
     }
     Future<Void> sent;
     if (bytes instanceof ImageData.FileRegion file) {
+      boolean corked = io.glint.http.TcpCork.cork(ctx.request().connection());
       sent = response.sendFile(file.path().toString(), file.offset(), file.length());
+      if (corked) {
+        sent = sent.andThen(ar -> io.glint.http.TcpCork.uncork(ctx.request().connection()));
+      }
     } else {
       ImageData.Stream stream = (ImageData.Stream) bytes;
       response.putHeader("Content-Length", Long.toString(stream.length()));
