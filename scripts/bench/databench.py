@@ -29,7 +29,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # importing metabench must not leave __pycache__/ in the source tree
-from metabench import (CLK, Client, children_of, f, machine_ticks, mem_kb, pg_pids, proc_stat,  # noqa: E402
+from metabench import (CLK, Client, children_of, f, machine_ticks, mem_kb, pg_pids, proc_stat, read_run,  # noqa: E402
                        wait_quiet)
 
 # the identity of every request (Glint's trusted-header mode); nginx gets the same headers (and ignores them)
@@ -630,17 +630,7 @@ def mark(ok):
 
 
 def cmd_report(a):
-    rows = []
-    with open(a.results) as fh:
-        for line in fh:
-            if line.strip():
-                rows.append(json.loads(line))
-    info = {}
-    with open(a.info) as fh:
-        for line in fh:
-            k, sep, v = line.rstrip("\n").partition("=")
-            if sep:
-                info[k] = v
+    rows, info = read_run(a.results, a.info)
     dl = [r for r in rows if r["kind"] == "download"]
     cal = [r for r in rows if r["kind"] == "calibration"]
     up = [r for r in rows if r["kind"] == "upload"]

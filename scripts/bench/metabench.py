@@ -513,18 +513,24 @@ def f3(v):
     return "%.3f" % v
 
 
-def cmd_report(a):
+def read_run(results_path, info_path):
+    """The JSON lines of a run's results and its key=value info file (written by the bench script)."""
     rows = []
-    with open(a.results) as fh:
+    with open(results_path) as fh:
         for line in fh:
             if line.strip():
                 rows.append(json.loads(line))
     info = {}
-    with open(a.info) as fh:  # key=value lines written by bench-metadata.sh
+    with open(info_path) as fh:
         for line in fh:
             k, sep, v = line.rstrip("\n").partition("=")
             if sep:
                 info[k] = v
+    return rows, info
+
+
+def cmd_report(a):
+    rows, info = read_run(a.results, a.info)
     info["embedded"] = info.get("embedded") == "1"
     out = []
     w = out.append

@@ -3,7 +3,6 @@ package io.glint.image;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +18,6 @@ public final class ImageJson {
   private static final JsonFactory FACTORY = new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
 
   private ImageJson() {}
-
-  /** One image view as a JSON object (for tests and callers that want a tree). */
-  public static JsonObject render(Image image) {
-    return new JsonObject(toBuffer(image));
-  }
 
   /** Which optional fields views carry: Glance's show_multiple_locations and show_image_direct_url. */
   public record Options(boolean locations, boolean directUrl, boolean stores) {

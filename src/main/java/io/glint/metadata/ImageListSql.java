@@ -24,6 +24,9 @@ final class ImageListSql {
       "owner", "checksum", "os_hash_value", "os_hash_algo");
   private static final Set<String> NULLABLE_TEXT = Set.of("name", "container_format", "disk_format");
 
+  /** The image columns qualified with the table alias, computed once (this is on every list request). */
+  private static final String QUALIFIED_COLUMNS = ImageSql.COLUMNS.replaceAll("(\\w+)", "i.$1");
+
   private final List<Object> params = new ArrayList<>();
   private final StringBuilder where = new StringBuilder("NOT i.deleted AND i.status <> 'killed'");
 
@@ -61,8 +64,7 @@ final class ImageListSql {
     for (SortKey s : q.sort()) {
       order.append(order.length() == 0 ? "" : ", ").append(expr(s.key())).append(s.ascending() ? " ASC" : " DESC");
     }
-    String sql = "SELECT " + ImageSql.COLUMNS.replaceAll("(\\w+)", "i.$1").replace("i.i.", "i.")
-        + " FROM images i WHERE " + where + " ORDER BY " + order + " LIMIT " + param(q.limit());
+    String sql = "SELECT " + QUALIFIED_COLUMNS + " FROM images i WHERE " + where + " ORDER BY " + order + " LIMIT " + param(q.limit());
     return new Statement(sql, Tuple.from(params));
   }
 
