@@ -464,6 +464,11 @@ public final class GlintConfig {
     return get(FILESYSTEM_STORE_FSYNC);
   }
 
+  /** Whether HTTP-store downloads may be spliced socket to socket (Glint's [glance_store] http_store_splice). */
+  public boolean httpStoreSplice() {
+    return get(HTTP_STORE_SPLICE);
+  }
+
   // -------------------------------------------------------------------------- [image_format]
 
   /** Allowed container_format values ([image_format] container_formats). */

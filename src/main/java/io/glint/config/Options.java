@@ -116,6 +116,8 @@ public final class Options {
       "Directory of the file store; unset = <data_dir>/images.");
   public static final ConfigOption<Boolean> FILESYSTEM_STORE_FSYNC = register(GLANCE_STORE, "filesystem_store_fsync", OptionType.bool(), "true",
       "Glint: fsync image data before the image becomes active, so that a power loss cannot lose an active image's data.");
+  public static final ConfigOption<Boolean> HTTP_STORE_SPLICE = register(GLANCE_STORE, "http_store_splice", OptionType.bool(), "true",
+      "Glint: relay downloads from plain-HTTP locations socket to socket in the kernel (splice, epoll only) instead of through the JVM.");
 
   // Outbound URL filtering (Glance's [import_filtering_opts]): the HTTP store, and later web-download.
   public static final ConfigOption<List<String>> ALLOWED_SCHEMES = register(IMPORT_FILTERING, "allowed_schemes", OptionType.list(), "http,https",

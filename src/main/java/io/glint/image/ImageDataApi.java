@@ -5,7 +5,9 @@ import io.glint.http.AuthHandler;
 import io.glint.http.FailureHandler;
 import io.glint.http.Http;
 import io.glint.store.ImageData;
+import io.glint.transfer.SpliceRelay;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -115,7 +117,7 @@ public final class ImageDataApi implements io.glint.http.Routes {
     if (response.closed()) {
       LOG.debug("Client of download {} left before the data was sent", image.id());
       if (bytes instanceof ImageData.Stream stream) {
-        stream.stream().resume();
+        stream.abandon();
       }
       return;
     }
@@ -129,13 +131,32 @@ public final class ImageDataApi implements io.glint.http.Routes {
     } else {
       ImageData.Stream stream = (ImageData.Stream) bytes;
       response.putHeader("Content-Length", Long.toString(stream.length()));
-      sent = stream.stream().pipe().endOnFailure(false).to(response);
+      SpliceRelay relay = stream.relay();
+      HttpConnection connection = ctx.request().connection();
+      if (relay != null && relay.canRelayTo(connection)) {
+        stream.stream().exceptionHandler(t -> { }); // the origin connection is closed under it at the end
+        sent = relay.relayTo(response, connection);
+      } else {
+        if (relay != null) {
+          relay.useStream();
+        }
+        sent = stream.stream().pipe().endOnFailure(false).to(response).andThen(ar -> {
+          if (relay != null || ar.failed()) {
+            stream.abandon(); // a relay's connection is never reused; a failed one is not read on
+          }
+        });
+      }
     }
-    boolean localFile = bytes instanceof ImageData.FileRegion;
     sent.onFailure(t -> {
-      if (response.closed() || (localFile && response.headWritten())) {
-        // The client went away (sendfile to a closed socket): routine, not an error of ours.
+      if (response.closed()) {
+        // The client went away: routine, not an error of ours.
         LOG.debug("Download of image {} ended by the client: {}", image.id(), t.toString());
+        response.reset();
+        return;
+      }
+      if (response.headWritten()) {
+        // Too late for an error status: reset, so that the client cannot take a short body for a whole one.
+        LOG.warn("Download of image {} failed after the head was sent, connection reset: {}", image.id(), t.toString());
         response.reset();
         return;
       }

@@ -2,10 +2,12 @@ package io.glint.store;
 
 import io.glint.net.UrlGuard;
 import io.glint.store.StoreException.Reason;
+import io.glint.transfer.SpliceRelay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -21,28 +23,48 @@ import org.slf4j.LoggerFactory;
  * goes through the {@link UrlGuard}: the host is resolved and checked once and the connection made to that
  * very address (Host header and TLS SNI keep the name); redirects are followed by hand, each hop checked again.
  * Byte ranges are refused (400), as Glance does for this store.
+ *
+ * <p>Downloads use a connection of their own with a {@link SpliceRelay} on it, closed after the download: from a
+ * plain {@code http://} origin the body can then go from the origin's socket to the client's inside the kernel,
+ * and in every case an origin that closes its connection after the body cannot lose its tail. HEAD requests
+ * use a pooled client.
  */
 public final class HttpStore implements ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(HttpStore.class);
   private static final int MAX_REDIRECTS = 5;
+  /** A relayed download fails when the origin sends nothing for this long (as the connection idle timeout). */
+  private static final long RELAY_IDLE_MS = 120_000;
 
   private final String id;
   private final Vertx vertx;
   private final UrlGuard guard;
-  private final HttpClient client;
+  private final HttpClientAgent client;
+  private final HttpClientAgent relayClient;
+  private final boolean splice;
 
-  public HttpStore(String id, Vertx vertx, UrlGuard guard) {
+  /**
+   * @param splice whether downloads from plain-HTTP origins may be spliced socket to socket (needs the native
+   *     epoll transport; otherwise, or when false, the body is piped through the JVM)
+   */
+  public HttpStore(String id, Vertx vertx, UrlGuard guard, boolean splice) {
     this.id = id;
     this.vertx = vertx;
     this.guard = guard;
-    this.client = vertx.createHttpClient(new HttpClientOptions()
-            .setConnectTimeout(10_000)
-            .setIdleTimeout(120)
-            .setKeepAlive(true)
-            .setForceSni(true)
-            .setDecompressionSupported(false)
-            .setMaxChunkSize(64 * 1024),
-        new PoolOptions().setHttp1MaxSize(64));
+    this.splice = splice && vertx.isNativeTransportEnabled();
+    this.client = vertx.createHttpClient(clientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    // Relayed downloads: keep-alive requests (the origin must not close after the body), but every connection
+    // is closed by its relay after one download, so none is ever reused.
+    this.relayClient = vertx.createHttpClient(clientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(1024));
+  }
+
+  private static HttpClientOptions clientOptions() {
+    return new HttpClientOptions()
+        .setConnectTimeout(10_000)
+        .setIdleTimeout(120)
+        .setForceSni(true)
+        .setDecompressionSupported(false)
+        .setMaxChunkSize(64 * 1024);
   }
 
   @Override
@@ -77,20 +99,28 @@ public final class HttpStore implements ImageStore {
       return Future.failedFuture(new StoreException(Reason.RANGE_NOT_SUPPORTED,
           "The HTTP store cannot serve byte ranges."));
     }
-    return request(HttpMethod.GET, location, 0).compose(response -> {
+    return request(HttpMethod.GET, location, 0, true).compose(opened -> {
+      HttpClientResponse response = opened.response();
       String length = response.getHeader("Content-Length");
-      if (length == null) {
-        discard(response);
+      long size;
+      try {
+        size = length == null ? -1 : Long.parseLong(length.strip());
+      } catch (NumberFormatException e) {
+        size = -1;
+      }
+      if (size < 0) {
+        discard(opened);
         return Future.failedFuture(new StoreException(Reason.UNAVAILABLE,
             "The remote server did not say how long the image is."));
       }
-      return Future.succeededFuture(new ImageData.Stream(response, Long.parseLong(length.strip())));
+      return Future.succeededFuture(new ImageData.Stream(response, size, opened.relay()));
     });
   }
 
   /** The size the remote server reports for a location (HEAD, Content-Length); 0 when unknown. */
   public Future<Long> size(String location) {
-    return request(HttpMethod.HEAD, location, 0).map(response -> {
+    return request(HttpMethod.HEAD, location, 0, false).map(opened -> {
+      HttpClientResponse response = opened.response();
       String length = response.getHeader("Content-Length");
       response.resume(); // a HEAD response has no body: the connection stays usable
       try {
@@ -101,14 +131,23 @@ public final class HttpStore implements ImageStore {
     });
   }
 
+  /** A response (paused) and, on a dedicated connection, the relay installed on it. */
+  private record Opened(HttpClientResponse response, SpliceRelay relay) {}
+
   /** Drops a response we will not read (the connection is closed, not reused). */
-  private static void discard(HttpClientResponse response) {
-    response.exceptionHandler(e -> { });
-    response.request().reset();
+  private static void discard(Opened opened) {
+    opened.response().exceptionHandler(e -> { });
+    opened.response().request().reset();
+    if (opened.relay() != null) {
+      opened.relay().close();
+    }
   }
 
-  /** Checks, connects to the checked address, follows redirects; the response is paused. */
-  private Future<HttpClientResponse> request(HttpMethod method, String url, int hops) {
+  /**
+   * Checks, connects to the checked address, follows redirects; the response is paused. With {@code dedicated},
+   * a plain-HTTP request gets a connection of its own with a relay on it.
+   */
+  private Future<Opened> request(HttpMethod method, String url, int hops, boolean dedicated) {
     return vertx.executeBlocking(() -> guard.check(url), false)
         .recover(e -> Future.failedFuture(e instanceof UrlGuard.Refused r
             ? new StoreException(Reason.INVALID_LOCATION, r.getMessage(), r)
@@ -123,28 +162,45 @@ public final class HttpStore implements ImageStore {
               .setURI(target.pathAndQuery())
               .setFollowRedirects(false)
               .setIdleTimeout(60_000);
-          return client.request(options)
+          SpliceRelay[] relay = {null};
+          Future<HttpClientRequest> sent;
+          if (dedicated) {
+            // A connection of its own (made on this event loop); the relay goes on it before the request is sent.
+            sent = relayClient.request(options).map(req -> {
+              relay[0] = SpliceRelay.install(vertx, req.connection(), RELAY_IDLE_MS, splice);
+              return req;
+            });
+          } else {
+            sent = client.request(options);
+          }
+          return sent
               .compose(req -> req.send())
-              .recover(e -> Future.failedFuture(new StoreException(Reason.UNAVAILABLE,
-                  "The remote image server is unavailable: " + e.getMessage(), e)))
-              .compose(response -> handle(method, target.uri(), response, hops));
+              .recover(e -> {
+                if (relay[0] != null) {
+                  relay[0].close();
+                }
+                return Future.failedFuture(new StoreException(Reason.UNAVAILABLE,
+                    "The remote image server is unavailable: " + e.getMessage(), e));
+              })
+              .compose(response -> handle(method, target.uri(), new Opened(response, relay[0]), hops, dedicated));
         });
   }
 
-  private Future<HttpClientResponse> handle(HttpMethod method, URI from, HttpClientResponse response, int hops) {
+  private Future<Opened> handle(HttpMethod method, URI from, Opened opened, int hops, boolean dedicated) {
+    HttpClientResponse response = opened.response();
     response.pause();
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      return Future.succeededFuture(response);
+      return Future.succeededFuture(opened);
     }
-    discard(response);
+    discard(opened);
     if (status >= 300 && status < 400 && response.getHeader("Location") != null) {
       if (hops >= MAX_REDIRECTS) {
         return Future.failedFuture(new StoreException(Reason.UNAVAILABLE, "Too many redirects."));
       }
       String next = from.resolve(response.getHeader("Location")).toString();
       LOG.debug("Following a redirect from {} to {}", from, next);
-      return request(method, next, hops + 1);
+      return request(method, next, hops + 1, dedicated);
     }
     if (status == 404 || status == 410) {
       return Future.failedFuture(new StoreException(Reason.NOT_FOUND, "The remote server has no such image."));

@@ -1,5 +1,6 @@
 package io.glint.store;
 
+import io.glint.transfer.SpliceRelay;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.nio.file.Path;
@@ -13,6 +14,27 @@ public sealed interface ImageData {
   /** A region of a local file, to be sent with {@code sendfile}. */
   record FileRegion(Path path, long offset, long length) implements ImageData {}
 
-  /** A paused stream of {@code length} bytes; the consumer resumes it when it pipes it. */
-  record Stream(ReadStream<Buffer> stream, long length) implements ImageData {}
+  /**
+   * A paused stream of {@code length} bytes; the consumer resumes it when it pipes it. When {@code relay} is not
+   * null the bytes come from a dedicated origin connection that can instead be spliced socket to socket; the
+   * consumer must then call {@link SpliceRelay#relayTo}, or {@link SpliceRelay#useStream} before piping and
+   * {@link SpliceRelay#close} after.
+   */
+  record Stream(ReadStream<Buffer> stream, long length, SpliceRelay relay) implements ImageData {
+    public Stream(ReadStream<Buffer> stream, long length) {
+      this(stream, length, null);
+    }
+
+    /** Gives the source up before its end (the client left, a write failed): its connection is closed. */
+    public void abandon() {
+      if (relay != null) {
+        relay.close();
+      } else if (stream instanceof io.vertx.core.http.HttpClientResponse response) {
+        response.exceptionHandler(e -> { });
+        response.request().reset();
+      } else {
+        stream.resume();
+      }
+    }
+  }
 }

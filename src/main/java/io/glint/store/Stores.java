@@ -25,7 +25,7 @@ public final class Stores {
           config.filesystemStoreFsync());
       List<ImageStore> all = new ArrayList<>(List.of(file));
       if (config.stores().contains("http") || config.stores().contains("https")) {
-        all.add(new HttpStore("http", vertx, guard));
+        all.add(new HttpStore("http", vertx, guard, config.httpStoreSplice()));
       }
       return new StoreRegistry(file, all);
     }
@@ -41,7 +41,7 @@ public final class Stores {
             dir != null ? Path.of(dir) : config.dataDir().resolve("images").resolve(b.name()), transferPool,
             fsync == null ? config.filesystemStoreFsync() : Boolean.parseBoolean(fsync.strip()));
       } else {
-        store = new HttpStore(b.name(), vertx, guard);
+        store = new HttpStore(b.name(), vertx, guard, config.httpStoreSplice());
       }
       all.add(store);
       if (b.settings().containsKey("store_description")) {
