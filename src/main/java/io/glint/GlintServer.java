@@ -66,24 +66,37 @@ public final class GlintServer {
 
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, List<FileStore> fileStores, Scrubber scrubber,
-      ExecutorService transferPool, long scrubTimer) {}
+      ExecutorService transferPool, long scrubTimer, long uploadTimer) {}
+
+  /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
+  static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
+  /** A node silent for this long is taken for dead: its uploads in progress go back to queued. */
+  static final Duration UPLOAD_SILENCE = Duration.ofMinutes(5);
 
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
     prewarm();
     int workers = config.workers();
-    MetadataVerticle metadata = new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), workers);
+    AtomicReference<MetadataVerticle> metadataRef = new AtomicReference<>();
     AtomicReference<ApiVerticle> first = new AtomicReference<>();
     List<String> deployments = new CopyOnWriteArrayList<>();
     AtomicReference<Wiring> wiring = new AtomicReference<>();
-    return vertx.deployVerticle(metadata)
+    AtomicReference<String> nodeId = new AtomicReference<>();
+    return vertx.executeBlocking(() -> NodeId.load(config.dataDir()))
+        .compose(node -> {
+          nodeId.set(node);
+          LOG.info("Node id {} (from {})", node, config.dataDir().resolve("node-id"));
+          metadataRef.set(new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), workers, node));
+          return vertx.deployVerticle(metadataRef.get());
+        })
         .compose(id -> {
+          MetadataVerticle metadata = metadataRef.get();
           deployments.add(id);
-          return wire(vertx, config, metadata);
+          return wire(vertx, config, metadata, nodeId.get());
         })
         .compose(w -> {
           wiring.set(w);
-          return recoverInterruptedUploads(metadata.images(), w.fileStores());
+          return recoverInterruptedUploads(metadataRef.get().images(), w.fileStores(), true);
         })
         .compose(v -> {
           HttpServerOptions options = new HttpServerOptions()
@@ -105,7 +118,7 @@ public final class GlintServer {
           deployments.add(id);
           int port = first.get().actualPort();
           LOG.info("Glint listening on {}:{} with {} event-loop workers", config.bindHost(), port, workers);
-          return new GlintServer(vertx, metadata, wiring.get(), port, deployments);
+          return new GlintServer(vertx, metadataRef.get(), wiring.get(), port, deployments);
         });
   }
 
@@ -123,7 +136,7 @@ public final class GlintServer {
 
   private static boolean prewarmed;
 
-  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata) {
+  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId) {
     PgImageRepository repository = metadata.images();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService transferPool = Executors.newFixedThreadPool(Math.max(4, 2 * config.workers()), r -> {
@@ -133,7 +146,7 @@ public final class GlintServer {
     });
     UrlGuard guard = new UrlGuard(new UrlGuard.Rules(config.allowedSchemes(), config.disallowedSchemes(),
         config.allowedHosts(), config.disallowedHosts(), config.allowedPorts(), config.disallowedPorts()));
-    StoreRegistry stores = Stores.create(vertx, config, guard, transferPool);
+    StoreRegistry stores = Stores.create(vertx, config, guard, transferPool, nodeId);
     List<FileStore> fileStores = Stores.fileStores(stores);
     return vertx.executeBlocking(() -> {
       for (FileStore fs : fileStores) {
@@ -168,9 +181,12 @@ public final class GlintServer {
               new SchemasApi(config.containerFormats(), config.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
           config.maxRequestIdLength());
-      long timer = vertx.setPeriodic(config.wakeupTime() * 1000L, t -> scrubber.scrub()
+      long scrubTimer = vertx.setPeriodic(config.wakeupTime() * 1000L, t -> scrubber.scrub()
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
-      return new Wiring(parts, fileStores, scrubber, transferPool, timer);
+      long uploadTimer = vertx.setPeriodic(UPLOAD_HEARTBEAT.toMillis(), t -> repository.uploadsAlive()
+          .compose(alive -> recoverInterruptedUploads(repository, fileStores, false))
+          .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
+      return new Wiring(parts, fileStores, scrubber, transferPool, scrubTimer, uploadTimer);
     });
   }
 
@@ -198,12 +214,16 @@ public final class GlintServer {
 
   /**
    * Uploads cut by a crash or a stop left their images in saving: put them back to queued and remove any data
-   * they placed. Temporary files were already removed by {@link FileStore#prepare()}.
+   * they placed. At start-up ({@code ownToo}) this node's own; at any time those of nodes silent for
+   * {@link #UPLOAD_SILENCE}. Uploads another live node receives are left alone. Temporary files were already
+   * removed by {@link FileStore#prepare()}.
    */
-  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, List<FileStore> fileStores) {
-    return repository.recoverSaving().compose(ids -> {
+  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, List<FileStore> fileStores,
+      boolean ownToo) {
+    return repository.recoverSaving(ownToo, UPLOAD_SILENCE).compose(ids -> {
       if (!ids.isEmpty()) {
-        LOG.warn("Recovered {} image(s) left in 'saving' by an interrupted upload, now 'queued': {}", ids.size(), ids);
+        LOG.warn("Recovered {} image(s) left in 'saving' by an interrupted upload{}, now 'queued': {}", ids.size(),
+            ownToo ? "" : " of a node that stopped reporting", ids);
       }
       Future<Void> chain = Future.succeededFuture();
       for (String id : ids) {
@@ -218,6 +238,7 @@ public final class GlintServer {
   /** Stops this server: the API verticles first, then the metadata verticle (and its pool). */
   public Future<Void> undeploy() {
     vertx.cancelTimer(wiring.scrubTimer());
+    vertx.cancelTimer(wiring.uploadTimer());
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);

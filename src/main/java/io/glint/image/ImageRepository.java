@@ -67,8 +67,11 @@ public interface ImageRepository {
   /** saving → queued, clearing size and digests (a failed upload). */
   Future<Boolean> restoreQueued(String id);
 
-  /** Puts every image left in saving back to queued; returns their ids. */
-  Future<List<String>> recoverSaving();
+  /**
+   * Puts back to queued the images left in saving by uploads nobody receives any more: with {@code ownToo}
+   * this node's own, and always those whose node has not reported for {@code silence}; returns their ids.
+   */
+  Future<List<String>> recoverSaving(boolean ownToo, java.time.Duration silence);
 
   /** Bytes stored by a project's images other than {@code excludingImageId}. */
   Future<Long> storageUsed(String owner, String excludingImageId);

@@ -68,13 +68,13 @@ final class ImageSql {
 
   /** queued → saving, the compare-and-set that lets exactly one upload win. */
   static final String MARK_SAVING = """
-      UPDATE images SET status = 'saving', updated_at = $2
+      UPDATE images SET status = 'saving', updated_at = $2, upload_node = $3, upload_seen = $2
       WHERE id = $1 AND NOT deleted AND status = 'queued'""";
 
   /** saving → active with the data's size and digests, in the same transaction as its location. */
   static final String MARK_ACTIVE = """
       UPDATE images SET status = 'active', size = $2, checksum = $3, os_hash_algo = $4, os_hash_value = $5,
-        updated_at = $6
+        updated_at = $6, upload_node = NULL, upload_seen = NULL
       WHERE id = $1 AND NOT deleted AND status = 'saving'
       RETURNING""" + " " + COLUMNS;
 
@@ -85,15 +85,24 @@ final class ImageSql {
   /** saving → queued after a failed upload, clearing what the upload would have set. */
   static final String RESTORE_QUEUED = """
       UPDATE images SET status = 'queued', size = NULL, checksum = NULL, os_hash_algo = NULL,
-        os_hash_value = NULL, updated_at = $2
+        os_hash_value = NULL, updated_at = $2, upload_node = NULL, upload_seen = NULL
       WHERE id = $1 AND NOT deleted AND status = 'saving'""";
 
-  /** At start-up: every upload in progress was cut by the stop; their images go back to queued. */
+  /**
+   * Uploads that no node is receiving any more go back to queued: at start-up this node's own ($2, cut by its
+   * stop), and at any time those whose node has not reported since $3 (it died) or that record no node.
+   */
   static final String RECOVER_SAVING = """
       UPDATE images SET status = 'queued', size = NULL, checksum = NULL, os_hash_algo = NULL,
-        os_hash_value = NULL, updated_at = $1
+        os_hash_value = NULL, updated_at = $1, upload_node = NULL, upload_seen = NULL
       WHERE NOT deleted AND status = 'saving'
+        AND (upload_node IS NULL OR upload_node = $2 OR upload_seen < $3)
       RETURNING id""";
+
+  /** The node's heartbeat for the uploads it is receiving. */
+  static final String UPLOADS_ALIVE = """
+      UPDATE images SET upload_seen = $2
+      WHERE upload_node = $1 AND status = 'saving' AND NOT deleted""";
 
   /** Bytes a project uses (Glance's _image_get_disk_usage_by_owner): size × live locations. */
   static final String STORAGE_USED = """

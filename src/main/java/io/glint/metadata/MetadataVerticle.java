@@ -18,12 +18,15 @@ public final class MetadataVerticle extends VerticleBase {
 
   private final String uri;
   private final int maxPoolSize;
+  private final String nodeId;
   private final int eventLoops;
   private Pool pool;
   private PgImageRepository images;
   private PgMemberRepository members;
+  private ImageChangeListener listener;
 
-  public MetadataVerticle(String uri, int maxPoolSize, int eventLoops) {
+  public MetadataVerticle(String uri, int maxPoolSize, int eventLoops, String nodeId) {
+    this.nodeId = nodeId;
     this.uri = uri;
     this.maxPoolSize = maxPoolSize;
     this.eventLoops = eventLoops;
@@ -40,17 +43,19 @@ public final class MetadataVerticle extends VerticleBase {
         .connectingTo(connect)
         .using(vertx)
         .build();
-    return Migrations.apply(pool).onSuccess(v -> {
-      images = new PgImageRepository(pool);
+    return Migrations.apply(pool).compose(v -> {
+      images = new PgImageRepository(pool, nodeId);
       members = new PgMemberRepository(pool);
-      LOG.info("Metadata store ready at {}:{}/{} (pool of {})", connect.getHost(), connect.getPort(),
-          connect.getDatabase(), maxPoolSize);
-    });
+      listener = new ImageChangeListener(vertx, connect, images::changedElsewhere);
+      return listener.start();
+    }).onSuccess(v -> LOG.info("Metadata store ready at {}:{}/{} (pool of {})", connect.getHost(),
+        connect.getPort(), connect.getDatabase(), maxPoolSize));
   }
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> listening = listener == null ? Future.succeededFuture() : listener.stop();
+    return listening.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   public PgImageRepository images() {

@@ -26,9 +26,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Images in PostgreSQL, with a Caffeine cache of hot rows for reads by id. Writes made through this node
- * evict at once; rows changed by other nodes expire after {@link #CACHE_TTL} (cross-node invalidation through
- * LISTEN/NOTIFY is a later step).
+ * Images in PostgreSQL, with a Caffeine cache of hot rows (and of locations) for reads by id. Writes made
+ * through this node evict at once; changes made elsewhere (another node, an operator's SQL) are announced by the
+ * database ({@link ImageChangeListener}) and evict on arrival. Entries also expire after {@link #CACHE_TTL}, the
+ * bound on staleness while the listening connection is down.
  */
 public final class PgImageRepository implements ImageRepository {
 
@@ -36,10 +37,14 @@ public final class PgImageRepository implements ImageRepository {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
+  private final String nodeId;
   private final Cache<String, Image> cache;
   private final Cache<String, List<ImageLocation>> locationCache;
+  /** Bumped by every eviction: a read that overlapped one is not cached (it may predate the change). */
+  private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
 
-  public PgImageRepository(Pool pool) {
+  public PgImageRepository(Pool pool, String nodeId) {
+    this.nodeId = nodeId;
     this.pool = pool;
     this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
     this.locationCache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
@@ -61,7 +66,12 @@ public final class PgImageRepository implements ImageRepository {
     if (cached != null) {
       return Future.succeededFuture(Optional.of(cached));
     }
-    return findFresh(id).onSuccess(found -> found.ifPresent(i -> cache.put(i.id(), i)));
+    long generation = invalidations.get();
+    return findFresh(id).onSuccess(found -> found.ifPresent(i -> {
+      if (invalidations.get() == generation) { // else the row may have changed while it was being read
+        cache.put(i.id(), i);
+      }
+    }));
   }
 
   @Override
@@ -170,11 +180,28 @@ public final class PgImageRepository implements ImageRepository {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return locations(imageId).onSuccess(found -> locationCache.put(imageId, List.copyOf(found)));
+    long generation = invalidations.get();
+    return locations(imageId).onSuccess(found -> {
+      if (invalidations.get() == generation) {
+        locationCache.put(imageId, List.copyOf(found));
+      }
+    });
+  }
+
+  /** An image changed, as announced by the database ({@code "*"}: any image may have): its entries go. */
+  void changedElsewhere(String id) {
+    if ("*".equals(id)) {
+      invalidations.incrementAndGet();
+      cache.invalidateAll();
+      locationCache.invalidateAll();
+    } else {
+      evict(id);
+    }
   }
 
   /** Forgets what this node cached about an image. */
   private void evict(String id) {
+    invalidations.incrementAndGet();
     cache.invalidate(id);
     locationCache.invalidate(id);
   }
@@ -193,7 +220,7 @@ public final class PgImageRepository implements ImageRepository {
   @Override
   public Future<Boolean> markSaving(String id) {
     evict(id);
-    return pool.preparedQuery(ImageSql.MARK_SAVING).execute(Tuple.of(id, ImageRows.odt(now())))
+    return pool.preparedQuery(ImageSql.MARK_SAVING).execute(Tuple.of(id, ImageRows.odt(now()), nodeId))
         .map(rows -> rows.rowCount() == 1)
         .onComplete(ar -> evict(id));
   }
@@ -225,14 +252,25 @@ public final class PgImageRepository implements ImageRepository {
         .onComplete(ar -> evict(id));
   }
 
+  /**
+   * Puts back to queued the uploads nobody receives any more: with {@code ownToo} (at start-up) this node's own,
+   * and always those whose node has not reported for {@code silence}. Returns their ids.
+   */
   @Override
-  public Future<List<String>> recoverSaving() {
-    return pool.preparedQuery(ImageSql.RECOVER_SAVING).execute(Tuple.of(ImageRows.odt(now()))).map(rows -> {
+  public Future<List<String>> recoverSaving(boolean ownToo, Duration silence) {
+    Instant now = now();
+    Tuple params = Tuple.of(ImageRows.odt(now), ownToo ? nodeId : null, ImageRows.odt(now.minus(silence)));
+    return pool.preparedQuery(ImageSql.RECOVER_SAVING).execute(params).map(rows -> {
       List<String> ids = new ArrayList<>();
       rows.forEach(row -> ids.add(row.getString(0)));
       ids.forEach(this::evict);
       return ids;
     });
+  }
+
+  /** Tells the other nodes that this node still receives the uploads it marked as its own. */
+  public Future<Void> uploadsAlive() {
+    return pool.preparedQuery(ImageSql.UPLOADS_ALIVE).execute(Tuple.of(nodeId, ImageRows.odt(now()))).mapEmpty();
   }
 
   @Override

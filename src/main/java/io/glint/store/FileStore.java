@@ -24,15 +24,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * glance_store's filesystem driver: one file per image, {@code <datadir>/<image id>}, location
- * {@code file://<datadir>/<image id>}. New data goes to {@code <datadir>/.incoming/<id>.<nonce>}, is
+ * {@code file://<datadir>/<image id>}. New data goes to {@code <datadir>/.incoming/<id>.<node>.<nonce>}, is
  * {@code fsync}ed and then renamed into place (atomic on one filesystem) and the directory synced, all on
  * blocking threads, never on an event loop. Reads are file regions for zero-copy {@code sendfile}.
- * File names come from image ids (UUIDs) and are checked to stay inside the directory.
+ * File names come from image ids (UUIDs) and are checked to stay inside the directory. The node id in temporary
+ * names lets several nodes share one directory: at start-up a node removes only its own leftovers, and those
+ * of other nodes only once untouched for {@link #FOREIGN_LEFTOVER_AGE}.
  */
 public final class FileStore implements ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
   private static final String INCOMING = ".incoming";
   private static final long SYNC_EVERY = 16L << 20;
+  /** A temporary file of another node untouched for this long belongs to an upload that is over. */
+  static final java.time.Duration FOREIGN_LEFTOVER_AGE = java.time.Duration.ofHours(1);
 
   private final String id;
   private final Vertx vertx;
@@ -40,13 +44,16 @@ public final class FileStore implements ImageStore {
   private final Path incoming;
   private final Executor blocking;
   private final boolean fsync;
+  private final String nodeId;
 
   /**
    * @param blocking executor for file I/O (a pool of blocking threads shared by transfers)
    * @param fsync whether data is made durable before commit completes
+   * @param nodeId this node's id, part of the names of its temporary files
    */
-  public FileStore(String id, Vertx vertx, Path dir, Executor blocking, boolean fsync) {
+  public FileStore(String id, Vertx vertx, Path dir, Executor blocking, boolean fsync, String nodeId) {
     this.fsync = fsync;
+    this.nodeId = nodeId;
     this.id = id;
     this.vertx = vertx;
     this.dir = dir.toAbsolutePath().normalize();
@@ -58,10 +65,16 @@ public final class FileStore implements ImageStore {
   public void prepare() throws IOException {
     Files.createDirectories(incoming);
     int removed = 0;
+    java.nio.file.attribute.FileTime oldEnough = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(FOREIGN_LEFTOVER_AGE));
     try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming)) {
       for (Path p : leftovers) {
-        Files.deleteIfExists(p);
-        removed++;
+        String[] parts = p.getFileName().toString().split("\\.");
+        boolean own = parts.length != 3 || parts[1].equals(nodeId); // older names had no node id
+        if (own || Files.getLastModifiedTime(p).compareTo(oldEnough) < 0) {
+          Files.deleteIfExists(p);
+          removed++;
+        }
       }
     }
     if (removed > 0) {
@@ -120,7 +133,7 @@ public final class FileStore implements ImageStore {
   @Override
   public Future<PendingData> create(String imageId) {
     Path target = fileOf(imageId);
-    Path temp = incoming.resolve(imageId + "." + UUID.randomUUID());
+    Path temp = incoming.resolve(imageId + "." + nodeId + "." + UUID.randomUUID());
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(blocking);
     return onContext(context, lane.submit(() -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,

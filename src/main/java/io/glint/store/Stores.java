@@ -18,11 +18,12 @@ import java.util.concurrent.Executor;
 public final class Stores {
   private Stores() {}
 
-  public static StoreRegistry create(Vertx vertx, GlintConfig config, UrlGuard guard, Executor transferPool) {
+  public static StoreRegistry create(Vertx vertx, GlintConfig config, UrlGuard guard, Executor transferPool,
+      String nodeId) {
     List<GlintConfig.Backend> backends = config.enabledBackends();
     if (backends.isEmpty()) {
       FileStore file = new FileStore("file", vertx, config.filesystemStoreDatadir(), transferPool,
-          config.filesystemStoreFsync());
+          config.filesystemStoreFsync(), nodeId);
       List<ImageStore> all = new ArrayList<>(List.of(file));
       if (config.stores().contains("http") || config.stores().contains("https")) {
         all.add(new HttpStore("http", vertx, guard, config.httpStoreSplice()));
@@ -39,7 +40,7 @@ public final class Stores {
         String fsync = b.settings().get("filesystem_store_fsync");
         store = new FileStore(b.name(), vertx,
             dir != null ? Path.of(dir) : config.dataDir().resolve("images").resolve(b.name()), transferPool,
-            fsync == null ? config.filesystemStoreFsync() : Boolean.parseBoolean(fsync.strip()));
+            fsync == null ? config.filesystemStoreFsync() : Boolean.parseBoolean(fsync.strip()), nodeId);
       } else {
         store = new HttpStore(b.name(), vertx, guard, config.httpStoreSplice());
       }

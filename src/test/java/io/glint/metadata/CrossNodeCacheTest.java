@@ -1,0 +1,84 @@
+package io.glint.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.glint.testing.Api;
+import io.glint.testing.ApiTestBase;
+import io.glint.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Glint nodes on one database, each caching image rows for {@link PgImageRepository#CACHE_TTL}: a change
+ * made through one node, or straight in the database, must show on the other well within that time-to-live,
+ * which only the database's change notifications can explain.
+ */
+@DisplayName("Image caches of several nodes are invalidated by database notifications")
+class CrossNodeCacheTest extends ApiTestBase {
+  private static final long WITHIN_MS = 1_000;
+  private static TestServer nodeA;
+  private static TestServer nodeB;
+
+  @BeforeAll
+  static void startNodes() {
+    assertTrue(PgImageRepository.CACHE_TTL.toMillis() >= 2 * WITHIN_MS, "the TTL alone could explain the test");
+    nodeA = TestServer.start(Map.of());
+    nodeB = TestServer.start(Map.of());
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    nodeA.close();
+    nodeB.close();
+  }
+
+  /** Polls until {@code check} holds; returns the milliseconds it took, or fails after {@link #WITHIN_MS}. */
+  private static long within(String what, Supplier<Boolean> check) throws InterruptedException {
+    long start = System.nanoTime();
+    while (!check.get()) {
+      long waited = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(waited < WITHIN_MS, what + " did not show on the other node within " + WITHIN_MS + " ms");
+      Thread.sleep(10);
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  private static JsonArray replace(String path, Object value) {
+    return new JsonArray().add(new JsonObject().put("op", "replace").put("path", path).put("value", value));
+  }
+
+  @Test
+  @DisplayName("an update and a delete through node A are seen through node B at once")
+  void changesThroughAnotherNode() throws InterruptedException {
+    Api a = Api.as(nodeA, "project-a", "member");
+    Api b = Api.as(nodeB, "project-a", "member");
+    String id = a.create(new JsonObject().put("name", "one")).getString("id");
+    assertEquals("one", b.get("/v2/images/" + id).json().getString("name")); // node B caches the row
+    assertEquals(200, a.patch("/v2/images/" + id, replace("/name", "two")).status());
+    within("the new name", () -> "two".equals(b.get("/v2/images/" + id).json().getString("name")));
+
+    assertEquals(200, b.get("/v2/images/" + id).status()); // cached again on B
+    assertEquals(204, a.delete("/v2/images/" + id).status());
+    within("the deletion", () -> b.get("/v2/images/" + id).status() == 404);
+  }
+
+  @Test
+  @DisplayName("a change made straight in the database (an operator's SQL) is seen by every node at once")
+  void changesInTheDatabase() throws InterruptedException {
+    Api a = Api.as(nodeA, "project-a", "member");
+    Api b = Api.as(nodeB, "project-a", "member");
+    String id = a.create(new JsonObject().put("name", "before")).getString("id");
+    assertEquals("before", a.get("/v2/images/" + id).json().getString("name"));
+    assertEquals("before", b.get("/v2/images/" + id).json().getString("name"));
+    assertEquals(1, TestServer.execute("UPDATE images SET name = 'after' WHERE id = $1", id));
+    within("the SQL change on node A", () -> "after".equals(a.get("/v2/images/" + id).json().getString("name")));
+    within("the SQL change on node B", () -> "after".equals(b.get("/v2/images/" + id).json().getString("name")));
+  }
+}
