@@ -27,12 +27,21 @@ public final class GlintProcess implements AutoCloseable {
 
   /** Starts Glint with its data under {@code dataDir}, the given JVM options and extra flags. */
   public static GlintProcess start(Path dataDir, List<String> jvmOptions, List<String> flags) throws Exception {
+    return start(dataDir, jvmOptions, flags, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, List, List)}, with the java command run through {@code launcher} (a command prefix
+   * such as {@code unshare ... sh -c '...; exec "$@"' arg0}).
+   */
+  public static GlintProcess start(Path dataDir, List<String> jvmOptions, List<String> flags, List<String> launcher)
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(launcher);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
