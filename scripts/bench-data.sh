@@ -7,6 +7,11 @@
 # Usage: scripts/bench-data.sh [options]
 #   --duration SECONDS     measured seconds per download run (default 10)
 #   --warmup SECONDS       un-measured warm-up before each download run (default 2)
+#   --connection-warmup SECONDS
+#                          before the download runs, this long of one-byte Range requests on new connections
+#                          (wrk, Connection: close) to each server (default 20; 0 = none), so that a freshly
+#                          started JVM has compiled its per-connection path, as it has after its first minutes
+#                          in service (the curl client opens a new connection per transfer)
 #   --clients "LIST"       concurrent download clients (default "1 16 64")
 #   --sizes "LIST"         download image sizes, K/M/G = KiB/MiB/GiB (default "64M 1G")
 #   --reps N               repetitions of the download runs (default 1; the report shows median (min–max))
@@ -47,7 +52,7 @@ HELPER=$ROOT/scripts/bench/databench.py
 COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 
-duration=10 warmup=2 clients="1 16 64" sizes="64M 1G" reps=1 client=auto nginx_workers=2
+duration=10 warmup=2 conn_warmup=20 clients="1 16 64" sizes="64M 1G" reps=1 client=auto nginx_workers=2
 upload_size=256M streams="1 8" upload_reps=3 skip_dl=0 skip_up=0 out=$ROOT/bench-results quiet_wait=30
 calib_duration=4 expect_row=1
 
@@ -67,6 +72,7 @@ while [[ $# -gt 0 ]]; do
   case $opt in
     --duration) need_val "$@"; duration=$2; shift 2 ;;
     --warmup) need_val "$@"; warmup=$2; shift 2 ;;
+    --connection-warmup) need_val "$@"; conn_warmup=$2; shift 2 ;;
     --clients) need_val "$@"; clients=$2; shift 2 ;;
     --sizes) need_val "$@"; sizes=$2; shift 2 ;;
     --reps) need_val "$@"; reps=$2; shift 2 ;;
@@ -285,6 +291,14 @@ EOF
     client_desc="$(curl --version | head -n 1 | awk '{print $1, $2}'): one process per transfer (-s -o /dev/null, a new connection each), one loop per client"
   fi
 
+  if (( conn_warmup > 0 )) && command -v wrk >/dev/null 2>&1; then
+    echo "Connection warm-up: ${conn_warmup} s of one-byte Range requests on new connections to each server..." >&2
+    wrk_headers=(-H "Connection: close" -H "Range: bytes=0-0")
+    while IFS= read -r line; do [[ -n $line ]] && wrk_headers+=(-H "$line"); done < "$hdr"
+    wrk -t1 -c4 -d"${conn_warmup}s" "${wrk_headers[@]}" "$base/v2/images/${ids[0]}/file" >/dev/null 2>&1 || true
+    wrk -t1 -c4 -d"${conn_warmup}s" "${wrk_headers[@]}" "http://127.0.0.1:$nport/${ids[0]}" >/dev/null 2>&1 || true
+  fi
+
   k=0
   for rep in $(seq "$reps"); do
     for i in "${!size_bytes[@]}"; do
@@ -366,7 +380,7 @@ startups_txt=$(printf '%s; ' "${startups[@]}")
   echo "client_desc=$client_desc"
   echo "calib_duration=$calib_duration"
   echo "duration=$duration"
-  echo "warmup=$warmup"
+  echo "warmup=$warmup connection_warmup=$conn_warmup"
   echo "seeded=$seeded"
   echo "hwm_end=$hwm"
   echo "rss_end=$rss"
