@@ -145,7 +145,7 @@ public final class HttpStore implements ImageStore {
 
   /**
    * Checks, connects to the checked address, follows redirects; the response is paused. With {@code dedicated},
-   * a plain-HTTP request gets a connection of its own with a relay on it.
+   * the request gets a connection of its own, made on the caller's event loop, with a relay on it.
    */
   private Future<Opened> request(HttpMethod method, String url, int hops, boolean dedicated) {
     return vertx.executeBlocking(() -> guard.check(url), false)
