@@ -663,6 +663,9 @@ def cmd_report(a):
           "MB/s = all bytes received in the window / window (transfers cut at the deadline count with their "
           "partial bytes); images seeded through the API (%s), md5 of one full GET checked on both servers"
           % (info["duration"], info["warmup"], info["seeded"]))
+        if info.get("connection_warmup", "0") not in ("", "0"):
+            w("- Before the download runs, each server got %s s of one-byte Range requests on new connections "
+              "(wrk, `Connection: close`), so that the JVM has compiled its per-connection path" % info["connection_warmup"])
     w("")
     if dl:
         w("## Downloads: `GET /v2/images/{id}/file` vs nginx sendfile (same files, same client, same run)")
