@@ -464,6 +464,11 @@ public final class GlintConfig {
     return get(FILESYSTEM_STORE_FSYNC);
   }
 
+  /** Seconds an HTTP-store origin may stay silent before a download fails ([glance_store] http_store_idle_timeout). */
+  public int httpStoreIdleTimeout() {
+    return get(HTTP_STORE_IDLE_TIMEOUT);
+  }
+
   /** Whether HTTP-store downloads may be spliced socket to socket (Glint's [glance_store] http_store_splice). */
   public boolean httpStoreSplice() {
     return get(HTTP_STORE_SPLICE);

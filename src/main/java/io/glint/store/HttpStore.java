@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpStore implements ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(HttpStore.class);
   private static final int MAX_REDIRECTS = 5;
-  /** A relayed download fails when the origin sends nothing for this long (as the connection idle timeout). */
-  private static final long RELAY_IDLE_MS = 120_000;
 
   private final String id;
   private final Vertx vertx;
@@ -41,27 +39,31 @@ public final class HttpStore implements ImageStore {
   private final HttpClientAgent client;
   private final HttpClientAgent relayClient;
   private final boolean splice;
+  private final int idleSeconds;
 
   /**
    * @param splice whether downloads from plain-HTTP origins may be spliced socket to socket (needs the native
    *     epoll transport; otherwise, or when false, the body is piped through the JVM)
+   * @param idleSeconds how long an origin may send nothing, waiting for its answer or during a download
    */
-  public HttpStore(String id, Vertx vertx, UrlGuard guard, boolean splice) {
+  public HttpStore(String id, Vertx vertx, UrlGuard guard, boolean splice, int idleSeconds) {
+    this.idleSeconds = idleSeconds;
     this.id = id;
     this.vertx = vertx;
     this.guard = guard;
     this.splice = splice && vertx.isNativeTransportEnabled();
-    this.client = vertx.createHttpClient(clientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    this.client = vertx.createHttpClient(clientOptions(idleSeconds).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(64));
     // Relayed downloads: keep-alive requests (the origin must not close after the body), but every connection
     // is closed by its relay after one download, so none is ever reused.
-    this.relayClient = vertx.createHttpClient(clientOptions().setKeepAlive(true),
+    this.relayClient = vertx.createHttpClient(clientOptions(idleSeconds).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(1024));
   }
 
-  private static HttpClientOptions clientOptions() {
+  private static HttpClientOptions clientOptions(int idleSeconds) {
     return new HttpClientOptions()
         .setConnectTimeout(10_000)
-        .setIdleTimeout(120)
+        .setIdleTimeout(idleSeconds)
         .setForceSni(true)
         .setDecompressionSupported(false)
         .setMaxChunkSize(64 * 1024);
@@ -161,13 +163,13 @@ public final class HttpStore implements ImageStore {
               .setSsl(target.tls())
               .setURI(target.pathAndQuery())
               .setFollowRedirects(false)
-              .setIdleTimeout(60_000);
+              .setIdleTimeout(idleSeconds * 1000L);
           SpliceRelay[] relay = {null};
           Future<HttpClientRequest> sent;
           if (dedicated) {
             // A connection of its own (made on this event loop); the relay goes on it before the request is sent.
             sent = relayClient.request(options).map(req -> {
-              relay[0] = SpliceRelay.install(vertx, req.connection(), RELAY_IDLE_MS, splice);
+              relay[0] = SpliceRelay.install(vertx, req.connection(), idleSeconds * 1000L, splice);
               return req;
             });
           } else {

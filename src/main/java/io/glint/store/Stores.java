@@ -26,7 +26,7 @@ public final class Stores {
           config.filesystemStoreFsync(), nodeId);
       List<ImageStore> all = new ArrayList<>(List.of(file));
       if (config.stores().contains("http") || config.stores().contains("https")) {
-        all.add(new HttpStore("http", vertx, guard, config.httpStoreSplice()));
+        all.add(new HttpStore("http", vertx, guard, config.httpStoreSplice(), config.httpStoreIdleTimeout()));
       }
       return new StoreRegistry(file, all);
     }
@@ -42,7 +42,7 @@ public final class Stores {
             dir != null ? Path.of(dir) : config.dataDir().resolve("images").resolve(b.name()), transferPool,
             fsync == null ? config.filesystemStoreFsync() : Boolean.parseBoolean(fsync.strip()), nodeId);
       } else {
-        store = new HttpStore(b.name(), vertx, guard, config.httpStoreSplice());
+        store = new HttpStore(b.name(), vertx, guard, config.httpStoreSplice(), config.httpStoreIdleTimeout());
       }
       all.add(store);
       if (b.settings().containsKey("store_description")) {

@@ -49,6 +49,7 @@ public final class SpliceRelay {
   /** Body bytes held (read before the consumer decides) beyond which reading the origin pauses. */
   private static final long HOLD_LIMIT = 1 << 20;
   private static final long WATCH_PERIOD_MS = 5_000;
+  private static final long MIN_WATCH_PERIOD_MS = 200;
 
   private static final java.util.concurrent.atomic.LongAdder RELAYED = new java.util.concurrent.atomic.LongAdder();
 
@@ -199,7 +200,8 @@ public final class SpliceRelay {
       target.write(chunk.content()); // a plain ByteBuf passes the HTTP encoder as body bytes
     }
     target.flush();
-    watch = vertx.setPeriodic(WATCH_PERIOD_MS, id -> check(target, done));
+    long period = Math.max(MIN_WATCH_PERIOD_MS, Math.min(WATCH_PERIOD_MS, idleMillis / 4));
+    watch = vertx.setPeriodic(period, id -> check(target, done));
     splice(target, bodyLength - sent, done);
     pausedOrigin = false;
     if (!origin.config().isAutoRead()) {

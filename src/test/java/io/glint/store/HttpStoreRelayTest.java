@@ -43,6 +43,8 @@ class HttpStoreRelayTest extends ApiTestBase {
   private static TestServer splicing;
   private static TestServer piping;
   private static volatile CountDownLatch slowClientGone = new CountDownLatch(1);
+  private static final int IDLE_SECONDS = 3;
+  private static final CountDownLatch releaseStalls = new CountDownLatch(1);
 
   @BeforeAll
   static void start() throws IOException {
@@ -53,11 +55,13 @@ class HttpStoreRelayTest extends ApiTestBase {
     origin.createContext("/closing.raw", exchange -> serve(exchange, true, DATA.length));
     origin.createContext("/cut.raw", exchange -> serve(exchange, false, DATA.length / 2));
     origin.createContext("/slow.raw", HttpStoreRelayTest::serveSlowly);
+    origin.createContext("/stall.raw", HttpStoreRelayTest::serveThenStall);
     origin.start();
     Map<String, String> common = Map.of(
         "show_multiple_locations", "true",
         "import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", "");
+        "import_filtering_opts.allowed_ports", "",
+        "glance_store.http_store_idle_timeout", Integer.toString(IDLE_SECONDS));
     splicing = TestServer.start(common);
     java.util.HashMap<String, String> off = new java.util.HashMap<>(common);
     off.put("glance_store.http_store_splice", "false");
@@ -66,6 +70,7 @@ class HttpStoreRelayTest extends ApiTestBase {
 
   @AfterAll
   static void stop() {
+    releaseStalls.countDown();
     origin.stop(0);
     originThreads.shutdownNow();
     splicing.close();
@@ -96,6 +101,26 @@ class HttpStoreRelayTest extends ApiTestBase {
       return;
     }
     out.close();
+  }
+
+  /** Sends the head and 1 MB of the body, then nothing more while keeping the connection open. */
+  private static void serveThenStall(HttpExchange exchange) throws IOException {
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.getResponseHeaders().add("Content-Length", Integer.toString(DATA.length));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+      return;
+    }
+    exchange.sendResponseHeaders(200, DATA.length);
+    OutputStream out = exchange.getResponseBody();
+    out.write(DATA, 0, 1_000_000);
+    out.flush();
+    try {
+      releaseStalls.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    exchange.close();
   }
 
   /** Trickles the body out until the reader goes away, which it records. */
@@ -198,6 +223,21 @@ class HttpStoreRelayTest extends ApiTestBase {
       assertTrue(got >= 1_000_000);
       assertTrue(slowClientGone.await(20, TimeUnit.SECONDS),
           "the origin was still being read after the client left " + (glint == splicing ? "(splicing)" : "(piping)"));
+    }
+  }
+
+  @Test
+  @DisplayName("an origin that stops sending mid-body fails the download after http_store_idle_timeout, no hang")
+  void stalledOriginTimesOut() throws IOException {
+    for (TestServer glint : new TestServer[] {splicing, piping}) {
+      String id = image(glint, "/stall.raw");
+      long start = System.nanoTime();
+      long got = rawDownload(glint, id, Long.MAX_VALUE);
+      long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+      assertTrue(got >= 1_000_000 && got < DATA.length, "got " + got + " bytes");
+      assertTrue(seconds >= IDLE_SECONDS - 1 && seconds < IDLE_SECONDS + 10,
+          "the stalled download ended after " + seconds + " s, idle timeout " + IDLE_SECONDS + " s"
+              + (glint == splicing ? " (splicing)" : " (piping)"));
     }
   }
 
