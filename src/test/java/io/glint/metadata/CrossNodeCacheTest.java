@@ -70,6 +70,23 @@ class CrossNodeCacheTest extends ApiTestBase {
   }
 
   @Test
+  @DisplayName("a node whose listening connection is killed reconnects and sees changes at once again")
+  void listenerReconnects() throws InterruptedException {
+    Api a = Api.as(nodeA, "project-a", "member");
+    Api b = Api.as(nodeB, "project-a", "member");
+    String id = a.create(new JsonObject().put("name", "first")).getString("id");
+    int killed = Integer.parseInt(TestServer.executeString(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'"));
+    assertTrue(killed >= 2, "expected the listening connections of both nodes (and the shared server), got " + killed);
+    // The listeners reconnect within about a second; until then the TTL bounds staleness.
+    Thread.sleep(2_500);
+    assertEquals("first", b.get("/v2/images/" + id).json().getString("name")); // cached again on node B
+    assertEquals(1, TestServer.execute("UPDATE images SET name = 'second' WHERE id = $1", id));
+    within("the change after the reconnection",
+        () -> "second".equals(b.get("/v2/images/" + id).json().getString("name")));
+  }
+
+  @Test
   @DisplayName("a change made straight in the database (an operator's SQL) is seen by every node at once")
   void changesInTheDatabase() throws InterruptedException {
     Api a = Api.as(nodeA, "project-a", "member");
