@@ -67,6 +67,7 @@ public final class SpliceRelay {
   private boolean pausedOrigin;
   private boolean relaying;
   private boolean bodyComplete;
+  private HttpResponse head;
   private long watch = -1;
 
   private SpliceRelay(Vertx vertx, Channel origin, long idleMillis, boolean spliceable) {
@@ -172,6 +173,12 @@ public final class SpliceRelay {
   private void enterPass() {
     state = State.PASS;
     origin.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+    if (head != null) {
+      // Vert.x reads the head's headers when the response ends: "close" keeps it from pooling the connection
+      // for another download in the moment before this relay closes it.
+      head.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
+          io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+    }
   }
 
   /** Closes the origin connection and drops anything held. */
@@ -268,7 +275,8 @@ public final class SpliceRelay {
     public void channelRead(ChannelHandlerContext context, Object msg) {
       switch (state) {
         case WAIT_HEAD -> {
-          if (msg instanceof HttpResponse head && head.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+          if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+            head = response;
             long length = HttpUtil.getContentLength(head, -1L);
             // Only a keep-alive HTTP/1.1 origin: one that closes after the body could have its FIN handled
             // (and the connection closed by Netty) before the last spliced bytes were taken from the socket.
