@@ -83,10 +83,7 @@ class HttpStoreRelayTest extends ApiTestBase {
     if (close) {
       exchange.getResponseHeaders().add("Connection", "close");
     }
-    if (exchange.getRequestMethod().equals("HEAD")) {
-      exchange.getResponseHeaders().add("Content-Length", Integer.toString(DATA.length));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
+    if (answeredHead(exchange)) {
       return;
     }
     exchange.sendResponseHeaders(200, DATA.length);
@@ -103,12 +100,20 @@ class HttpStoreRelayTest extends ApiTestBase {
     out.close();
   }
 
+  /** Answers a HEAD request (the size Glint asks for when a location is added); false for any other method. */
+  private static boolean answeredHead(HttpExchange exchange) throws IOException {
+    if (!exchange.getRequestMethod().equals("HEAD")) {
+      return false;
+    }
+    exchange.getResponseHeaders().add("Content-Length", Integer.toString(DATA.length));
+    exchange.sendResponseHeaders(200, -1);
+    exchange.close();
+    return true;
+  }
+
   /** Sends the head and 1 MB of the body, then nothing more while keeping the connection open. */
   private static void serveThenStall(HttpExchange exchange) throws IOException {
-    if (exchange.getRequestMethod().equals("HEAD")) {
-      exchange.getResponseHeaders().add("Content-Length", Integer.toString(DATA.length));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
+    if (answeredHead(exchange)) {
       return;
     }
     exchange.sendResponseHeaders(200, DATA.length);
@@ -125,10 +130,7 @@ class HttpStoreRelayTest extends ApiTestBase {
 
   /** Trickles the body out until the reader goes away, which it records. */
   private static void serveSlowly(HttpExchange exchange) throws IOException {
-    if (exchange.getRequestMethod().equals("HEAD")) {
-      exchange.getResponseHeaders().add("Content-Length", Integer.toString(DATA.length));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
+    if (answeredHead(exchange)) {
       return;
     }
     exchange.sendResponseHeaders(200, DATA.length);
