@@ -4,6 +4,7 @@ import io.glint.auth.TrustedHeadersAuthenticator;
 import io.glint.config.GlintConfig;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
+import io.glint.http.ConnectionGuard;
 import io.glint.http.Versions;
 import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
@@ -73,6 +74,9 @@ public final class GlintServer {
   /** A node silent for this long is taken for dead: its uploads in progress go back to queued. */
   static final Duration UPLOAD_SILENCE = Duration.ofMinutes(5);
 
+  /** The most header fields a request may carry: as Glance's Python server (http.client's limit), 431 beyond. */
+  static final int MAX_HEADERS = 100;
+
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
     prewarm();
@@ -106,10 +110,12 @@ public final class GlintServer {
               .setMaxHeaderSize(config.maxHeaderLine() * 4)
               .setIdleTimeout(900)
               .setMaxChunkSize(64 * 1024)
+              .setHttp2ClearTextEnabled(false) // Glance speaks HTTP/1.x only
               .setTcpNoDelay(true);
+          ConnectionGuard.Limits limits = new ConnectionGuard.Limits(config.maxHeaderLine(), MAX_HEADERS);
           ApiRouter.Parts parts = wiring.get().parts();
           return vertx.deployVerticle(() -> {
-            ApiVerticle verticle = new ApiVerticle(options, vx -> ApiRouter.create(vx, parts));
+            ApiVerticle verticle = new ApiVerticle(options, limits, vx -> ApiRouter.create(vx, parts));
             first.compareAndSet(null, verticle);
             return verticle;
           }, new DeploymentOptions().setInstances(workers));

@@ -9,17 +9,23 @@ import java.util.function.Function;
 /** One HTTP server instance on one event loop; Glint deploys one per worker (event loop). */
 public final class ApiVerticle extends VerticleBase {
   private final HttpServerOptions options;
+  private final ConnectionGuard.Limits limits;
   private final Function<io.vertx.core.Vertx, io.vertx.ext.web.Router> routerFactory;
   private HttpServer server;
 
-  public ApiVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, io.vertx.ext.web.Router> routerFactory) {
+  public ApiVerticle(HttpServerOptions options, ConnectionGuard.Limits limits,
+      Function<io.vertx.core.Vertx, io.vertx.ext.web.Router> routerFactory) {
     this.options = options;
+    this.limits = limits;
     this.routerFactory = routerFactory;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    server = vertx.createHttpServer(options)
+        .connectionHandler(connection -> ConnectionGuard.install(connection, limits))
+        .invalidRequestHandler(ConnectionGuard::answerInvalid)
+        .requestHandler(routerFactory.apply(vertx));
     return server.listen();
   }
 

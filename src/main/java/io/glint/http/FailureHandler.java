@@ -39,6 +39,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
     } else if (failure instanceof DecodeException || failure instanceof JacksonException) {
       status = 400;
       message = "Malformed JSON in request body.";
+    } else if (failure != null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // Vert.x Web's own rejections of a request it cannot route (e.g. an unparseable Host header).
+      status = ctx.statusCode();
+      message = failure.getMessage();
     } else if (failure != null) {
       status = 500;
       LOG.error("Unexpected failure on {} {} [{}]", ctx.request().method(), ctx.request().path(),

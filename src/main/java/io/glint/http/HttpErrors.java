@@ -55,10 +55,14 @@ public final class HttpErrors {
 
   /** Renders an error body as webob does for the given request. */
   public static Body render(HttpServerRequest request, int status, String explanation) {
+    return render(request.getHeader("Accept"), status, explanation);
+  }
+
+  /** Renders an error body as webob does for a request with the given {@code Accept} header (may be null). */
+  public static Body render(String accept, int status, String explanation) {
     String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
     String statusLine = status + " " + reason;
     String message = explanation == null || explanation.isEmpty() ? defaultExplanation(status) : explanation;
-    String accept = request.getHeader("Accept");
     return switch (match(accept)) {
       case "application/json" -> new Body("application/json", new JsonObject()
           .put("message", message + "<br /><br />\n\n\n")

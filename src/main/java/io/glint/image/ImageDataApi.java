@@ -5,6 +5,7 @@ import io.glint.http.AuthHandler;
 import io.glint.http.FailureHandler;
 import io.glint.http.Http;
 import io.glint.store.ImageData;
+import io.glint.transfer.RequestBody;
 import io.glint.transfer.SpliceRelay;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpConnection;
@@ -42,7 +43,14 @@ public final class ImageDataApi implements io.glint.http.Routes {
 
   private void upload(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    request.pause();
+    // Before any asynchronous step: pause the body, and keep any way it ends badly (a cut connection, broken
+    // framing) for the upload to see whenever it starts reading, so that the image never stays in saving.
+    RequestBody body = RequestBody.of(request);
+    ctx.addEndHandler(ar -> {
+      if (ar.failed()) {
+        body.connectionClosed(ar.cause());
+      }
+    });
     String type = request.getHeader("Content-Type");
     String media = type == null ? "" : type.split(";")[0].strip().toLowerCase(Locale.ROOT);
     if (!media.equals("application/octet-stream")) {
@@ -55,8 +63,12 @@ public final class ImageDataApi implements io.glint.http.Routes {
     // Expect: 100-continue: the client waits for our go before sending the body. Say it only once the
     // upload is accepted (image, policy, status, quota), so that a refusal costs no body.
     boolean expectContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
-    Runnable ready = expectContinue ? () -> ctx.response().writeContinue() : () -> { };
-    ImageDataService.Upload upload = new ImageDataService.Upload(request, contentLength, declared,
+    Runnable ready = expectContinue ? () -> {
+      if (!ctx.response().closed()) {
+        ctx.response().writeContinue();
+      }
+    } : () -> { };
+    ImageDataService.Upload upload = new ImageDataService.Upload(body, contentLength, declared,
         request.getHeader("X-Image-Meta-Store"), ready);
     data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)
         .onSuccess(image -> ctx.response().setStatusCode(204).end())

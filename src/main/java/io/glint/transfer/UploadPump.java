@@ -23,16 +23,22 @@ import java.util.function.LongFunction;
  * stream is not bound by one core. At most {@link #HIGH_WATER} bytes are in flight: above it the source is
  * paused, below {@link #LOW_WATER} it is resumed — memory per upload is bounded whatever the image size.
  *
- * <p>The HTTP layer's chunks are copied into batch arrays taken from a small shared pool and returned after
- * use. The chunks then die young and the arrays live on, so that the garbage collector never copies or
+ * <p>The HTTP layer's chunks are copied into batch arrays taken from a pool shared by all uploads and returned
+ * after use. The chunks then die young and the arrays live on, so that the garbage collector never copies or
  * promotes bytes in flight: with the chunks themselves in flight, eight concurrent uploads spent close to a core
- * in full collections.
+ * in full collections. The pool also bounds what all uploads together hold ({@link #MAX_BATCHES} arrays): with
+ * many concurrent uploads, each waits its turn for an array rather than the heap running out.
  */
 public final class UploadPump {
   static final long HIGH_WATER = 2L << 20;
   static final long LOW_WATER = 1L << 20;
   /** Chunks are gathered into batches of this size before they go to the digest lanes and the store. */
   static final int BATCH = 256 * 1024;
+  /** Most batch arrays all uploads hold together (24 MiB): beyond it uploads wait, their clients paused. */
+  static final int MAX_BATCHES = 96;
+  /** A partial batch waits this long for more bytes before it is sent on. */
+  static final long IDLE_FLUSH_MS = 200;
+  private static final BatchPool POOL = new BatchPool(BATCH, MAX_BATCHES, 64);
 
   private final Context context;
   private final ReadStream<Buffer> source;
@@ -47,8 +53,12 @@ public final class UploadPump {
   private final String hashAlgo;
   private final Promise<ReceivedData> result = Promise.promise();
 
+  private final BatchPool pool = POOL;
   private byte[] batch;
   private int batchBytes;
+  private boolean waiting;
+  private final java.util.ArrayDeque<io.netty.buffer.ByteBuf> leftovers = new java.util.ArrayDeque<>();
+  private long flushTimer = -1;
   private long received;
   private long inFlight;
   private int pendingChunks;
@@ -86,10 +96,13 @@ public final class UploadPump {
   public Future<ReceivedData> run() {
     source.exceptionHandler(this::fail);
     source.endHandler(v -> {
+      ended = true;
+      if (waiting) {
+        return; // the bytes kept go out when an array comes back, then it finishes
+      }
       if (batchBytes > 0 && !done) {
         dispatch();
       }
-      ended = true;
       maybeFinish();
     });
     source.handler(this::onChunk);
@@ -108,20 +121,83 @@ public final class UploadPump {
       return;
     }
     io.netty.buffer.ByteBuf bytes = ((BufferInternal) chunk).getByteBuf();
-    int at = bytes.readerIndex();
-    while (length > 0) {
+    if (waiting) {
+      leftovers.addLast(bytes); // a chunk already on its way when the client was paused
+      return;
+    }
+    if (copy(bytes) && batchBytes > 0) {
+      armIdleFlush();
+    }
+  }
+
+  /**
+   * Copies bytes into batch arrays, dispatching each full one. When the pool has no array free, the rest is
+   * kept and the client paused until an array comes back; then it returns false.
+   */
+  private boolean copy(io.netty.buffer.ByteBuf bytes) {
+    while (bytes.isReadable()) {
       if (batch == null) {
-        batch = BatchPool.take();
+        batch = pool.tryTake();
+        if (batch == null) {
+          leftovers.addFirst(bytes);
+          waiting = true;
+          updateFlow();
+          pool.await(array -> context.runOnContext(v -> arrayFreed(array)));
+          return false;
+        }
       }
-      int n = Math.min(length, BATCH - batchBytes);
-      bytes.getBytes(at, batch, batchBytes, n);
-      at += n;
-      length -= n;
+      int n = Math.min(bytes.readableBytes(), BATCH - batchBytes);
+      bytes.readBytes(batch, batchBytes, n);
       batchBytes += n;
       if (batchBytes == BATCH) {
         dispatch();
       }
     }
+    return true;
+  }
+
+  private void arrayFreed(byte[] array) {
+    if (done) {
+      pool.give(array);
+      return;
+    }
+    waiting = false;
+    batch = array;
+    while (!leftovers.isEmpty()) {
+      if (!copy(leftovers.pollFirst())) {
+        return;
+      }
+    }
+    if (ended) {
+      if (batchBytes > 0) {
+        dispatch();
+      }
+      maybeFinish();
+    } else if (batchBytes > 0) {
+      armIdleFlush();
+    }
+    updateFlow();
+  }
+
+  /**
+   * A partial batch of a client that sends slowly is sent on after {@link #IDLE_FLUSH_MS} without new bytes,
+   * so that idle uploads do not sit on arrays other uploads wait for.
+   */
+  private void armIdleFlush() {
+    long seen = received;
+    if (flushTimer >= 0) {
+      return;
+    }
+    flushTimer = context.owner().setTimer(IDLE_FLUSH_MS, id -> {
+      flushTimer = -1;
+      if (!done && !waiting && batchBytes > 0) {
+        if (received == seen) {
+          dispatch();
+        } else {
+          armIdleFlush();
+        }
+      }
+    });
   }
 
   /** Sends the filled batch to the store and the two digest lanes: one task each; the array is then reused. */
@@ -143,52 +219,38 @@ public final class UploadPump {
     });
     // join, not all: the array goes back to the pool only when no step can still be reading it.
     Future.join(written, md5ed, hashed).onComplete(ar -> context.runOnContext(v -> {
-      BatchPool.give(array);
+      pool.give(array);
       inFlight -= length;
       pendingChunks--;
       if (ar.failed()) {
         fail(ar.cause());
         return;
       }
-      if (paused && inFlight <= LOW_WATER && !done) {
-        paused = false;
-        source.resume();
-      }
+      updateFlow();
       maybeFinish();
     }));
-    if (!paused && inFlight > HIGH_WATER) {
-      paused = true;
-      source.pause();
-    }
+    updateFlow();
   }
 
-  /** Batch arrays shared by all uploads; a bounded number is kept, more are allocated (and collected) on demand. */
-  private static final class BatchPool {
-    private static final int KEEP = 64;
-    private static final java.util.concurrent.ConcurrentLinkedQueue<byte[]> FREE =
-        new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private static final java.util.concurrent.atomic.AtomicInteger SIZE = new java.util.concurrent.atomic.AtomicInteger();
-
-    static byte[] take() {
-      byte[] array = FREE.poll();
-      if (array == null) {
-        return new byte[BATCH];
-      }
-      SIZE.decrementAndGet();
-      return array;
+  /**
+   * Pauses the client while more than {@link #HIGH_WATER} bytes of this upload are in flight or it waits for
+   * an array; resumes it below {@link #LOW_WATER} with an array at hand.
+   */
+  private void updateFlow() {
+    if (done) {
+      return;
     }
-
-    static void give(byte[] array) {
-      if (SIZE.incrementAndGet() <= KEEP) {
-        FREE.add(array);
-      } else {
-        SIZE.decrementAndGet();
-      }
+    if (!paused && (waiting || inFlight > HIGH_WATER)) {
+      paused = true;
+      source.pause();
+    } else if (paused && !waiting && inFlight <= LOW_WATER) {
+      paused = false;
+      source.resume();
     }
   }
 
   private void maybeFinish() {
-    if (done || !ended || pendingChunks > 0) {
+    if (done || !ended || waiting || batchBytes > 0 || pendingChunks > 0) {
       return;
     }
     done = true;
@@ -215,6 +277,15 @@ public final class UploadPump {
     done = true;
     source.handler(null);
     source.endHandler(null);
+    leftovers.clear();
+    if (batch != null) {
+      pool.give(batch); // arrays in flight go back as their steps complete
+      batch = null;
+    }
+    if (flushTimer >= 0) {
+      context.owner().cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
     result.fail(cause);
   }
 
