@@ -5,6 +5,7 @@ import io.glint.config.GlintConfig;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
 import io.glint.http.ConnectionGuard;
+import io.glint.http.JsonBodyHandler;
 import io.glint.http.Versions;
 import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
@@ -172,6 +173,7 @@ public final class GlintServer {
           new ImageDataService.Settings(config.imageSizeCap(), config.userStorageQuota(), config.hashingAlgorithm(),
               config.hashingAlgorithmJcaName()));
       String publicEndpoint = config.publicEndpoint().orElse(null);
+      JsonBodyHandler json = new JsonBodyHandler(config.maxRequestBodySize(), config.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           new TrustedHeadersAuthenticator(config.unauthenticated(), config.allowAnonymousAccess(),
               config.trustedHeaderAnyHost()),
@@ -179,10 +181,10 @@ public final class GlintServer {
               new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
                   publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl(),
                   stores.multiStore()), stores.multiStore()
-                  ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null),
+                  ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null, json),
               new ImageDataApi(images, data),
               new ImageActionsApi(images),
-              new MembersApi(new MemberService(images, metadata.members(), config.imageMemberQuota())),
+              new MembersApi(new MemberService(images, metadata.members(), config.imageMemberQuota()), json),
               new StoresApi(stores, images),
               new SchemasApi(config.containerFormats(), config.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),

@@ -382,6 +382,16 @@ public final class GlintConfig {
     return get(MAX_REQUEST_ID_LENGTH);
   }
 
+  /** Largest JSON request body ([oslo_middleware] max_request_body_size). */
+  public long maxRequestBodySize() {
+    return get(MAX_REQUEST_BODY_SIZE);
+  }
+
+  /** Most bytes all JSON bodies being received may hold together ([DEFAULT] max_request_body_memory). */
+  public long maxRequestBodyMemory() {
+    return get(MAX_REQUEST_BODY_MEMORY);
+  }
+
   /** Maximum HTTP header line length in bytes ([DEFAULT] max_header_line). */
   public int maxHeaderLine() {
     return get(MAX_HEADER_LINE);

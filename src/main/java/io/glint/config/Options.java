@@ -23,6 +23,7 @@ public final class Options {
   public static final String IMAGE_FORMAT = "image_format";
   public static final String PASTE_DEPLOY = "paste_deploy";
   public static final String IMPORT_FILTERING = "import_filtering_opts";
+  public static final String OSLO_MIDDLEWARE = "oslo_middleware";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -31,7 +32,7 @@ public final class Options {
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
       "keystone_authtoken", "oslo_policy", "oslo_messaging_notifications",
-      "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_middleware", "image_import_opts",
+      "taskflow_executor", "wsgi", "cors", "healthcheck", "image_import_opts",
       "task", "oslo_limit", "store_type_location_strategy");
 
   // Must be initialised before the options below (static initialisation is in textual order).
@@ -79,6 +80,8 @@ public final class Options {
       "Allow unauthenticated users read-only access to public images.");
   public static final ConfigOption<Integer> MAX_REQUEST_ID_LENGTH = register(DEFAULT, "max_request_id_length", OptionType.integer(1, Integer.MAX_VALUE), "64",
       "Maximum length of a request ID taken from the X-Openstack-Request-ID header.");
+  public static final ConfigOption<Long> MAX_REQUEST_BODY_MEMORY = register(DEFAULT, "max_request_body_memory", OptionType.size(), "32MB",
+      "Glint: most bytes all JSON request bodies being received may hold in memory together; a body that would go past it gets 503 (bytes, or with unit KB, MB, GB).");
   public static final ConfigOption<Integer> MAX_HEADER_LINE = register(DEFAULT, "max_header_line", OptionType.integer(1, Integer.MAX_VALUE), "16384",
       "Maximum length of one HTTP request header line in bytes.");
   public static final ConfigOption<List<String>> ENABLED_IMPORT_METHODS = register(DEFAULT, "enabled_import_methods",
@@ -103,6 +106,11 @@ public final class Options {
       "PostgreSQL URL postgresql://user:password@host:port/dbname (postgresql+psycopg2:// accepted); unset = embedded PostgreSQL under data_dir.");
   public static final ConfigOption<Integer> DATABASE_MAX_POOL_SIZE = register(DATABASE, "max_pool_size", OptionType.integer(1, Integer.MAX_VALUE), "16",
       "Maximum number of database connections.");
+
+  // ------------------------------------------------------------------------------ [oslo_middleware]
+
+  public static final ConfigOption<Long> MAX_REQUEST_BODY_SIZE = register(OSLO_MIDDLEWARE, "max_request_body_size", OptionType.longInteger(1024, Integer.MAX_VALUE), "1048576",
+      "Largest JSON request body in bytes (413 beyond). Image data uploads are bounded by image_size_cap instead.");
 
   // ------------------------------------------------------------------------------- [glance_store]
 

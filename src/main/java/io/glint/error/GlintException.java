@@ -21,6 +21,8 @@ public class GlintException extends RuntimeException {
     RANGE_NOT_SATISFIABLE,
     HEADER_TOO_LARGE,
     UNAVAILABLE,
+    /** The server refuses work to protect itself (a resource bound is reached); logged where it is decided. */
+    OVERLOADED,
     NOT_IMPLEMENTED
   }
 

@@ -50,7 +50,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
     } else {
       status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     }
-    if (status >= 500 && failure instanceof GlintException) {
+    if (failure instanceof GlintException g && g.kind() == GlintException.Kind.OVERLOADED) {
+      LOG.debug("{} {} refused: {}", ctx.request().method(), ctx.request().path(), message);
+    } else if (status >= 500 && failure instanceof GlintException) {
       LOG.warn("{} {} failed with {}: {}", ctx.request().method(), ctx.request().path(), status, message);
     } else if (status < 500) {
       LOG.debug("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), status, message);

@@ -50,22 +50,53 @@ public final class Http {
   }
 
   /**
-   * The decoded JSON body as plain Java values (Map, List, String, Long, Double, Boolean, null); 400 with
-   * Glance's messages when absent or malformed.
+   * The decoded JSON body (read by {@link JsonBodyHandler}) as plain Java values (Map, List, String, Long,
+   * Double, Boolean, null); 400 with Glance's messages when absent or malformed. The bytes must be valid UTF-8
+   * (no overlong forms such as {@code C0 AF} for {@code /}), and no string may hold a NUL character, which
+   * PostgreSQL cannot store: refused here, once, for every JSON route.
    */
   public static Object jsonBody(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
+    Buffer body = ctx.get(JsonBodyHandler.KEY);
     if (body == null || body.length() == 0) {
       throw GlintException.badRequest("Body expected in request.");
     }
+    String text;
     try {
-      Object value = MAPPER.readValue(body.getBytes(), Object.class);
-      if (!(value instanceof Map) && !(value instanceof List)) {
-        throw GlintException.badRequest("Unexpected body type. Expected list/dict.");
-      }
-      return value;
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body.getBytes()))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw GlintException.badRequest("Malformed JSON in request body: not valid UTF-8.");
+    }
+    Object value;
+    try {
+      value = MAPPER.readValue(text, Object.class);
     } catch (IOException e) {
       throw GlintException.badRequest("Malformed JSON in request body.");
+    }
+    if (!(value instanceof Map) && !(value instanceof List)) {
+      throw GlintException.badRequest("Unexpected body type. Expected list/dict.");
+    }
+    refuseNul(value);
+    return value;
+  }
+
+  private static void refuseNul(Object value) {
+    if (value instanceof String s) {
+      if (s.indexOf('\u0000') >= 0) {
+        throw GlintException.badRequest("Invalid value in request body: text may not contain NUL characters.");
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        refuseNul(e.getKey());
+        refuseNul(e.getValue());
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object item : list) {
+        refuseNul(item);
+      }
     }
   }
 
@@ -81,6 +112,9 @@ public final class Http {
     for (Map.Entry<String, String> e : params) {
       if (e.getKey().indexOf('\uFFFD') >= 0 || e.getValue().indexOf('\uFFFD') >= 0) {
         throw GlintException.badRequest("Invalid query string: not UTF-8.");
+      }
+      if (e.getKey().indexOf('\u0000') >= 0 || e.getValue().indexOf('\u0000') >= 0) {
+        throw GlintException.badRequest("Invalid query string: NUL characters are not allowed.");
       }
       out.add(Map.entry(e.getKey(), e.getValue()));
     }
@@ -114,11 +148,19 @@ public final class Http {
 
   static final String ALLOW_KEY = "glint.allow";
 
-  /** A path parameter, refusing values that are not valid UTF-8. */
+  /**
+   * A path parameter, refusing values that are not valid UTF-8 (400). A value with a NUL character names
+   * nothing that can exist (PostgreSQL cannot store one): 404, as for any other unknown name.
+   */
   public static String pathParam(RoutingContext ctx, String name) {
     String value = ctx.pathParam(name);
     if (value == null || value.indexOf('\uFFFD') >= 0) {
       throw GlintException.badRequest("Invalid path parameter " + name + ".");
+    }
+    if (value.indexOf('\u0000') >= 0) {
+      String shown = value.replace("\u0000", "\\x00");
+      throw name.equals("id") ? GlintException.imageNotFound(shown)
+          : GlintException.notFound("No " + name + " found with ID " + shown);
     }
     return value;
   }

@@ -26,7 +26,7 @@ public final class HttpErrors {
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case RANGE_NOT_SATISFIABLE -> 416;
       case HEADER_TOO_LARGE -> 431;
-      case UNAVAILABLE -> 503;
+      case UNAVAILABLE, OVERLOADED -> 503;
       case NOT_IMPLEMENTED -> 501;
     };
   }

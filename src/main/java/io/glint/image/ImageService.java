@@ -50,7 +50,8 @@ public final class ImageService {
   /** {@code POST /v2/images}. */
   public Future<Image> create(RequestContext ctx, NewImage request) {
     try {
-      policy.checkCreate(ctx, request.ownerGiven() ? request.owner() : null);
+      String owner = request.ownerGiven() ? request.owner() : ctx.owner();
+      policy.checkCreate(ctx, owner);
       Visibility visibility = request.visibility() == null ? Visibility.SHARED : request.visibility();
       policy.checkVisibility(ctx, visibility);
       rules.checkQuotas(request.properties(), request.tags());
@@ -62,7 +63,7 @@ public final class ImageService {
       b.visibility = visibility;
       b.isProtected = Boolean.TRUE.equals(request.isProtected());
       b.osHidden = Boolean.TRUE.equals(request.osHidden());
-      b.owner = request.ownerGiven() ? request.owner() : ctx.owner();
+      b.owner = owner;
       b.containerFormat = request.containerFormat();
       b.diskFormat = request.diskFormat();
       b.minDisk = request.minDisk() == null ? 0 : request.minDisk();

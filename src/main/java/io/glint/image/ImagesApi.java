@@ -3,12 +3,12 @@ package io.glint.image;
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
+import io.glint.http.JsonBodyHandler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.Map;
 public final class ImagesApi implements io.glint.http.Routes {
   static final String PATCH_V21 = "application/openstack-images-v2.1-json-patch";
   static final String PATCH_V20 = "application/openstack-images-v2.0-json-patch";
-  private static final long JSON_BODY_LIMIT = 4L * 1024 * 1024;
 
   private final ImageService service;
   private final ImageRequests requests;
@@ -26,12 +25,14 @@ public final class ImagesApi implements io.glint.http.Routes {
   private final String publicEndpoint;
   private final ImageJson.Options view;
   private final String storeIds;
+  private final JsonBodyHandler json;
 
   /**
    * @param storeIds in multi-store mode, the store ids sent as {@code OpenStack-image-store-ids} on create; else null
    */
   public ImagesApi(ImageService service, ImageQueryParser queryParser, String publicEndpoint,
-      ImageJson.Options view, String storeIds) {
+      ImageJson.Options view, String storeIds, JsonBodyHandler json) {
+    this.json = json;
     this.service = service;
     this.view = view;
     this.storeIds = storeIds;
@@ -42,7 +43,6 @@ public final class ImagesApi implements io.glint.http.Routes {
 
   @Override
   public void mount(Router v2) {
-    BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
     v2.get("/images").handler(Http::rejectBody).handler(this::list);
     v2.post("/images").handler(json).handler(this::create);
     v2.get("/images/:id").handler(Http::rejectBody).handler(this::show);

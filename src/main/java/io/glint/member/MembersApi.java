@@ -3,25 +3,26 @@ package io.glint.member;
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
+import io.glint.http.JsonBodyHandler;
 import io.glint.image.IsoTime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Map;
 
 /** {@code /v2/images/{id}/members[/{member}]}. */
 public final class MembersApi implements io.glint.http.Routes {
   private final MemberService service;
+  private final JsonBodyHandler json;
 
-  public MembersApi(MemberService service) {
+  public MembersApi(MemberService service, JsonBodyHandler json) {
     this.service = service;
+    this.json = json;
   }
 
   @Override
   public void mount(Router v2) {
-    BodyHandler json = BodyHandler.create(false).setBodyLimit(64 * 1024);
     v2.get("/images/:id/members").handler(Http::rejectBody).handler(this::list);
     v2.post("/images/:id/members").handler(json).handler(this::add);
     v2.get("/images/:id/members/:member").handler(Http::rejectBody).handler(this::show);

@@ -51,11 +51,16 @@ public final class ImagePolicy {
     }
   }
 
-  /** Policy {@code add_image}: owner must be the caller's own project unless admin. */
-  public void checkCreate(RequestContext ctx, String requestedOwner) {
+  /**
+   * Policy {@code add_image} and Glance's image factory rule: unless admin, the new image's owner (the one
+   * requested, else the caller's project) must be the caller's own project; an image owned by nobody (an
+   * explicit {@code "owner": null}, or a caller without a project) would be visible to every project.
+   */
+  public void checkCreate(RequestContext ctx, String owner) {
     checkWritable(ctx);
-    if (!ctx.admin() && requestedOwner != null && !requestedOwner.equals(ctx.owner())) {
-      throw GlintException.forbidden("You are not permitted to create images owned by '" + requestedOwner + "'.");
+    if (!ctx.admin() && (owner == null || !owner.equals(ctx.owner()))) {
+      throw GlintException.forbidden("You are not permitted to create images owned by '"
+          + (owner == null ? "None" : owner) + "'.");
     }
   }
 
