@@ -16,9 +16,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
   private final EmbeddedPostgres postgres;
+  private final Process watchdog;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Process watchdog) {
     this.postgres = postgres;
+    this.watchdog = watchdog;
   }
 
   /** Starts (initialising on first use) the database under {@code directory}. Blocking; call before Vert.x. */
@@ -35,7 +37,33 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .start();
     LOG.info("Embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)", pg.getPort(), directory,
         (System.nanoTime() - t0) / 1_000_000);
-    return new EmbeddedDatabase(pg);
+    return new EmbeddedDatabase(pg, startWatchdog(directory));
+  }
+
+  /**
+   * A small shell process that outlives this JVM and stops the embedded PostgreSQL (fast shutdown) once the
+   * JVM is gone however it went: killed with SIGKILL, or exiting on {@code -XX:+ExitOnOutOfMemoryError}, which
+   * runs no shutdown hook. It checks once a second, ignores the terminal's Ctrl-C (the shutdown hook stops the
+   * database then), and stops only a process that is the postmaster of this data directory. Without
+   * {@code sh}, no watchdog (logged).
+   */
+  private static Process startWatchdog(Path directory) {
+    String script = "trap '' INT HUP; "
+        + "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
+        + "f=\"$2/postmaster.pid\"; [ -f \"$f\" ] || exit 0; "
+        + "pid=$(sed -n 1p \"$f\"); dir=$(sed -n 2p \"$f\"); "
+        + "[ \"$dir\" = \"$2\" ] && kill -0 \"$pid\" 2>/dev/null && kill -INT \"$pid\"";
+    try {
+      return new ProcessBuilder("sh", "-c", script, "glint-pg-watchdog", Long.toString(ProcessHandle.current().pid()),
+          directory.toAbsolutePath().normalize().toString())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      LOG.warn("No watchdog for the embedded PostgreSQL (it may outlive a crashed Glint): {}", e.toString());
+      return null;
+    }
   }
 
   /** Connection URI of the embedded server's {@code postgres} database. */
@@ -46,6 +74,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
   @Override
   public void close() throws IOException {
     postgres.close();
+    if (watchdog != null) {
+      watchdog.destroy();
+    }
     LOG.info("Embedded PostgreSQL stopped");
   }
 }

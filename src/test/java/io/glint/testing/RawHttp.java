@@ -78,6 +78,82 @@ public final class RawHttp implements AutoCloseable {
     return Integer.parseInt(new String(head, StandardCharsets.US_ASCII).substring(9, 12));
   }
 
+  /** Shuts this side's output (FIN) and keeps reading: a half-closed client. */
+  public RawHttp halfClose() throws IOException {
+    socket.shutdownOutput();
+    return this;
+  }
+
+  /** Waits at most {@code millis} for any answer: -1 at end of stream, -2 on time-out, else the first byte. */
+  public int poll(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      return in.read();
+    } catch (java.net.SocketTimeoutException e) {
+      return -2;
+    } catch (java.net.SocketException e) {
+      return -1; // reset
+    } finally {
+      socket.setSoTimeout(60_000);
+    }
+  }
+
+  /** A whole response: status, headers (lower-case names), body (by Content-Length, else up to the close). */
+  public record Reply(int status, java.util.Map<String, String> headers, byte[] body) {
+    public String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Reads one whole response; null when the server closed (or reset) the connection without one. */
+  public Reply reply() throws IOException {
+    String statusLine;
+    try {
+      statusLine = line();
+    } catch (java.net.SocketException e) {
+      return null;
+    }
+    if (statusLine == null) {
+      return null;
+    }
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    for (String h = line(); h != null && !h.isEmpty(); h = line()) {
+      int colon = h.indexOf(':');
+      headers.put(h.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).strip());
+    }
+    int status = Integer.parseInt(statusLine.substring(9, 12));
+    byte[] body;
+    if (headers.containsKey("content-length")) {
+      body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+    } else if (status == 204 || status == 304 || status / 100 == 1) {
+      body = new byte[0];
+    } else {
+      body = in.readAllBytes();
+    }
+    return new Reply(status, headers, body);
+  }
+
+  private String line() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      if (c == '\n') {
+        int n = sb.length();
+        return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+      }
+      sb.append((char) c);
+    }
+    return sb.length() == 0 ? null : sb.toString();
+  }
+
+  /** Sends {@code request} on a new connection and reads one response (null if closed without one). */
+  public static Reply exchange(int port, byte[] request) throws IOException {
+    try (RawHttp raw = new RawHttp(port)) {
+      raw.write(request);
+      return raw.reply();
+    }
+  }
+
   /** Cuts the connection abruptly (RST), as a crashed client would. */
   public void abort() throws IOException {
     socket.setSoLinger(true, 0);
