@@ -36,6 +36,17 @@ public final class GlintProcess implements AutoCloseable {
    */
   public static GlintProcess start(Path dataDir, List<String> jvmOptions, List<String> flags, List<String> launcher)
       throws Exception {
+    return start(dataDir, jvmOptions, flags, launcher, false);
+  }
+
+  /** As {@link #start(Path, List, List)}, with Glint's own embedded PostgreSQL under {@code dataDir/pg}. */
+  public static GlintProcess startEmbedded(Path dataDir, List<String> jvmOptions, List<String> flags)
+      throws Exception {
+    return start(dataDir, jvmOptions, flags, List.of(), true);
+  }
+
+  private static GlintProcess start(Path dataDir, List<String> jvmOptions, List<String> flags, List<String> launcher,
+      boolean embedded) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -51,7 +62,9 @@ public final class GlintProcess implements AutoCloseable {
     cmd.add("--bind_port=" + port);
     cmd.add("--workers=2");
     cmd.add("--data_dir=" + dataDir);
-    cmd.add("--database.connection=" + TestDatabase.uri());
+    if (!embedded) {
+      cmd.add("--database.connection=" + TestDatabase.uri());
+    }
     cmd.addAll(flags);
     Path log = Files.createTempFile("glint-process", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -100,6 +113,11 @@ public final class GlintProcess implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /** Waits for the process to exit by itself; its exit status, or -1 if it is still running after the wait. */
+  public int awaitExit(Duration limit) throws InterruptedException {
+    return process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** SIGKILL: no shutdown hook, no cleanup, as a crash. */
