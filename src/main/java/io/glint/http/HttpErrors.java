@@ -85,6 +85,9 @@ public final class HttpErrors {
     double json = 0;
     for (String part : accept.split(",")) {
       String[] pieces = part.split(";");
+      if (pieces.length == 0) {
+        continue; // an empty part, as in "Accept: ;"
+      }
       String type = pieces[0].strip().toLowerCase(java.util.Locale.ROOT);
       double q = 1.0;
       for (int i = 1; i < pieces.length; i++) {

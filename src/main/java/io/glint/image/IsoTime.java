@@ -20,8 +20,20 @@ public final class IsoTime {
     return instant == null ? null : RENDER.format(instant.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
   }
 
-  /** Parses an ISO 8601 date-time; a value with no offset is UTC. Returns null when it is not one. */
+  /**
+   * Parses an ISO 8601 date-time; a value with no offset is UTC. Returns null when it is not one, or when its
+   * year is outside 1..9999 (Python's datetime range, so Glance refuses it too, and well inside PostgreSQL's).
+   */
   public static Instant parse(String text) {
+    Instant instant = parseAnyYear(text);
+    if (instant == null) {
+      return null;
+    }
+    int year = instant.atOffset(ZoneOffset.UTC).getYear();
+    return year >= 1 && year <= 10_000 ? instant : null;
+  }
+
+  private static Instant parseAnyYear(String text) {
     if (text == null || text.isBlank()) {
       return null;
     }
