@@ -149,8 +149,9 @@ public final class Http {
   static final String ALLOW_KEY = "glint.allow";
 
   /**
-   * A path parameter, refusing values that are not valid UTF-8 (400). A value with a NUL character names
-   * nothing that can exist (PostgreSQL cannot store one): 404, as for any other unknown name.
+   * A path parameter, refusing values that are not valid UTF-8 (400). An id ({@code id}, {@code member}) with a
+   * NUL character names nothing that can exist (PostgreSQL cannot store one): 404, as any other unknown id;
+   * other values with one (a tag) are refused values: 400.
    */
   public static String pathParam(RoutingContext ctx, String name) {
     String value = ctx.pathParam(name);
@@ -159,8 +160,11 @@ public final class Http {
     }
     if (value.indexOf('\u0000') >= 0) {
       String shown = value.replace("\u0000", "\\x00");
-      throw name.equals("id") ? GlintException.imageNotFound(shown)
-          : GlintException.notFound("No " + name + " found with ID " + shown);
+      throw switch (name) {
+        case "id" -> GlintException.imageNotFound(shown);
+        case "member" -> GlintException.notFound("No member found with ID " + shown);
+        default -> GlintException.badRequest("Invalid " + name + ": NUL characters are not allowed.");
+      };
     }
     return value;
   }

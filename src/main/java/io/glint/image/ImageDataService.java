@@ -38,7 +38,7 @@ public final class ImageDataService {
    * multi-store mode, the store asked for ({@code X-Image-Meta-Store}, null for the default).
    */
   public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize, String store,
-      Runnable readyForBody) {}
+      Runnable readyForBody, java.util.function.BooleanSupplier clientGone) {}
 
   /** A download: the image, the bytes to send and, for a partial response, the range. */
   public record Download(Image image, ImageData data, ByteRange range) {}
@@ -75,7 +75,8 @@ public final class ImageDataService {
     }
     ImageStore target = store;
     return loadForUpload(ctx, id)
-        .compose(image -> uploadLimit(image, upload).compose(limit -> markSaving(image)
+        .compose(image -> uploadLimit(image, upload).compose(limit -> clientStillThere(upload).map(limit))
+            .compose(limit -> markSaving(image)
             .compose(v -> writeData(image, upload, limit, target))));
   }
 
@@ -116,6 +117,14 @@ public final class ImageDataService {
       }
       return Math.min(cap, remaining);
     });
+  }
+
+  /** A client that left while the upload was being checked: no need to flip the image to saving at all. */
+  private static Future<Void> clientStillThere(Upload upload) {
+    if (upload.clientGone().getAsBoolean()) {
+      return Future.failedFuture(new io.vertx.core.http.HttpClosedException("The client left before the upload began"));
+    }
+    return Future.succeededFuture();
   }
 
   private Future<Void> markSaving(Image image) {

@@ -155,7 +155,7 @@ class HostileRequestTest extends ApiTestBase {
       assertEquals(404, admin.send("POST", "/v2/images/" + id + "/actions/reactivate", "", "application/json")
           .status());
     }
-    assertEquals(404, alice.send("PUT", "/v2/images/" + real + "/tags/a%00b", "", "application/json").status());
+    assertEquals(400, alice.send("PUT", "/v2/images/" + real + "/tags/a%00b", "", "application/json").status());
     assertEquals(404, alice.get("/v2/images/" + real + "/members/m%00").status());
     assertEquals("queued", alice.get("/v2/images/" + real).json().getString("status"));
   }

@@ -17,4 +17,30 @@ public final class Await {
       Thread.sleep(10);
     }
   }
+
+  /**
+   * Waits until {@code condition} has held without a break for {@code hold}, all within {@code limit};
+   * fails naming {@code what} otherwise.
+   */
+  public static void stable(BooleanSupplier condition, Duration hold, Duration limit, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long since = -1;
+    while (true) {
+      long now = System.nanoTime();
+      if (condition.getAsBoolean()) {
+        if (since < 0) {
+          since = now;
+        } else if (now - since >= hold.toNanos()) {
+          return;
+        }
+      } else {
+        since = -1;
+      }
+      if (now > deadline) {
+        throw new AssertionError("Not held for " + hold.toMillis() + " ms within " + limit.toMillis() + " ms: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
 }
