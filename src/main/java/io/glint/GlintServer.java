@@ -110,7 +110,7 @@ public final class GlintServer {
               .setMaxInitialLineLength(config.maxHeaderLine())
               .setMaxHeaderSize(config.maxHeaderLine() * 4)
               .setIdleTimeout(900)
-              .setMaxChunkSize(64 * 1024)
+              .setMaxChunkSize(16 * 1024)
               .setHttp2ClearTextEnabled(false) // Glance speaks HTTP/1.x only
               .setTcpNoDelay(true);
           ConnectionGuard.Limits limits = new ConnectionGuard.Limits(config.maxHeaderLine(), MAX_HEADERS);

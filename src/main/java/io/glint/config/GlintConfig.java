@@ -142,7 +142,8 @@ public final class GlintConfig {
       }
     }
     for (String name : new TreeSet<>(envMap.keySet())) {
-      if (name.startsWith("GLINT_") && !name.equals(CONFIG_FILE_ENV) && Options.byEnvName(name).isEmpty()) {
+      if (name.startsWith("GLINT_") && !name.equals(CONFIG_FILE_ENV) && !name.equals("GLINT_JAVA_OPTS")
+          && Options.byEnvName(name).isEmpty()) {
         warn(warnings, "Ignoring environment variable " + name + ": no such option" + suggest(name, true));
       }
     }

@@ -69,7 +69,7 @@ public final class ImageDataApi implements io.glint.http.Routes {
       }
     } : () -> { };
     ImageDataService.Upload upload = new ImageDataService.Upload(body, contentLength, declared,
-        request.getHeader("X-Image-Meta-Store"), ready, body::failed);
+        request.getHeader("X-Image-Meta-Store"), ready, body::failure);
     data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)
         .onSuccess(image -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

@@ -38,7 +38,7 @@ public final class ImageDataService {
    * multi-store mode, the store asked for ({@code X-Image-Meta-Store}, null for the default).
    */
   public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize, String store,
-      Runnable readyForBody, java.util.function.BooleanSupplier clientGone) {}
+      Runnable readyForBody, java.util.function.Supplier<Throwable> clientGone) {}
 
   /** A download: the image, the bytes to send and, for a partial response, the range. */
   public record Download(Image image, ImageData data, ByteRange range) {}
@@ -121,8 +121,10 @@ public final class ImageDataService {
 
   /** A client that left while the upload was being checked: no need to flip the image to saving at all. */
   private static Future<Void> clientStillThere(Upload upload) {
-    if (upload.clientGone().getAsBoolean()) {
-      return Future.failedFuture(new io.vertx.core.http.HttpClosedException("The client left before the upload began"));
+    Throwable gone = upload.clientGone().get();
+    if (gone != null) {
+      return Future.failedFuture(new io.vertx.core.http.HttpClosedException(
+          "The client left before the upload began: " + gone));
     }
     return Future.succeededFuture();
   }

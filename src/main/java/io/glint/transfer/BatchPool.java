@@ -42,11 +42,16 @@ final class BatchPool {
       return null;
     }
     byte[] array = free.poll();
-    if (array == null) {
-      return new byte[size];
+    if (array != null) {
+      kept.decrementAndGet();
+      return array;
     }
-    kept.decrementAndGet();
-    return array;
+    try {
+      return new byte[size];
+    } catch (Throwable t) { // OutOfMemoryError: the slot was not taken after all
+      inUse.decrementAndGet();
+      throw t;
+    }
   }
 
   /**

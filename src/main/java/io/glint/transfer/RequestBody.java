@@ -48,6 +48,11 @@ public final class RequestBody implements ReadStream<Buffer> {
     return failure != null;
   }
 
+  /** How the body failed, or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
   private void failed(Throwable cause) {
     if (failure != null) {
       return;

@@ -95,7 +95,7 @@ public final class UploadPump {
   /** Starts the flow; the future completes when all bytes are written (not yet committed) and digested. */
   public Future<ReceivedData> run() {
     source.exceptionHandler(this::fail);
-    source.endHandler(v -> {
+    source.endHandler(v -> guarded(() -> {
       ended = true;
       if (waiting) {
         return; // the bytes kept go out when an array comes back, then it finishes
@@ -104,13 +104,29 @@ public final class UploadPump {
         dispatch();
       }
       maybeFinish();
-    });
+    }));
     source.handler(this::onChunk);
     source.resume();
     return result.future();
   }
 
+  /**
+   * Runs a step of the flow; anything it throws fails the upload. (Thrown from a stream handler, it would
+   * otherwise go to the context's exception handler and the upload would go on without those bytes.)
+   */
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (Throwable t) {
+      fail(t);
+    }
+  }
+
   private void onChunk(Buffer chunk) {
+    guarded(() -> receive(chunk));
+  }
+
+  private void receive(Buffer chunk) {
     if (done) {
       return;
     }
@@ -142,7 +158,7 @@ public final class UploadPump {
           leftovers.addFirst(bytes);
           waiting = true;
           updateFlow();
-          pool.await(array -> context.runOnContext(v -> arrayFreed(array)));
+          pool.await(array -> context.runOnContext(v -> guarded(() -> arrayFreed(array))));
           return false;
         }
       }
@@ -188,7 +204,7 @@ public final class UploadPump {
     if (flushTimer >= 0) {
       return;
     }
-    flushTimer = context.owner().setTimer(IDLE_FLUSH_MS, id -> {
+    flushTimer = context.owner().setTimer(IDLE_FLUSH_MS, id -> guarded(() -> {
       flushTimer = -1;
       if (!done && !waiting && batchBytes > 0) {
         if (received == seen) {
@@ -197,7 +213,7 @@ public final class UploadPump {
           armIdleFlush();
         }
       }
-    });
+    }));
   }
 
   /** Sends the filled batch to the store and the two digest lanes: one task each; the array is then reused. */
@@ -218,7 +234,7 @@ public final class UploadPump {
       return null;
     });
     // join, not all: the array goes back to the pool only when no step can still be reading it.
-    Future.join(written, md5ed, hashed).onComplete(ar -> context.runOnContext(v -> {
+    Future.join(written, md5ed, hashed).onComplete(ar -> context.runOnContext(v -> guarded(() -> {
       pool.give(array);
       inFlight -= length;
       pendingChunks--;
@@ -228,7 +244,7 @@ public final class UploadPump {
       }
       updateFlow();
       maybeFinish();
-    }));
+    })));
     updateFlow();
   }
 
