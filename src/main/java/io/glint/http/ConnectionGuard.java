@@ -1,5 +1,6 @@
 package io.glint.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -46,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuard extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
   static final String NAME = "glint-guard";
+  static final int MAX_READS_PER_TURN = 4;
 
   /** The header limits: {@code max_header_line}, and the most header fields one request may carry. */
   public record Limits(int maxHeaderLine, int maxHeaders) {}
@@ -70,6 +73,10 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
         Channel channel = base.channel();
         if (channel.pipeline().get("handler") != null && channel.pipeline().get(NAME) == null) {
           channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+          // At most 4 socket reads per turn (Netty's default is 16): a paused upload then takes in at most
+          // ~256 KiB more before Vert.x stops reading its socket.
+          channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+              new io.netty.channel.AdaptiveRecvByteBufAllocator().maxMessagesPerRead(MAX_READS_PER_TURN));
           channel.pipeline().addBefore("handler", NAME, new ConnectionGuard(limits));
           return;
         }
@@ -101,7 +108,26 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     } else if (msg instanceof LastHttpContent) {
       bodyIncomplete = false;
     }
-    ctx.fireChannelRead(msg);
+    ctx.fireChannelRead(msg instanceof HttpContent content ? onHeap(content) : msg);
+  }
+
+  /**
+   * A body chunk with its bytes copied to the heap, and the socket's (direct) read buffer released at once.
+   * Vert.x makes the same copy when it handles the chunk; but while a request is paused, Vert.x queues the
+   * codec's chunks as they are, each holding on to the read buffer it is a slice of, and never releases them if
+   * the connection then closes: with many paused uploads, the direct memory ran out (and leaked). Vert.x takes
+   * an unpooled heap buffer as it is, so this is a move of the copy, not a second one.
+   */
+  private static HttpContent onHeap(HttpContent content) {
+    ByteBuf bytes = content.content();
+    if (!bytes.isDirect() || !bytes.isReadable() || !content.decoderResult().isSuccess()) {
+      return content;
+    }
+    ByteBuf heap = Unpooled.buffer(bytes.readableBytes());
+    heap.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+    HttpContent copy = content.replace(heap);
+    content.release();
+    return copy;
   }
 
   @Override
