@@ -20,7 +20,7 @@ import io.glint.member.MemberService;
 import io.glint.member.MembersApi;
 import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.PgImageRepository;
-import io.glint.policy.ImagePolicy;
+import io.glint.policy.Policy;
 import io.glint.schema.SchemasApi;
 import io.glint.image.LocationChecker;
 import io.glint.net.UrlGuard;
@@ -162,7 +162,7 @@ public final class GlintServer {
       return null;
     }).map(v -> {
       LocationChecker locationChecker = locationChecker(Stores.httpStore(stores), stores);
-      ImagePolicy policy = new ImagePolicy();
+      Policy policy = new Policy();
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
           config.imagePropertyQuota(), config.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubTime()));

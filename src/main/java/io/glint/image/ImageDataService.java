@@ -3,7 +3,9 @@ package io.glint.image;
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.error.GlintException.Kind;
-import io.glint.policy.ImagePolicy;
+import io.glint.policy.Action;
+import io.glint.policy.Policy;
+import io.glint.policy.Target;
 import io.glint.store.ByteRange;
 import io.glint.store.ImageData;
 import io.glint.store.ImageStore;
@@ -45,12 +47,12 @@ public final class ImageDataService {
 
   private final ImageRepository repository;
   private final ImageService images;
-  private final ImagePolicy policy;
+  private final Policy policy;
   private final StoreRegistry stores;
   private final Executor digestPool;
   private final Settings settings;
 
-  public ImageDataService(ImageRepository repository, ImageService images, ImagePolicy policy, StoreRegistry stores,
+  public ImageDataService(ImageRepository repository, ImageService images, Policy policy, StoreRegistry stores,
       Executor digestPool, Settings settings) {
     this.repository = repository;
     this.images = images;
@@ -82,10 +84,7 @@ public final class ImageDataService {
 
   private Future<Image> loadForUpload(RequestContext ctx, String id) {
     return images.getFresh(ctx, id).compose(image -> {
-      policy.checkWritable(ctx);
-      if (!policy.canModify(ctx, image)) {
-        throw GlintException.forbidden("Not allowed to upload image data for image " + id);
-      }
+      policy.enforce(ctx, Action.UPLOAD_IMAGE, Target.of(image), "Not allowed to upload image data for image " + id);
       if (!image.status().canTransitionTo(ImageStatus.SAVING)) {
         throw GlintException.conflict("Image status transition from " + image.status() + " to saving is not allowed");
       }
@@ -221,7 +220,7 @@ public final class ImageDataService {
   /** {@code GET /v2/images/{id}/file}: empty when the image has no data (Glance answers 204). */
   public Future<java.util.Optional<Download>> download(RequestContext ctx, Image image, String rangeHeader,
       String contentRangeHeader) {
-    if (image.status() == ImageStatus.DEACTIVATED && !ctx.admin()) {
+    if (!policy.allows(ctx, Action.DOWNLOAD_IMAGE, Target.of(image))) {
       return Future.failedFuture(GlintException.forbidden(
           "The requested image has been deactivated. Image data download is forbidden."));
     }

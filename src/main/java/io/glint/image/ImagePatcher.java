@@ -2,16 +2,18 @@ package io.glint.image;
 
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
-import io.glint.policy.ImagePolicy;
+import io.glint.policy.Action;
+import io.glint.policy.Policy;
+import io.glint.policy.Target;
 import java.util.List;
 
 /** Applies parsed JSON-patch operations to an image, with Glance's {@code _do_add/_do_replace/_do_remove}. */
 final class ImagePatcher {
 
-  private final ImagePolicy policy;
+  private final Policy policy;
   private final ImageRules rules;
 
-  ImagePatcher(ImagePolicy policy, ImageRules rules) {
+  ImagePatcher(Policy policy, ImageRules rules) {
     this.policy = policy;
     this.rules = rules;
   }
@@ -81,7 +83,12 @@ final class ImagePatcher {
       case "visibility" -> {
         Visibility v = Visibility.parse((String) value).orElseThrow();
         if (v != b.visibility) {
-          policy.checkVisibility(ctx, v);
+          Target target = Target.newImage(b.owner, v);
+          if (v == Visibility.PUBLIC) {
+            policy.enforce(ctx, Action.PUBLICIZE_IMAGE, target);
+          } else if (v == Visibility.COMMUNITY) {
+            policy.enforce(ctx, Action.COMMUNITIZE_IMAGE, target);
+          }
         }
         b.visibility = v;
       }
@@ -89,8 +96,9 @@ final class ImagePatcher {
       case "os_hidden" -> b.osHidden = (Boolean) value;
       case "owner" -> {
         String owner = (String) value;
-        if (!ctx.admin() && !java.util.Objects.equals(owner, b.owner)) {
-          throw GlintException.forbidden("You are not permitted to modify 'owner' on this image.");
+        if (!java.util.Objects.equals(owner, b.owner)) {
+          policy.enforce(ctx, Action.SET_IMAGE_OWNER, Target.newImage(b.owner, b.visibility),
+              "You are not permitted to modify 'owner' on this image.");
         }
         b.owner = owner;
       }

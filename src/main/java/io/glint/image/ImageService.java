@@ -2,7 +2,9 @@ package io.glint.image;
 
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
-import io.glint.policy.ImagePolicy;
+import io.glint.policy.Action;
+import io.glint.policy.Policy;
+import io.glint.policy.Target;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +21,7 @@ public final class ImageService {
   private static final int MAX_UPDATE_ATTEMPTS = 5;
 
   private final ImageRepository repository;
-  private final ImagePolicy policy;
+  private final Policy policy;
   private final ImageRules rules;
   private final ImagePatcher patcher;
   private final Scrubber scrubber;
@@ -30,7 +32,7 @@ public final class ImageService {
   /** Location settings: Glance's show_multiple_locations, image_location_quota and hashing_algorithm. */
   public record LocationSettings(boolean showMultipleLocations, int quota, String hashAlgo) {}
 
-  public ImageService(ImageRepository repository, ImagePolicy policy, ImageRules rules, Scrubber scrubber,
+  public ImageService(ImageRepository repository, Policy policy, ImageRules rules, Scrubber scrubber,
       boolean delayedDelete, LocationSettings locations, LocationChecker locationChecker) {
     this.repository = repository;
     this.policy = policy;
@@ -38,7 +40,7 @@ public final class ImageService {
     this.patcher = new ImagePatcher(policy, rules);
     this.scrubber = scrubber;
     this.delayedDelete = delayedDelete;
-    this.locationPatcher = new LocationPatcher(locations.showMultipleLocations(), locations.quota(),
+    this.locationPatcher = new LocationPatcher(policy, locations.showMultipleLocations(), locations.quota(),
         locations.hashAlgo());
     this.locationChecker = locationChecker;
   }
@@ -51,9 +53,12 @@ public final class ImageService {
   public Future<Image> create(RequestContext ctx, NewImage request) {
     try {
       String owner = request.ownerGiven() ? request.owner() : ctx.owner();
-      policy.checkCreate(ctx, owner);
       Visibility visibility = request.visibility() == null ? Visibility.SHARED : request.visibility();
-      policy.checkVisibility(ctx, visibility);
+      // Glance's image factory: unless admin, only images owned by the caller's own project (never by nobody).
+      Target target = Target.newImage(owner, visibility);
+      policy.enforce(ctx, Action.ADD_IMAGE, target, "You are not permitted to create images owned by '"
+          + (owner == null ? "None" : owner) + "'.");
+      enforceVisibility(ctx, visibility, target);
       rules.checkQuotas(request.properties(), request.tags());
       Instant now = now();
       Image.Builder b = new Image.Builder();
@@ -103,7 +108,8 @@ public final class ImageService {
    * that the image exists; Glint does not).
    */
   private Future<Image> marker(RequestContext ctx, String id) {
-    Future<Optional<Image>> found = ctx.admin() ? repository.findIncludingDeleted(id) : repository.find(id);
+    Future<Optional<Image>> found = policy.canSeeDeleted(ctx) ? repository.findIncludingDeleted(id)
+        : repository.find(id);
     return found
         .compose(image -> visibleOrNotFound(ctx, id, image))
         .recover(e -> Future.failedFuture(e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
@@ -116,14 +122,14 @@ public final class ImageService {
     if (ops.stream().anyMatch(op -> op.root().equals("locations"))) {
       return getFresh(ctx, id)
           .compose(image -> {
-            policy.checkMutable(ctx, image, "modify_image");
+            policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
             locationPatcher.precheck(ctx, image.status(), ops);
             return checkNewLocations(ops);
           })
           .compose(sizes -> updateWithLocations(ctx, id, ops, sizes, 1));
     }
     return modify(ctx, id, image -> {
-      policy.checkMutable(ctx, image, "modify_image");
+      policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
       return patcher.apply(ctx, image, ops);
     }, 1);
   }
@@ -156,7 +162,7 @@ public final class ImageService {
     return repository.findFresh(id)
         .compose(found -> visibleOrNotFound(ctx, id, found))
         .compose(image -> repository.locations(id).compose(current -> {
-          policy.checkMutable(ctx, image, "modify_image");
+          policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
           Image.Builder b = image.toBuilder();
           List<LocationPatcher.Entry> locations = new java.util.ArrayList<>();
           current.forEach(l -> locations.add(new LocationPatcher.Entry(l.id(), l.url(), l.metadata())));
@@ -196,10 +202,7 @@ public final class ImageService {
             ? GlintException.notFound("Failed to find image " + id)
             : e))
         .compose(image -> repository.locations(id).compose(current -> {
-          policy.checkWritable(ctx);
-          if (!ctx.admin()) {
-            throw GlintException.forbidden("You are not authorized to complete delete_image_location action.");
-          }
+          policy.enforce(ctx, Action.DELETE_IMAGE_LOCATION, Target.of(image));
           if (image.status() != ImageStatus.ACTIVE) {
             throw GlintException.conflict(
                 "It's not allowed to remove image data from store if image status is not 'active'");
@@ -258,7 +261,7 @@ public final class ImageService {
   public Future<Image> addTag(RequestContext ctx, String id, String tag) {
     ImageRules.checkTag(tag);
     return imageNotFoundAs(id, modify(ctx, id, image -> {
-      checkMutable(ctx, image, "Not allowed to update tags for image " + id + ".");
+      policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image), "Not allowed to update tags for image " + id + ".");
       Image.Builder b = image.toBuilder();
       b.tags.add(tag);
       try {
@@ -273,7 +276,7 @@ public final class ImageService {
   /** {@code DELETE /v2/images/{id}/tags/{tag}}: 404 when the image does not have the tag. */
   public Future<Image> removeTag(RequestContext ctx, String id, String tag) {
     return imageNotFoundAs(id, modify(ctx, id, image -> {
-      checkMutable(ctx, image, "Not allowed to delete tags for image " + id + ".");
+      policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image), "Not allowed to delete tags for image " + id + ".");
       if (!image.tags().contains(tag)) {
         throw GlintException.notFound(null);
       }
@@ -304,7 +307,8 @@ public final class ImageService {
   private Future<Image> changeStatus(RequestContext ctx, String id, String action, ImageStatus from,
       ImageStatus to) {
     return modify(ctx, id, image -> {
-      checkMutable(ctx, image, "You do not own this image");
+      policy.enforce(ctx, to == ImageStatus.DEACTIVATED ? Action.DEACTIVATE : Action.REACTIVATE, Target.of(image),
+          "You do not own this image");
       if (image.status() == to) {
         return image;
       }
@@ -317,11 +321,18 @@ public final class ImageService {
     }, 1);
   }
 
-  private void checkMutable(RequestContext ctx, Image image, String message) {
-    policy.checkWritable(ctx);
-    if (!policy.canModify(ctx, image)) {
-      throw GlintException.forbidden(message);
+  /** Policies {@code publicize_image} and {@code communitize_image} for an image that is to get {@code visibility}. */
+  void enforceVisibility(RequestContext ctx, Visibility visibility, Target target) {
+    if (visibility == Visibility.PUBLIC) {
+      policy.enforce(ctx, Action.PUBLICIZE_IMAGE, target);
+    } else if (visibility == Visibility.COMMUNITY) {
+      policy.enforce(ctx, Action.COMMUNITIZE_IMAGE, target);
     }
+  }
+
+  /** The authorization engine (for the services built on this one). */
+  public Policy policy() {
+    return policy;
   }
 
   /**
@@ -362,7 +373,7 @@ public final class ImageService {
     return repository.findFresh(id)
         .compose(found -> visibleOrNotFound(ctx, id, found))
         .compose(image -> {
-          policy.checkMutable(ctx, image, "delete_image");
+          policy.enforce(ctx, Action.DELETE_IMAGE, Target.of(image));
           if (image.isProtected()) {
             throw GlintException.forbidden("Image " + id + " is protected and cannot be deleted.");
           }
@@ -390,8 +401,9 @@ public final class ImageService {
       return Future.failedFuture(GlintException.imageNotFound(id));
     }
     Image image = found.get();
-    if (!policy.needsMembership(ctx, image)) {
-      return policy.canSee(ctx, image, false)
+    Target target = Target.of(image);
+    if (!policy.needsMembership(ctx, target)) {
+      return policy.allows(ctx, Action.GET_IMAGE, target)
           ? Future.succeededFuture(image)
           : Future.failedFuture(GlintException.imageNotFound(id));
     }

@@ -27,7 +27,10 @@ final class LocationPatcher {
   private final int quota;
   private final String hashAlgo;
 
-  LocationPatcher(boolean showMultipleLocations, int quota, String hashAlgo) {
+  private final io.glint.policy.Policy policy;
+
+  LocationPatcher(io.glint.policy.Policy policy, boolean showMultipleLocations, int quota, String hashAlgo) {
+    this.policy = policy;
     this.showMultipleLocations = showMultipleLocations;
     this.quota = quota;
     this.hashAlgo = hashAlgo;
@@ -66,10 +69,9 @@ final class LocationPatcher {
       if (!showMultipleLocations) {
         throw GlintException.forbidden("It's not allowed to " + verb + " locations if locations are invisible.");
       }
-      if (status == ImageStatus.ACTIVE && !ctx.admin()) {
-        throw GlintException.forbidden("Only an administrator may change the locations of an active image "
-            + "(see OSSN-0065).");
-      }
+      policy.enforce(ctx, io.glint.policy.Action.SET_IMAGE_LOCATION,
+          new io.glint.policy.Target(null, null, status, false, null),
+          "Only an administrator may change the locations of an active image (see OSSN-0065).");
     }
   }
 

@@ -1,5 +1,8 @@
 package io.glint.member;
 
+import io.glint.policy.Action;
+import io.glint.policy.Policy;
+import io.glint.policy.Target;
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.image.Image;
@@ -15,11 +18,13 @@ import java.util.List;
  */
 public final class MemberService {
   private final ImageService images;
+  private final Policy policy;
   private final MemberRepository members;
   private final int quota;
 
   public MemberService(ImageService images, MemberRepository members, int quota) {
     this.images = images;
+    this.policy = images.policy();
     this.members = members;
     this.quota = quota;
   }
@@ -28,9 +33,7 @@ public final class MemberService {
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to create members for image " + imageId + ".";
       requireShared(image, denied);
-      if (ctx.readOnly() || (!ctx.admin() && (image.owner() == null || !image.owner().equals(ctx.owner())))) {
-        throw GlintException.forbidden(denied);
-      }
+      policy.enforce(ctx, Action.ADD_MEMBER, Target.of(image), denied);
       return members.add(imageId, memberId, quota < 0 ? Integer.MAX_VALUE : quota)
           .recover(e -> Future.failedFuture(e instanceof MemberRepository.QuotaExceeded q
               ? GlintException.tooLarge("Image member limit exceeded for image " + imageId + ": " + q.getMessage()
@@ -63,13 +66,10 @@ public final class MemberService {
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to update members for image " + imageId + ".";
       requireShared(image, denied);
-      if (ctx.readOnly() || (!ctx.admin() && ctx.owner() != null && ctx.owner().equals(image.owner()))) {
-        throw GlintException.forbidden(denied);
-      }
+      // The owner may not answer for a member: refused before the member is looked up, as in Glance.
+      policy.enforce(ctx, Action.MODIFY_MEMBER, Target.of(image), denied);
       return visibleMember(ctx, image, memberId).compose(m -> {
-        if (!ctx.admin() && !memberId.equals(ctx.owner())) {
-          throw GlintException.forbidden(denied);
-        }
+        policy.enforce(ctx, Action.MODIFY_MEMBER, Target.of(image).withMember(memberId), denied);
         if (status == null || !Member.STATUSES.contains(status)) {
           throw GlintException.badRequest(
               "Incorrect request: Status must be \"pending\", \"accepted\" or \"rejected\".");
@@ -84,9 +84,7 @@ public final class MemberService {
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to delete members for image " + imageId + ".";
       requireShared(image, denied);
-      if (ctx.readOnly() || (!ctx.admin() && (ctx.owner() == null || !ctx.owner().equals(image.owner())))) {
-        throw GlintException.forbidden(denied);
-      }
+      policy.enforce(ctx, Action.DELETE_MEMBER, Target.of(image), denied);
       return visibleMember(ctx, image, memberId)
           .compose(m -> members.remove(imageId, memberId))
           .map(removed -> {
@@ -112,12 +110,8 @@ public final class MemberService {
   }
 
   /** The owner (and admins) see every member; a member sees only its own row. */
-  private static boolean canSee(RequestContext ctx, Image image, Member member) {
-    if (ctx.admin()) {
-      return true;
-    }
-    String project = ctx.owner();
-    return project != null && (project.equals(image.owner()) || project.equals(member.memberId()));
+  private boolean canSee(RequestContext ctx, Image image, Member member) {
+    return policy.allows(ctx, Action.GET_MEMBER, Target.of(image).withMember(member.memberId()));
   }
 
   private static void requireShared(Image image, String message) {

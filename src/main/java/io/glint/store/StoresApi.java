@@ -37,8 +37,9 @@ public final class StoresApi implements io.glint.http.Routes {
     if (!stores.multiStore()) {
       throw GlintException.notFound("Multi backend is not supported at this site.");
     }
-    if (detail && !AuthHandler.context(ctx).admin()) {
-      throw GlintException.forbidden("You are not authorized to complete stores_info_detail action.");
+    if (detail) {
+      images.policy().enforce(AuthHandler.context(ctx), io.glint.policy.Action.STORES_INFO_DETAIL,
+          io.glint.policy.Target.none());
     }
     JsonArray list = new JsonArray();
     for (ImageStore store : stores.all()) {
