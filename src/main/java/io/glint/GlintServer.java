@@ -2,6 +2,7 @@ package io.glint;
 
 import io.glint.auth.TrustedHeadersAuthenticator;
 import io.glint.config.GlintConfig;
+import io.glint.event.DomainEvents;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
 import io.glint.http.ConnectionGuard;
@@ -68,7 +69,7 @@ public final class GlintServer {
 
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, List<FileStore> fileStores, Scrubber scrubber,
-      ExecutorService transferPool, long scrubTimer, long uploadTimer) {}
+      ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -163,12 +164,13 @@ public final class GlintServer {
     }).map(v -> {
       LocationChecker locationChecker = locationChecker(Stores.httpStore(stores), stores);
       Policy policy = new Policy();
+      DomainEvents events = DomainEvents.withDebugLog();
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
           config.imagePropertyQuota(), config.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubTime()));
       ImageService images = new ImageService(repository, policy, rules, scrubber, config.delayedDelete(),
           new ImageService.LocationSettings(config.showMultipleLocations(), config.imageLocationQuota(),
-              config.hashingAlgorithm()), locationChecker);
+              config.hashingAlgorithm()), locationChecker, events);
       ImageDataService data = new ImageDataService(repository, images, policy, stores, transferPool,
           new ImageDataService.Settings(config.imageSizeCap(), config.userStorageQuota(), config.hashingAlgorithm(),
               config.hashingAlgorithmJcaName()));
@@ -194,7 +196,7 @@ public final class GlintServer {
       long uploadTimer = vertx.setPeriodic(UPLOAD_HEARTBEAT.toMillis(), t -> repository.uploadsAlive()
           .compose(alive -> recoverInterruptedUploads(repository, fileStores, false))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
-      return new Wiring(parts, fileStores, scrubber, transferPool, scrubTimer, uploadTimer);
+      return new Wiring(parts, fileStores, scrubber, transferPool, scrubTimer, uploadTimer, events);
     });
   }
 
@@ -271,6 +273,11 @@ public final class GlintServer {
   /** The (first) file store (tests look at its files). */
   public FileStore fileStore() {
     return wiring.fileStores().get(0);
+  }
+
+  /** Where committed changes are announced (listeners subscribe here). */
+  public DomainEvents events() {
+    return wiring.events();
   }
 
   /** The scrubber (tests run it on demand). */

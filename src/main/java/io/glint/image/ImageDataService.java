@@ -3,6 +3,8 @@ package io.glint.image;
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.error.GlintException.Kind;
+import io.glint.event.DomainEvent;
+import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
 import io.glint.policy.Target;
@@ -76,10 +78,16 @@ public final class ImageDataService {
       }
     }
     ImageStore target = store;
-    return loadForUpload(ctx, id)
+    Future<Image> uploaded = loadForUpload(ctx, id)
         .compose(image -> uploadLimit(image, upload).compose(limit -> clientStillThere(upload).map(limit))
             .compose(limit -> markSaving(image)
             .compose(v -> writeData(image, upload, limit, target))));
+    return images.events().announce(uploaded, EventType.IMAGE_UPLOAD, id, ctx)
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            images.events().publish(DomainEvent.of(EventType.IMAGE_ACTIVATE, id, ar.result(), ctx));
+          }
+        });
   }
 
   private Future<Image> loadForUpload(RequestContext ctx, String id) {

@@ -2,6 +2,8 @@ package io.glint.image;
 
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
+import io.glint.event.DomainEvents;
+import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
 import io.glint.policy.Target;
@@ -28,12 +30,14 @@ public final class ImageService {
   private final boolean delayedDelete;
   private final LocationPatcher locationPatcher;
   private final LocationChecker locationChecker;
+  private final DomainEvents events;
 
   /** Location settings: Glance's show_multiple_locations, image_location_quota and hashing_algorithm. */
   public record LocationSettings(boolean showMultipleLocations, int quota, String hashAlgo) {}
 
   public ImageService(ImageRepository repository, Policy policy, ImageRules rules, Scrubber scrubber,
-      boolean delayedDelete, LocationSettings locations, LocationChecker locationChecker) {
+      boolean delayedDelete, LocationSettings locations, LocationChecker locationChecker, DomainEvents events) {
+    this.events = events;
     this.repository = repository;
     this.policy = policy;
     this.rules = rules;
@@ -77,7 +81,7 @@ public final class ImageService {
       b.updatedAt = now;
       b.properties.putAll(request.properties());
       b.tags.addAll(request.tags());
-      return repository.insert(b.build());
+      return events.announce(repository.insert(b.build()), EventType.IMAGE_CREATE, b.id, ctx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -126,12 +130,13 @@ public final class ImageService {
             locationPatcher.precheck(ctx, image.status(), ops);
             return checkNewLocations(ops);
           })
-          .compose(sizes -> updateWithLocations(ctx, id, ops, sizes, 1));
+          .compose(sizes -> events.announce(updateWithLocations(ctx, id, ops, sizes, 1), EventType.IMAGE_UPDATE,
+              id, ctx));
     }
-    return modify(ctx, id, image -> {
+    return events.announce(modify(ctx, id, image -> {
       policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
       return patcher.apply(ctx, image, ops);
-    }, 1);
+    }, 1), EventType.IMAGE_UPDATE, id, ctx);
   }
 
   /** Checks every URL a patch would add (scheme, outbound filtering, a store serving it) and sizes it. */
@@ -195,7 +200,11 @@ public final class ImageService {
    * {@code DELETE /v2/stores/{store}/{image}} (multi-store): removes the image's data from one store, never from
    * the last one. Admin only (policy {@code delete_image_location}).
    */
-  public Future<Void> deleteFromStore(RequestContext ctx, String storeId, String id, int attempt) {
+  public Future<Void> deleteFromStore(RequestContext ctx, String storeId, String id) {
+    return events.announce(deleteFromStore(ctx, storeId, id, 1), EventType.IMAGE_UPDATE, id, ctx);
+  }
+
+  private Future<Void> deleteFromStore(RequestContext ctx, String storeId, String id, int attempt) {
     return repository.findFresh(id)
         .compose(found -> visibleOrNotFound(ctx, id, found))
         .recover(e -> Future.failedFuture(e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
@@ -260,7 +269,7 @@ public final class ImageService {
   /** {@code PUT /v2/images/{id}/tags/{tag}}: idempotent. */
   public Future<Image> addTag(RequestContext ctx, String id, String tag) {
     ImageRules.checkTag(tag);
-    return imageNotFoundAs(id, modify(ctx, id, image -> {
+    return events.announce(imageNotFoundAs(id, modify(ctx, id, image -> {
       policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image), "Not allowed to update tags for image " + id + ".");
       Image.Builder b = image.toBuilder();
       b.tags.add(tag);
@@ -270,12 +279,12 @@ public final class ImageService {
         throw GlintException.tooLarge("Image tag limit exceeded for image " + id + ": " + e.getMessage() + ":");
       }
       return b.build();
-    }, 1));
+    }, 1)), EventType.IMAGE_UPDATE, id, ctx);
   }
 
   /** {@code DELETE /v2/images/{id}/tags/{tag}}: 404 when the image does not have the tag. */
   public Future<Image> removeTag(RequestContext ctx, String id, String tag) {
-    return imageNotFoundAs(id, modify(ctx, id, image -> {
+    return events.announce(imageNotFoundAs(id, modify(ctx, id, image -> {
       policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image), "Not allowed to delete tags for image " + id + ".");
       if (!image.tags().contains(tag)) {
         throw GlintException.notFound(null);
@@ -283,7 +292,7 @@ public final class ImageService {
       Image.Builder b = image.toBuilder();
       b.tags.remove(tag);
       return b.build();
-    }, 1));
+    }, 1)), EventType.IMAGE_UPDATE, id, ctx);
   }
 
   /** Tag routes say "Image X not found." for a missing image, as Glance's image_tags controller. */
@@ -296,12 +305,14 @@ public final class ImageService {
 
   /** {@code POST /v2/images/{id}/actions/deactivate}: active → deactivated; already deactivated is a no-op. */
   public Future<Image> deactivate(RequestContext ctx, String id) {
-    return changeStatus(ctx, id, "deactivate", ImageStatus.ACTIVE, ImageStatus.DEACTIVATED);
+    return events.announce(changeStatus(ctx, id, "deactivate", ImageStatus.ACTIVE, ImageStatus.DEACTIVATED),
+        EventType.IMAGE_DEACTIVATE, id, ctx);
   }
 
   /** {@code POST /v2/images/{id}/actions/reactivate}: deactivated → active; already active is a no-op. */
   public Future<Image> reactivate(RequestContext ctx, String id) {
-    return changeStatus(ctx, id, "reactivate", ImageStatus.DEACTIVATED, ImageStatus.ACTIVE);
+    return events.announce(changeStatus(ctx, id, "reactivate", ImageStatus.DEACTIVATED, ImageStatus.ACTIVE),
+        EventType.IMAGE_REACTIVATE, id, ctx);
   }
 
   private Future<Image> changeStatus(RequestContext ctx, String id, String action, ImageStatus from,
@@ -328,6 +339,11 @@ public final class ImageService {
     } else if (visibility == Visibility.COMMUNITY) {
       policy.enforce(ctx, Action.COMMUNITIZE_IMAGE, target);
     }
+  }
+
+  /** Where committed changes are announced (for the services built on this one). */
+  public DomainEvents events() {
+    return events;
   }
 
   /** The authorization engine (for the services built on this one). */
@@ -366,7 +382,7 @@ public final class ImageService {
 
   /** {@code DELETE /v2/images/{id}}. */
   public Future<Void> delete(RequestContext ctx, String id) {
-    return deleteAttempt(ctx, id, 1);
+    return events.announce(deleteAttempt(ctx, id, 1), EventType.IMAGE_DELETE, id, ctx);
   }
 
   private Future<Void> deleteAttempt(RequestContext ctx, String id, int attempt) {

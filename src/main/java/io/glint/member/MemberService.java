@@ -1,5 +1,6 @@
 package io.glint.member;
 
+import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
 import io.glint.policy.Target;
@@ -30,6 +31,11 @@ public final class MemberService {
   }
 
   public Future<Member> add(RequestContext ctx, String imageId, String memberId) {
+    return images.events().announce(addMember(ctx, imageId, memberId), EventType.IMAGE_MEMBER_CREATE, imageId,
+        ctx);
+  }
+
+  private Future<Member> addMember(RequestContext ctx, String imageId, String memberId) {
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to create members for image " + imageId + ".";
       requireShared(image, denied);
@@ -62,6 +68,11 @@ public final class MemberService {
 
   /** Sets a member's status; {@code status} is the raw JSON value, checked after the access checks (Glance's order). */
   public Future<Member> setStatus(RequestContext ctx, String imageId, String memberId, Object rawStatus) {
+    return images.events().announce(updateMember(ctx, imageId, memberId, rawStatus),
+        EventType.IMAGE_MEMBER_UPDATE, imageId, ctx);
+  }
+
+  private Future<Member> updateMember(RequestContext ctx, String imageId, String memberId, Object rawStatus) {
     String status = rawStatus instanceof String s ? s : null;
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to update members for image " + imageId + ".";
@@ -81,6 +92,11 @@ public final class MemberService {
   }
 
   public Future<Void> remove(RequestContext ctx, String imageId, String memberId) {
+    return images.events().announce(removeMember(ctx, imageId, memberId), EventType.IMAGE_MEMBER_DELETE,
+        imageId, ctx);
+  }
+
+  private Future<Void> removeMember(RequestContext ctx, String imageId, String memberId) {
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to delete members for image " + imageId + ".";
       requireShared(image, denied);

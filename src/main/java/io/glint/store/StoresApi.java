@@ -75,7 +75,7 @@ public final class StoresApi implements io.glint.http.Routes {
     if (stores.byId(storeId).isEmpty()) {
       throw GlintException.conflict("The selected store " + storeId + " is not available on this node.");
     }
-    images.deleteFromStore(AuthHandler.context(ctx), storeId, Http.pathParam(ctx, "id"), 1)
+    images.deleteFromStore(AuthHandler.context(ctx), storeId, Http.pathParam(ctx, "id"))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
