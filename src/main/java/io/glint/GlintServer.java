@@ -25,8 +25,6 @@ import io.glint.policy.Policy;
 import io.glint.schema.SchemasApi;
 import io.glint.image.LocationChecker;
 import io.glint.net.UrlGuard;
-import io.glint.store.FileStore;
-import io.glint.store.HttpStore;
 import io.glint.store.ImageStore;
 import io.glint.store.StoreRegistry;
 import io.glint.store.Stores;
@@ -68,7 +66,7 @@ public final class GlintServer {
   }
 
   /** The parts built once per server and shared by its API verticles. */
-  private record Wiring(ApiRouter.Parts parts, List<FileStore> fileStores, Scrubber scrubber,
+  private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
@@ -102,7 +100,7 @@ public final class GlintServer {
         })
         .compose(w -> {
           wiring.set(w);
-          return recoverInterruptedUploads(metadataRef.get().images(), w.fileStores(), true);
+          return recoverInterruptedUploads(metadataRef.get().images(), w.stores(), true);
         })
         .compose(v -> {
           HttpServerOptions options = new HttpServerOptions()
@@ -155,14 +153,8 @@ public final class GlintServer {
     UrlGuard guard = new UrlGuard(new UrlGuard.Rules(config.allowedSchemes(), config.disallowedSchemes(),
         config.allowedHosts(), config.disallowedHosts(), config.allowedPorts(), config.disallowedPorts()));
     StoreRegistry stores = Stores.create(vertx, config, guard, transferPool, nodeId);
-    List<FileStore> fileStores = Stores.fileStores(stores);
-    return vertx.executeBlocking(() -> {
-      for (FileStore fs : fileStores) {
-        fs.prepare();
-      }
-      return null;
-    }).map(v -> {
-      LocationChecker locationChecker = locationChecker(Stores.httpStore(stores), stores);
+    return Future.all(stores.all().stream().map(ImageStore::prepare).toList()).map(v -> {
+      LocationChecker locationChecker = locationChecker(stores);
       Policy policy = new Policy();
       DomainEvents events = DomainEvents.withDebugLog();
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
@@ -194,9 +186,9 @@ public final class GlintServer {
       long scrubTimer = vertx.setPeriodic(config.wakeupTime() * 1000L, t -> scrubber.scrub()
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
       long uploadTimer = vertx.setPeriodic(UPLOAD_HEARTBEAT.toMillis(), t -> repository.uploadsAlive()
-          .compose(alive -> recoverInterruptedUploads(repository, fileStores, false))
+          .compose(alive -> recoverInterruptedUploads(repository, stores, false))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
-      return new Wiring(parts, fileStores, scrubber, transferPool, scrubTimer, uploadTimer, events);
+      return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events);
     });
   }
 
@@ -204,14 +196,16 @@ public final class GlintServer {
    * Users may add locations only in stores that read from URLs they give: today the HTTP store, through the
    * outbound URL guard. A refused or unreachable URL is a 400 "Invalid location", as in Glance.
    */
-  private static LocationChecker locationChecker(HttpStore http, StoreRegistry stores) {
+  private static LocationChecker locationChecker(StoreRegistry stores) {
     return new LocationChecker() {
       @Override
       public Future<Long> size(String url) {
-        if (http == null || !http.owns(url)) {
+        ImageStore store = stores.all().stream().filter(s -> s.acceptsUserLocations() && s.owns(url)).findFirst()
+            .orElse(null);
+        if (store == null) {
           return Future.failedFuture(io.glint.error.GlintException.badRequest("Invalid location"));
         }
-        return http.size(url).recover(e -> Future.failedFuture(io.glint.error.GlintException.badRequest(
+        return store.sizeOf(url).recover(e -> Future.failedFuture(io.glint.error.GlintException.badRequest(
             "Invalid location: " + e.getMessage())));
       }
 
@@ -226,9 +220,9 @@ public final class GlintServer {
    * Uploads cut by a crash or a stop left their images in saving: put them back to queued and remove any data
    * they placed. At start-up ({@code ownToo}) this node's own; at any time those of nodes silent for
    * {@link #UPLOAD_SILENCE}. Uploads another live node receives are left alone. Temporary files were already
-   * removed by {@link FileStore#prepare()}.
+   * removed by each store's {@link ImageStore#prepare()}.
    */
-  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, List<FileStore> fileStores,
+  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, StoreRegistry stores,
       boolean ownToo) {
     return repository.recoverSaving(ownToo, UPLOAD_SILENCE).compose(ids -> {
       if (!ids.isEmpty()) {
@@ -237,8 +231,8 @@ public final class GlintServer {
       }
       Future<Void> chain = Future.succeededFuture();
       for (String id : ids) {
-        for (FileStore fileStore : fileStores) {
-          chain = chain.compose(v -> fileStore.delete(fileStore.locationOf(id)));
+        for (ImageStore store : stores.all()) {
+          chain = chain.compose(v -> store.discardInterrupted(id));
         }
       }
       return chain;
@@ -270,9 +264,9 @@ public final class GlintServer {
     return metadata.images();
   }
 
-  /** The (first) file store (tests look at its files). */
-  public FileStore fileStore() {
-    return wiring.fileStores().get(0);
+  /** The configured stores. */
+  public StoreRegistry stores() {
+    return wiring.stores();
   }
 
   /** Where committed changes are announced (listeners subscribe here). */

@@ -6,7 +6,7 @@ import io.glint.http.FailureHandler;
 import io.glint.http.Http;
 import io.glint.store.ImageData;
 import io.glint.transfer.RequestBody;
-import io.glint.transfer.SpliceRelay;
+import io.glint.transfer.DownloadSender;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -126,39 +126,7 @@ public final class ImageDataApi implements io.glint.http.Routes {
     response.exceptionHandler(t -> LOG.debug("Download of {} interrupted: {}", image.id(), t.toString()));
     ctx.request().connection().exceptionHandler(t -> LOG.debug("Connection of download {} failed: {}", image.id(),
         t.toString()));
-    if (response.closed()) {
-      LOG.debug("Client of download {} left before the data was sent", image.id());
-      if (bytes instanceof ImageData.Stream stream) {
-        stream.abandon();
-      }
-      return;
-    }
-    Future<Void> sent;
-    if (bytes instanceof ImageData.FileRegion file) {
-      boolean corked = io.glint.http.TcpCork.cork(ctx.request().connection());
-      sent = response.sendFile(file.path().toString(), file.offset(), file.length());
-      if (corked) {
-        sent = sent.andThen(ar -> io.glint.http.TcpCork.uncork(ctx.request().connection()));
-      }
-    } else {
-      ImageData.Stream stream = (ImageData.Stream) bytes;
-      response.putHeader("Content-Length", Long.toString(stream.length()));
-      SpliceRelay relay = stream.relay();
-      HttpConnection connection = ctx.request().connection();
-      if (relay != null && relay.canRelayTo(connection)) {
-        stream.stream().exceptionHandler(t -> { }); // the origin connection is closed under it at the end
-        sent = relay.relayTo(response, connection);
-      } else {
-        if (relay != null) {
-          relay.useStream();
-        }
-        sent = stream.stream().pipe().endOnFailure(false).to(response).andThen(ar -> {
-          if (relay != null || ar.failed()) {
-            stream.abandon(); // a relay's connection is never reused; a failed one is not read on
-          }
-        });
-      }
-    }
+    Future<Void> sent = DownloadSender.send(ctx.request(), bytes, image.id());
     sent.onFailure(t -> {
       if (response.closed()) {
         // The client went away: routine, not an error of ours.

@@ -1,6 +1,5 @@
 package io.glint.store;
 
-import io.glint.transfer.SpliceRelay;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.nio.file.Path;
@@ -16,24 +15,21 @@ public sealed interface ImageData {
 
   /**
    * A paused stream of {@code length} bytes; the consumer resumes it when it pipes it. When {@code relay} is not
-   * null the bytes come from a dedicated origin connection that can instead be spliced socket to socket; the
-   * consumer must then call {@link SpliceRelay#relayTo}, or {@link SpliceRelay#useStream} before piping and
-   * {@link SpliceRelay#close} after.
+   * null the bytes can instead go socket to socket; the consumer must then call {@link SocketRelay#relayTo}, or
+   * {@link SocketRelay#useStream} before piping and {@link SocketRelay#close} after. {@code onAbandon} gives the
+   * source up before its end (the client left, a write failed): whatever the store needs to do then.
    */
-  record Stream(ReadStream<Buffer> stream, long length, SpliceRelay relay) implements ImageData {
+  record Stream(ReadStream<Buffer> stream, long length, SocketRelay relay, Runnable onAbandon) implements ImageData {
     public Stream(ReadStream<Buffer> stream, long length) {
-      this(stream, length, null);
+      this(stream, length, null, stream::resume);
     }
 
-    /** Gives the source up before its end (the client left, a write failed): its connection is closed. */
+    /** Gives the source up before its end: its connection, if it has one, is closed. */
     public void abandon() {
       if (relay != null) {
         relay.close();
-      } else if (stream instanceof io.vertx.core.http.HttpClientResponse response) {
-        response.exceptionHandler(e -> { });
-        response.request().reset();
       } else {
-        stream.resume();
+        onAbandon.run();
       }
     }
   }

@@ -3,13 +3,22 @@ package io.glint.store;
 import io.vertx.core.Future;
 
 /**
- * A backend that keeps image bytes (glance_store's driver). Implementations: {@link FileStore}; later S3 and a
- * read-only HTTP store. Methods never block the calling event loop; results complete on the caller's context.
+ * A backend that keeps image bytes (glance_store's driver): the file store ({@code store/file}), the read-only
+ * HTTP store ({@code store/http}); each type is built by its {@link StoreDriver}. Methods never block the calling
+ * event loop; results complete on the caller's context.
  */
 public interface ImageStore {
 
   /** The store's id ({@code file}, or a name from {@code enabled_backends}). */
   String id();
+
+  /** The store's type ({@code file}, {@code http}: its {@link StoreDriver}'s). */
+  String type();
+
+  /** What {@code GET /v2/info/stores/detail} shows as the store's {@code properties}. */
+  default java.util.Map<String, Object> detailProperties() {
+    return java.util.Map.of();
+  }
 
   /** What this store can do. */
   StoreCapabilities capabilities();
@@ -25,4 +34,25 @@ public interface ImageStore {
 
   /** Deletes the bytes at {@code location}; deleting data that is already gone succeeds. */
   Future<Void> delete(String location);
+
+  /** Gets the store ready at start-up (directories, leftovers of a previous run). */
+  default Future<Void> prepare() {
+    return Future.succeededFuture();
+  }
+
+  /** Removes what an upload of {@code imageId} that a crash or a stop cut short left in this store. */
+  default Future<Void> discardInterrupted(String imageId) {
+    return Future.succeededFuture();
+  }
+
+  /** Whether users may add locations of this store to images (by URL, as the HTTP store's). */
+  default boolean acceptsUserLocations() {
+    return false;
+  }
+
+  /** The size of the data at a location a user gives; only for stores that accept user locations. */
+  default Future<Long> sizeOf(String location) {
+    return Future.failedFuture(new StoreException(StoreException.Reason.INVALID_LOCATION,
+        "Store " + id() + " does not take locations from users"));
+  }
 }

@@ -3,7 +3,6 @@ package io.glint.store;
 import io.glint.config.GlintConfig;
 import io.glint.net.UrlGuard;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,22 +10,22 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
- * Builds the stores from the configuration, in one place: single-store mode ({@code [glance_store] stores},
- * one file store and the read-only HTTP store) or multi-store mode ({@code enabled_backends} with a section per
- * store).
+ * Builds the stores from the configuration, in one place, each by the driver of its type: single-store mode
+ * ({@code [glance_store] stores}: the file store, plus the read-only HTTP store) or multi-store mode
+ * ({@code enabled_backends} with a section per store).
  */
 public final class Stores {
   private Stores() {}
 
   public static StoreRegistry create(Vertx vertx, GlintConfig config, UrlGuard guard, Executor transferPool,
       String nodeId) {
+    StoreDriver.Context context = new StoreDriver.Context(vertx, config, guard, transferPool, nodeId);
     List<GlintConfig.Backend> backends = config.enabledBackends();
     if (backends.isEmpty()) {
-      FileStore file = new FileStore("file", vertx, config.filesystemStoreDatadir(), transferPool,
-          config.filesystemStoreFsync(), nodeId);
+      ImageStore file = driver("file").build("file", Map.of(), false, context);
       List<ImageStore> all = new ArrayList<>(List.of(file));
       if (config.stores().contains("http") || config.stores().contains("https")) {
-        all.add(new HttpStore("http", vertx, guard, config.httpStoreSplice(), config.httpStoreIdleTimeout()));
+        all.add(driver("http").build("http", Map.of(), false, context));
       }
       return new StoreRegistry(file, all);
     }
@@ -34,16 +33,7 @@ public final class Stores {
     Map<String, String> descriptions = new LinkedHashMap<>();
     ImageStore defaultStore = null;
     for (GlintConfig.Backend b : backends) {
-      ImageStore store;
-      if (b.type().equals("file")) {
-        String dir = b.settings().get("filesystem_store_datadir");
-        String fsync = b.settings().get("filesystem_store_fsync");
-        store = new FileStore(b.name(), vertx,
-            dir != null ? Path.of(dir) : config.dataDir().resolve("images").resolve(b.name()), transferPool,
-            fsync == null ? config.filesystemStoreFsync() : Boolean.parseBoolean(fsync.strip()), nodeId);
-      } else {
-        store = new HttpStore(b.name(), vertx, guard, config.httpStoreSplice(), config.httpStoreIdleTimeout());
-      }
+      ImageStore store = driver(b.type()).build(b.name(), b.settings(), true, context);
       all.add(store);
       if (b.settings().containsKey("store_description")) {
         descriptions.put(b.name(), b.settings().get("store_description"));
@@ -59,14 +49,8 @@ public final class Stores {
     return new StoreRegistry(defaultStore, all, true, descriptions);
   }
 
-  /** The file stores of a registry (they need preparing and recovery at start-up). */
-  public static List<FileStore> fileStores(StoreRegistry registry) {
-    return registry.all().stream().filter(FileStore.class::isInstance).map(FileStore.class::cast).toList();
-  }
-
-  /** The HTTP store users may add locations to, if any. */
-  public static HttpStore httpStore(StoreRegistry registry) {
-    return registry.all().stream().filter(HttpStore.class::isInstance).map(HttpStore.class::cast).findFirst()
-        .orElse(null);
+  private static StoreDriver driver(String type) {
+    return StoreDrivers.byType(type).orElseThrow(() -> new IllegalArgumentException("No store type '" + type
+        + "'; known: " + StoreDrivers.all().stream().map(StoreDriver::type).toList()));
   }
 }

@@ -52,14 +52,8 @@ public final class StoresApi implements io.glint.http.Routes {
         item.put("read-only", "true");
       }
       if (detail) {
-        boolean file = store instanceof FileStore;
-        item.put("type", file ? "file" : "http");
-        JsonObject properties = new JsonObject();
-        if (store instanceof FileStore fs) {
-          properties.put("data_dir", fs.directory().toString()).put("chunk_size", 65536)
-              .put("thin_provisioning", false);
-        }
-        item.put("properties", properties);
+        item.put("type", store.type());
+        item.put("properties", new JsonObject(store.detailProperties()));
       }
       list.add(item);
     }

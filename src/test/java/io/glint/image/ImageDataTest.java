@@ -216,7 +216,7 @@ class ImageDataTest extends ApiTestBase {
       }
       awaitTrue(() -> "queued".equals(a.get("/v2/images/" + id).json().getString("status")), "queued");
       assertNull(a.get("/v2/images/" + id).json().getValue("size"));
-      assertEquals(List.of(), files(small.server().fileStore().directory()));
+      assertEquals(List.of(), files(small.imageDirectory()));
       assertEquals(204, a.upload(id, new byte[1000]).status());
     }
   }
@@ -256,7 +256,7 @@ class ImageDataTest extends ApiTestBase {
       assertEquals(204, a.upload(img, new byte[100]).status());
       assertEquals(204, a.delete("/v2/images/" + img).status());
       assertEquals(404, a.get("/v2/images/" + img).status());
-      Path dir = delayed.server().fileStore().directory();
+      Path dir = delayed.imageDirectory();
       assertEquals(List.of(img), files(dir));
       assertEquals(1, TestServer.execute("SELECT 1 FROM images WHERE id = $1 AND status = 'pending_delete'", img));
       assertEquals(1, delayed.server().scrubber().scrub().await());
@@ -323,11 +323,11 @@ class ImageDataTest extends ApiTestBase {
   }
 
   private List<String> storeFiles() {
-    return files(server.server().fileStore().directory());
+    return files(server.imageDirectory());
   }
 
   private List<String> incomingFiles() {
-    return files(server.server().fileStore().directory().resolve(".incoming"));
+    return files(server.imageDirectory().resolve(".incoming"));
   }
 
   static List<String> files(Path dir) {

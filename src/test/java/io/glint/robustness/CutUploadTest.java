@@ -234,11 +234,11 @@ class CutUploadTest extends ApiTestBase {
   }
 
   private List<Path> incomingFiles() {
-    return files(server.server().fileStore().directory().resolve(".incoming"));
+    return files(server.imageDirectory().resolve(".incoming"));
   }
 
   private List<Path> storeFiles() {
-    try (var s = Files.list(server.server().fileStore().directory())) {
+    try (var s = Files.list(server.imageDirectory())) {
       return s.filter(Files::isRegularFile).toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

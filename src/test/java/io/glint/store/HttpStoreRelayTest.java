@@ -10,7 +10,7 @@ import io.glint.testing.Api;
 import io.glint.testing.ApiTestBase;
 import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
-import io.glint.transfer.SpliceRelay;
+import io.glint.store.http.SpliceRelay;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -62,6 +62,11 @@ public final class TestServer implements AutoCloseable {
     return server;
   }
 
+  /** The directory of the (default) file store. */
+  public java.nio.file.Path imageDirectory() {
+    return ((io.glint.store.file.FileStore) server.stores().defaultStore()).directory();
+  }
+
   public static Vertx vertx() {
     return VERTX;
   }
@@ -94,7 +99,7 @@ public final class TestServer implements AutoCloseable {
   /** Empties the database and the caches. */
   public void reset() {
     server.images().deleteEverything().await();
-    java.nio.file.Path dir = server.fileStore().directory();
+    java.nio.file.Path dir = imageDirectory();
     try (var files = java.nio.file.Files.walk(dir)) {
       for (java.nio.file.Path p : files.filter(java.nio.file.Files::isRegularFile).toList()) {
         java.nio.file.Files.deleteIfExists(p);

@@ -1,4 +1,4 @@
-package io.glint.transfer;
+package io.glint.store.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * watchdog fails the transfer when the origin has sent nothing for {@code idleMillis} (from the kernel's
  * {@code tcp_info}), and otherwise keeps the client connection's idle timer fresh.
  */
-public final class SpliceRelay {
+public final class SpliceRelay implements io.glint.store.SocketRelay {
   private static final Logger LOG = LoggerFactory.getLogger(SpliceRelay.class);
   private static final String HANDLER = "glint-relay";
   /** Netty splices at most an int of bytes per call: larger bodies go in segments. */
@@ -104,6 +104,7 @@ public final class SpliceRelay {
   }
 
   /** Whether the held body can be spliced into the socket of this server connection. */
+  @Override
   public boolean canRelayTo(HttpConnection server) {
     Channel target = channel(server);
     return state == State.HOLD && !relaying && origin.isActive()
@@ -119,6 +120,7 @@ public final class SpliceRelay {
    * resets the client's connection then, since the head has gone out. The origin connection is closed in all
    * cases.
    */
+  @Override
   public Future<Void> relayTo(HttpServerResponse response, HttpConnection server) {
     if (!canRelayTo(server)) {
       close();
@@ -146,6 +148,7 @@ public final class SpliceRelay {
   }
 
   /** Gives up relaying: the held bytes, then the rest of the body, reach the ordinary Vert.x response stream. */
+  @Override
   public void useStream() {
     if (relaying || (state != State.HOLD && state != State.WAIT_HEAD)) {
       return;
@@ -182,6 +185,7 @@ public final class SpliceRelay {
   }
 
   /** Closes the origin connection and drops anything held. */
+  @Override
   public void close() {
     state = State.CLOSED;
     stopWatch();

@@ -1,4 +1,12 @@
-package io.glint.store;
+package io.glint.store.file;
+
+import io.glint.store.ByteRange;
+import io.glint.store.ImageData;
+import io.glint.store.ImageStore;
+import io.glint.store.PendingData;
+import io.glint.store.SerialLane;
+import io.glint.store.StoreCapabilities;
+import io.glint.store.StoreException;
 
 import io.glint.store.StoreException.Reason;
 import io.vertx.core.Context;
@@ -61,8 +69,22 @@ public final class FileStore implements ImageStore {
     this.blocking = blocking;
   }
 
-  /** Creates the directories and removes temporary files left by a crash. Blocking: call at start-up. */
-  public void prepare() throws IOException {
+  /** Creates the directories and removes temporary files left by a crash (off the event loop). */
+  @Override
+  public Future<Void> prepare() {
+    return vertx.executeBlocking(() -> {
+      prepareNow();
+      return null;
+    });
+  }
+
+  /** An upload cut by a crash may have placed its file: it goes. */
+  @Override
+  public Future<Void> discardInterrupted(String imageId) {
+    return delete(locationOf(imageId));
+  }
+
+  private void prepareNow() throws IOException {
     Files.createDirectories(incoming);
     int removed = 0;
     java.nio.file.attribute.FileTime oldEnough = java.nio.file.attribute.FileTime.from(
@@ -85,6 +107,20 @@ public final class FileStore implements ImageStore {
   @Override
   public String id() {
     return id;
+  }
+
+  @Override
+  public String type() {
+    return "file";
+  }
+
+  @Override
+  public java.util.Map<String, Object> detailProperties() {
+    java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    properties.put("data_dir", dir.toString());
+    properties.put("chunk_size", 65536);
+    properties.put("thin_provisioning", false);
+    return properties;
   }
 
   @Override

@@ -1,8 +1,15 @@
-package io.glint.store;
+package io.glint.store.http;
+
+import io.glint.store.ByteRange;
+import io.glint.store.ImageData;
+import io.glint.store.ImageStore;
+import io.glint.store.PendingData;
+import io.glint.store.SerialLane;
+import io.glint.store.StoreCapabilities;
+import io.glint.store.StoreException;
 
 import io.glint.net.UrlGuard;
 import io.glint.store.StoreException.Reason;
-import io.glint.transfer.SpliceRelay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -70,6 +77,11 @@ public final class HttpStore implements ImageStore {
   }
 
   @Override
+  public String type() {
+    return "http";
+  }
+
+  @Override
   public String id() {
     return id;
   }
@@ -115,8 +127,21 @@ public final class HttpStore implements ImageStore {
         return Future.failedFuture(new StoreException(Reason.UNAVAILABLE,
             "The remote server did not say how long the image is."));
       }
-      return Future.succeededFuture(new ImageData.Stream(response, size, opened.relay()));
+      return Future.succeededFuture(new ImageData.Stream(response, size, opened.relay(), () -> {
+        response.exceptionHandler(e -> { });
+        response.request().reset(); // a connection whose body was not read whole is not reused
+      }));
     });
+  }
+
+  @Override
+  public boolean acceptsUserLocations() {
+    return true;
+  }
+
+  @Override
+  public Future<Long> sizeOf(String location) {
+    return size(location);
   }
 
   /** The size the remote server reports for a location (HEAD, Content-Length); 0 when unknown. */
