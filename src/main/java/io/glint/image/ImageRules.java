@@ -62,7 +62,7 @@ public final class ImageRules {
           throw invalid(repr(value) + " does not match the id pattern");
         }
       }
-      case "name", "owner" -> checkNullableString(property, value, 255);
+      case "name", "owner" -> checkNullableString(value, 255);
       case "visibility" -> {
         if (!(value instanceof String s) || Visibility.parse(s).isEmpty()) {
           throw invalid(repr(value) + " is not one of ['community', 'public', 'private', 'shared']");
@@ -81,7 +81,7 @@ public final class ImageRules {
     }
   }
 
-  private static void checkNullableString(String property, Object value, int max) {
+  private static void checkNullableString(Object value, int max) {
     if (value == null) {
       return;
     }
