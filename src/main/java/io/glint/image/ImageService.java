@@ -62,7 +62,7 @@ public final class ImageService {
       Target target = Target.newImage(owner, visibility);
       policy.enforce(ctx, Action.ADD_IMAGE, target, "You are not permitted to create images owned by '"
           + (owner == null ? "None" : owner) + "'.");
-      enforceVisibility(ctx, visibility, target);
+      patcher.enforceVisibility(ctx, visibility, target);
       rules.checkQuotas(request.properties(), request.tags());
       Instant now = now();
       Image.Builder b = new Image.Builder();
@@ -330,15 +330,6 @@ public final class ImageService {
       b.status = from.transitionTo(to);
       return b.build();
     }, 1);
-  }
-
-  /** Policies {@code publicize_image} and {@code communitize_image} for an image that is to get {@code visibility}. */
-  void enforceVisibility(RequestContext ctx, Visibility visibility, Target target) {
-    if (visibility == Visibility.PUBLIC) {
-      policy.enforce(ctx, Action.PUBLICIZE_IMAGE, target);
-    } else if (visibility == Visibility.COMMUNITY) {
-      policy.enforce(ctx, Action.COMMUNITIZE_IMAGE, target);
-    }
   }
 
   /** Where committed changes are announced (for the services built on this one). */
