@@ -187,9 +187,7 @@ public final class ImageService {
         }))
         .compose(result -> {
           if (result.isEmpty()) {
-            return attempt >= MAX_UPDATE_ATTEMPTS
-                ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
-                : updateWithLocations(ctx, id, ops, sizes, attempt + 1);
+            return retryOrConflict(id, attempt, () -> updateWithLocations(ctx, id, ops, sizes, attempt + 1));
           }
           // Glance deletes the data of a removed location from its store.
           return scrubber.remove(result.get().removed()).map(v -> result.get().image());
@@ -242,9 +240,7 @@ public final class ImageService {
         }))
         .compose(result -> {
           if (result.isEmpty()) {
-            return attempt >= MAX_UPDATE_ATTEMPTS
-                ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
-                : deleteFromStore(ctx, storeId, id, attempt + 1);
+            return retryOrConflict(id, attempt, () -> deleteFromStore(ctx, storeId, id, attempt + 1));
           }
           return scrubber.remove(result.get().removed());
         });
@@ -362,11 +358,7 @@ public final class ImageService {
                 if (saved.isPresent()) {
                   return Future.succeededFuture(saved.get());
                 }
-                if (attempt >= MAX_UPDATE_ATTEMPTS) {
-                  return Future.failedFuture(
-                      GlintException.conflict("Image " + id + " was modified concurrently; retry."));
-                }
-                return modify(ctx, id, change, attempt + 1);
+                return retryOrConflict(id, attempt, () -> modify(ctx, id, change, attempt + 1));
               });
         });
   }
@@ -393,14 +385,22 @@ public final class ImageService {
                 ? ImageStatus.PENDING_DELETE : ImageStatus.DELETED;
             return repository.markDeleted(id, image.status(), target).compose(done -> {
               if (!done) {
-                return attempt >= MAX_UPDATE_ATTEMPTS
-                    ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
-                    : deleteAttempt(ctx, id, attempt + 1);
+                return retryOrConflict(id, attempt, () -> deleteAttempt(ctx, id, attempt + 1));
               }
               return target == ImageStatus.DELETED ? scrubber.remove(locations) : Future.succeededFuture();
             });
           });
         });
+  }
+
+  /**
+   * After a lost compare-and-set: tries again ({@code retry}, from a fresh read) unless {@code attempt} was the
+   * last of {@link #MAX_UPDATE_ATTEMPTS}; then 409.
+   */
+  private static <T> Future<T> retryOrConflict(String id, int attempt, java.util.function.Supplier<Future<T>> retry) {
+    return attempt >= MAX_UPDATE_ATTEMPTS
+        ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
+        : retry.get();
   }
 
   private Future<Image> visibleOrNotFound(RequestContext ctx, String id, Optional<Image> found) {
