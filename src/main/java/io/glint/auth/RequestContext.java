@@ -30,10 +30,6 @@ public record RequestContext(
     return new RequestContext(null, null, Set.of(), false, true, requestId);
   }
 
-  public boolean hasRole(String role) {
-    return roles.contains(role);
-  }
-
   /** Glance's {@code context.owner}: the project id. */
   public String owner() {
     return projectId;

@@ -83,12 +83,7 @@ final class ImagePatcher {
       case "visibility" -> {
         Visibility v = Visibility.parse((String) value).orElseThrow();
         if (v != b.visibility) {
-          Target target = Target.newImage(b.owner, v);
-          if (v == Visibility.PUBLIC) {
-            policy.enforce(ctx, Action.PUBLICIZE_IMAGE, target);
-          } else if (v == Visibility.COMMUNITY) {
-            policy.enforce(ctx, Action.COMMUNITIZE_IMAGE, target);
-          }
+          enforceVisibility(ctx, v, Target.newImage(b.owner, v));
         }
         b.visibility = v;
       }
@@ -119,6 +114,15 @@ final class ImagePatcher {
         }
       }
       default -> throw GlintException.forbidden("Attribute '" + name + "' is read-only.");
+    }
+  }
+
+  /** Policies {@code publicize_image} and {@code communitize_image} for an image that is to get {@code visibility}. */
+  void enforceVisibility(RequestContext ctx, Visibility visibility, Target target) {
+    if (visibility == Visibility.PUBLIC) {
+      policy.enforce(ctx, Action.PUBLICIZE_IMAGE, target);
+    } else if (visibility == Visibility.COMMUNITY) {
+      policy.enforce(ctx, Action.COMMUNITIZE_IMAGE, target);
     }
   }
 

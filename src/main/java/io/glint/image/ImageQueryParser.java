@@ -164,20 +164,9 @@ public final class ImageQueryParser {
   private static ImageQuery parseFilters(int limit, String marker, List<SortKey> sort, String visibility,
       String memberStatus, List<String> tags, Map<String, String> filters) {
     String hidden = filters.remove("os_hidden");
-    hidden = hidden == null ? "false" : hidden.toLowerCase(Locale.ROOT);
-    if (!hidden.equals("true") && !hidden.equals("false")) {
-      throw GlintException.badRequest(
-          "Invalid value '" + hidden + "' for 'os_hidden' filter. Valid values are 'true' or 'false'.");
-    }
+    boolean hiddenFilter = booleanFilter("os_hidden", hidden == null ? "false" : hidden.toLowerCase(Locale.ROOT));
     String prot = filters.remove("protected");
-    Boolean protectedFilter = null;
-    if (prot != null) {
-      if (!prot.equals("true") && !prot.equals("false")) {
-        throw GlintException.badRequest(
-            "Invalid value '" + prot + "' for 'protected' filter. Valid values are 'true' or 'false'.");
-      }
-      protectedFilter = prot.equals("true");
-    }
+    Boolean protectedFilter = prot == null ? null : booleanFilter("protected", prot);
     List<ColumnFilter> columns = new ArrayList<>();
     List<RangeFilter> ranges = new ArrayList<>();
     List<TimeFilter> times = new ArrayList<>();
@@ -217,8 +206,17 @@ public final class ImageQueryParser {
         properties.put(key, value);
       }
     }
-    return new ImageQuery(limit, marker, sort, visibility, memberStatus, hidden.equals("true"), protectedFilter,
+    return new ImageQuery(limit, marker, sort, visibility, memberStatus, hiddenFilter, protectedFilter,
         List.copyOf(columns), List.copyOf(ranges), List.copyOf(times), List.copyOf(tags), properties);
+  }
+
+  /** A {@code true}/{@code false} filter ({@code os_hidden}, {@code protected}); 400 for any other value. */
+  private static boolean booleanFilter(String name, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw GlintException.badRequest(
+          "Invalid value '" + value + "' for '" + name + "' filter. Valid values are 'true' or 'false'.");
+    }
+    return value.equals("true");
   }
 
   /** {@code in:a,b}, {@code eq:a} or a bare value, as Glance's {@code split_filter_op}. */

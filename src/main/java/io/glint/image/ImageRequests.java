@@ -66,7 +66,6 @@ public final class ImageRequests {
     return new NewImage(
         (String) fields.get("id"),
         (String) fields.get("name"),
-        fields.containsKey("name"),
         fields.containsKey("visibility") ? Visibility.parse((String) fields.get("visibility")).orElseThrow() : null,
         (Boolean) fields.get("protected"),
         (Boolean) fields.get("os_hidden"),

@@ -62,7 +62,7 @@ public final class ImageRules {
           throw invalid(repr(value) + " does not match the id pattern");
         }
       }
-      case "name", "owner" -> checkNullableString(property, value, 255);
+      case "name", "owner" -> checkNullableString(value, 255);
       case "visibility" -> {
         if (!(value instanceof String s) || Visibility.parse(s).isEmpty()) {
           throw invalid(repr(value) + " is not one of ['community', 'public', 'private', 'shared']");
@@ -81,17 +81,14 @@ public final class ImageRules {
     }
   }
 
-  private static void checkNullableString(String property, Object value, int max) {
+  private static void checkNullableString(Object value, int max) {
     if (value == null) {
       return;
     }
     if (!(value instanceof String s)) {
       throw invalid(repr(value) + " is not of type 'null', 'string'");
     }
-    checkText(s);
-    if (s.codePointCount(0, s.length()) > max) {
-      throw invalid(repr(value) + " is too long");
-    }
+    checkText(s, max);
   }
 
   private static void checkFormat(Object value, List<String> allowed) {
@@ -139,10 +136,7 @@ public final class ImageRules {
     if (!(tag instanceof String s)) {
       throw invalid(repr(tag) + " is not of type 'string'");
     }
-    checkText(s);
-    if (s.codePointCount(0, s.length()) > 255) {
-      throw invalid(repr(tag) + " is too long");
-    }
+    checkText(s, 255);
   }
 
   private static void checkCustom(String property, Object value) {
@@ -154,6 +148,14 @@ public final class ImageRules {
       throw invalid(repr(value) + " is not of type 'string'");
     }
     checkText(s);
+  }
+
+  /** {@link #checkText(String)}, and at most {@code max} characters. */
+  private static void checkText(String s, int max) {
+    checkText(s);
+    if (s.codePointCount(0, s.length()) > max) {
+      throw invalid(repr(s) + " is too long");
+    }
   }
 
   /**

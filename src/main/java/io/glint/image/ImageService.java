@@ -62,7 +62,7 @@ public final class ImageService {
       Target target = Target.newImage(owner, visibility);
       policy.enforce(ctx, Action.ADD_IMAGE, target, "You are not permitted to create images owned by '"
           + (owner == null ? "None" : owner) + "'.");
-      enforceVisibility(ctx, visibility, target);
+      patcher.enforceVisibility(ctx, visibility, target);
       rules.checkQuotas(request.properties(), request.tags());
       Instant now = now();
       Image.Builder b = new Image.Builder();
@@ -187,9 +187,7 @@ public final class ImageService {
         }))
         .compose(result -> {
           if (result.isEmpty()) {
-            return attempt >= MAX_UPDATE_ATTEMPTS
-                ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
-                : updateWithLocations(ctx, id, ops, sizes, attempt + 1);
+            return retryOrConflict(id, attempt, () -> updateWithLocations(ctx, id, ops, sizes, attempt + 1));
           }
           // Glance deletes the data of a removed location from its store.
           return scrubber.remove(result.get().removed()).map(v -> result.get().image());
@@ -242,9 +240,7 @@ public final class ImageService {
         }))
         .compose(result -> {
           if (result.isEmpty()) {
-            return attempt >= MAX_UPDATE_ATTEMPTS
-                ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
-                : deleteFromStore(ctx, storeId, id, attempt + 1);
+            return retryOrConflict(id, attempt, () -> deleteFromStore(ctx, storeId, id, attempt + 1));
           }
           return scrubber.remove(result.get().removed());
         });
@@ -332,15 +328,6 @@ public final class ImageService {
     }, 1);
   }
 
-  /** Policies {@code publicize_image} and {@code communitize_image} for an image that is to get {@code visibility}. */
-  void enforceVisibility(RequestContext ctx, Visibility visibility, Target target) {
-    if (visibility == Visibility.PUBLIC) {
-      policy.enforce(ctx, Action.PUBLICIZE_IMAGE, target);
-    } else if (visibility == Visibility.COMMUNITY) {
-      policy.enforce(ctx, Action.COMMUNITIZE_IMAGE, target);
-    }
-  }
-
   /** Where committed changes are announced (for the services built on this one). */
   public DomainEvents events() {
     return events;
@@ -371,11 +358,7 @@ public final class ImageService {
                 if (saved.isPresent()) {
                   return Future.succeededFuture(saved.get());
                 }
-                if (attempt >= MAX_UPDATE_ATTEMPTS) {
-                  return Future.failedFuture(
-                      GlintException.conflict("Image " + id + " was modified concurrently; retry."));
-                }
-                return modify(ctx, id, change, attempt + 1);
+                return retryOrConflict(id, attempt, () -> modify(ctx, id, change, attempt + 1));
               });
         });
   }
@@ -402,14 +385,22 @@ public final class ImageService {
                 ? ImageStatus.PENDING_DELETE : ImageStatus.DELETED;
             return repository.markDeleted(id, image.status(), target).compose(done -> {
               if (!done) {
-                return attempt >= MAX_UPDATE_ATTEMPTS
-                    ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
-                    : deleteAttempt(ctx, id, attempt + 1);
+                return retryOrConflict(id, attempt, () -> deleteAttempt(ctx, id, attempt + 1));
               }
               return target == ImageStatus.DELETED ? scrubber.remove(locations) : Future.succeededFuture();
             });
           });
         });
+  }
+
+  /**
+   * After a lost compare-and-set: tries again ({@code retry}, from a fresh read) unless {@code attempt} was the
+   * last of {@link #MAX_UPDATE_ATTEMPTS}; then 409.
+   */
+  private static <T> Future<T> retryOrConflict(String id, int attempt, java.util.function.Supplier<Future<T>> retry) {
+    return attempt >= MAX_UPDATE_ATTEMPTS
+        ? Future.failedFuture(GlintException.conflict("Image " + id + " was modified concurrently; retry."))
+        : retry.get();
   }
 
   private Future<Image> visibleOrNotFound(RequestContext ctx, String id, Optional<Image> found) {

@@ -4,7 +4,6 @@ import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
 import io.glint.http.JsonBodyHandler;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;

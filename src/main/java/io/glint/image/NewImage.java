@@ -10,7 +10,6 @@ import java.util.Map;
 public record NewImage(
     String id,
     String name,
-    boolean nameGiven,
     Visibility visibility,
     Boolean isProtected,
     Boolean osHidden,

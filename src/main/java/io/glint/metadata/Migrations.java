@@ -1,13 +1,10 @@
 package io.glint.metadata;
 
+import io.glint.Resources;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -50,7 +47,7 @@ public final class Migrations {
 
   private static Future<Void> applyOne(SqlConnection conn, String file) {
     LOG.info("Applying schema migration {}", file);
-    return conn.query(read("db/" + file)).execute()
+    return conn.query(Resources.text("db/" + file)).execute()
         .compose(r -> conn.preparedQuery("INSERT INTO glint_schema_version (version) VALUES ($1)")
             .execute(Tuple.of(file)))
         .mapEmpty();
@@ -58,22 +55,11 @@ public final class Migrations {
 
   private static List<String> listed() {
     List<String> files = new ArrayList<>();
-    for (String line : read("db/migrations.list").split("\n")) {
+    for (String line : Resources.text("db/migrations.list").split("\n")) {
       if (!line.isBlank() && !line.startsWith("#")) {
         files.add(line.strip());
       }
     }
     return files;
-  }
-
-  private static String read(String resource) {
-    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("Missing resource " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

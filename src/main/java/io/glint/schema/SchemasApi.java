@@ -1,15 +1,12 @@
 package io.glint.schema;
 
+import io.glint.Resources;
 import io.glint.http.Http;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -26,7 +23,7 @@ public final class SchemasApi implements io.glint.http.Routes {
     JsonObject imageSchema = imageSchema(containerFormats, diskFormats);
     this.image = imageSchema.toBuffer();
     this.images = collection("images", imageSchema).toBuffer();
-    JsonObject memberSchema = new JsonObject(read("schemas/member.json"));
+    JsonObject memberSchema = new JsonObject(Resources.text("schemas/member.json"));
     this.member = memberSchema.toBuffer();
     this.members = collection("members", memberSchema).toBuffer();
   }
@@ -44,7 +41,7 @@ public final class SchemasApi implements io.glint.http.Routes {
   }
 
   static JsonObject imageSchema(List<String> containerFormats, List<String> diskFormats) {
-    JsonObject properties = new JsonObject(read("schemas/image-base-properties.json"));
+    JsonObject properties = new JsonObject(Resources.text("schemas/image-base-properties.json"));
     properties.getJsonObject("container_format").put("enum", withNull(containerFormats));
     properties.getJsonObject("disk_format").put("enum", withNull(diskFormats));
     return new JsonObject()
@@ -83,16 +80,5 @@ public final class SchemasApi implements io.glint.http.Routes {
 
   private static void send(RoutingContext ctx, Buffer body) {
     ctx.response().putHeader("Content-Type", "application/json").end(body);
-  }
-
-  private static String read(String resource) {
-    try (InputStream in = SchemasApi.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("Missing resource " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

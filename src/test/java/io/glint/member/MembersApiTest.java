@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -412,11 +413,11 @@ class MembersApiTest extends ApiTestBase {
 
   @Test
   @DisplayName("update: the member moves its status among pending, accepted and rejected; updated_at follows")
-  void updateStatus() throws InterruptedException {
+  void updateStatus() {
     String id = image(alice, "shared");
-    MemberRows.insert(id, "project-b");
+    // Added a minute ago, so that every update below stamps an updated_at of a later second.
+    MemberRows.insertAddedAgo(id, "project-b", Duration.ofMinutes(1));
     JsonObject added = alice.get(member(id, "project-b")).json();
-    Thread.sleep(1100);
     for (String s : List.of("accepted", "rejected", "pending", "accepted", "accepted")) {
       Response r = status(bob, id, "project-b", s);
       assertEquals(200, r.status(), r::toString);

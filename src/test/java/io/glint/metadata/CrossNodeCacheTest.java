@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.testing.Api;
 import io.glint.testing.ApiTestBase;
+import io.glint.testing.Await;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -39,15 +41,9 @@ class CrossNodeCacheTest extends ApiTestBase {
     nodeB.close();
   }
 
-  /** Polls until {@code check} holds; returns the milliseconds it took, or fails after {@link #WITHIN_MS}. */
-  private static long within(String what, Supplier<Boolean> check) throws InterruptedException {
-    long start = System.nanoTime();
-    while (!check.get()) {
-      long waited = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(waited < WITHIN_MS, what + " did not show on the other node within " + WITHIN_MS + " ms");
-      Thread.sleep(10);
-    }
-    return (System.nanoTime() - start) / 1_000_000;
+  /** Polls until {@code check} holds; fails after {@link #WITHIN_MS}. */
+  private static void within(String what, BooleanSupplier check) throws InterruptedException {
+    Await.until(check, Duration.ofMillis(WITHIN_MS), what + " did not show on the other node");
   }
 
   private static JsonArray replace(String path, Object value) {
@@ -75,11 +71,16 @@ class CrossNodeCacheTest extends ApiTestBase {
     Api a = Api.as(nodeA, "project-a", "member");
     Api b = Api.as(nodeB, "project-a", "member");
     String id = a.create(new JsonObject().put("name", "first")).getString("id");
+    String beforeKill = TestServer.executeString("SELECT clock_timestamp()::text");
     int killed = Integer.parseInt(TestServer.executeString(
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'"));
     assertTrue(killed >= 2, "expected the listening connections of both nodes (and the shared server), got " + killed);
-    // The listeners reconnect within about a second; until then the TTL bounds staleness.
-    Thread.sleep(2_500);
+    // The listeners reconnect within about a second (until then the TTL bounds staleness). A new connection that
+    // has finished its LISTEN (idle again) gets every notification from then on.
+    Await.until(() -> Integer.parseInt(TestServer.executeString("SELECT count(*) FROM pg_stat_activity"
+            + " WHERE query LIKE 'LISTEN%' AND state = 'idle' AND backend_start > $1::text::timestamptz",
+            beforeKill)) >= killed,
+        Duration.ofSeconds(10), "the " + killed + " listening connections back");
     assertEquals("first", b.get("/v2/images/" + id).json().getString("name")); // cached again on node B
     assertEquals(1, TestServer.execute("UPDATE images SET name = 'second' WHERE id = $1", id));
     within("the change after the reconnection",
