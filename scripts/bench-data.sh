@@ -131,14 +131,10 @@ build_jar
 jar=$ROOT/target/glint.jar
 
 # ---------------------------------------------------------------------------------------------- lifecycle
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-stamp=$(date +%Y-%m-%d-%H%M%S)
+start_run data
 report=$out/data-$stamp.md
 results=$out/data-$stamp.jsonl
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/glint-databench.XXXXXX")
-glint_pid="" postmaster="" nginx_pid=""
-
+nginx_pid=""
 
 stop_nginx() {
   if [[ -n $nginx_pid ]] && kill -0 "$nginx_pid" 2>/dev/null; then
@@ -154,26 +150,16 @@ stop_nginx() {
   nginx_pid=""
 }
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
+# The run's files: nginx stopped, both Glint logs (fsync on and off) in one file, nginx's error log.
+keep_run_files() {
   stop_nginx
-  stop_glint
   for l in glint.log glint-nofsync.log; do
     if [[ -f $tmp/$l ]]; then
       { echo "===== $l"; cat "$tmp/$l"; } >>"$out/data-$stamp-glint.log" 2>/dev/null || true
     fi
   done
   if [[ -s $tmp/nginx/error.log ]]; then cp "$tmp/nginx/error.log" "$out/data-$stamp-nginx-error.log" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-  if [[ $rc -ne 0 ]]; then
-    echo "bench-data: failed or interrupted (exit $rc); Glint's log: $out/data-$stamp-glint.log" >&2
-  fi
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 python3 "$META" copy-jar "$jar" "$tmp/glint.jar"
 jvm_opts=$("$ROOT/scripts/jvm-options")

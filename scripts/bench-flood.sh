@@ -131,28 +131,9 @@ build_jar
 jar=$ROOT/target/glint.jar
 
 # ---------------------------------------------------------------------------------------------- lifecycle
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-stamp=$(date +%Y-%m-%d-%H%M%S)
+start_run flood
 report=$out/flood-$stamp.md
 results=$out/flood-$stamp.jsonl
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/glint-floodbench.XXXXXX")
-glint_pid="" postmaster=""
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_glint
-  if [[ -f $tmp/glint.log ]]; then cp "$tmp/glint.log" "$out/flood-$stamp-glint.log" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-  if [[ $rc -ne 0 ]]; then
-    echo "bench-flood: exit $rc; Glint's log: $out/flood-$stamp-glint.log" >&2
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 python3 "$META" copy-jar "$jar" "$tmp/glint.jar"
 jvm_opts=$("$ROOT/scripts/jvm-options")

@@ -86,28 +86,8 @@ build_jar
 jar=$ROOT/target/glint.jar
 
 # ---------------------------------------------------------------------------------------------- lifecycle
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-stamp=$(date +%Y-%m-%d-%H%M%S)
+start_run metadata
 report=$out/metadata-$stamp.md
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/glint-bench.XXXXXX")
-glint_pid="" postmaster=""
-
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_glint
-  if [[ -f $tmp/glint.log ]]; then cp "$tmp/glint.log" "$out/metadata-$stamp-glint.log" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-  if [[ $rc -ne 0 ]]; then
-    echo "bench-metadata: failed or interrupted (exit $rc); Glint's log: $out/metadata-$stamp-glint.log" >&2
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 python3 "$HELPER" copy-jar "$jar" "$tmp/glint.jar"
 port=$(python3 "$HELPER" free-port)

@@ -33,3 +33,35 @@ stop_glint() {
   fi
   postmaster=""
 }
+
+# Sets up a run named $1 (the report's prefix): $out made absolute, $stamp, a temporary directory $tmp, and traps
+# so that on exit (also on failure or Ctrl-C) run_finished stops Glint and its PostgreSQL, keeps the run's files
+# (the script's keep_run_files if it defines one, else Glint's log as $out/$1-$stamp-glint.log), removes $tmp and
+# says where the log is when the run failed.
+start_run() {
+  run_name=$1
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  stamp=$(date +%Y-%m-%d-%H%M%S)
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/glint-$run_name-bench.XXXXXX")
+  glint_pid="" postmaster=""
+  trap run_finished EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+run_finished() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_glint
+  if declare -F keep_run_files >/dev/null; then
+    keep_run_files
+  elif [[ -f $tmp/glint.log ]]; then
+    cp "$tmp/glint.log" "$out/$run_name-$stamp-glint.log" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+  if [[ $rc -ne 0 ]]; then
+    echo "bench-$run_name: failed or interrupted (exit $rc); Glint's log: $out/$run_name-$stamp-glint.log" >&2
+  fi
+  exit "$rc"
+}
