@@ -66,6 +66,20 @@ public class GlintException extends RuntimeException {
   }
 
   public static GlintException imageNotFound(String id) {
-    return notFound("No image found with ID " + id);
+    return new ImageNotFound(id);
+  }
+
+  /** No image with this id, or none the caller may see: a 404 that callers can recognise by type. */
+  public static final class ImageNotFound extends GlintException {
+    private final String imageId;
+
+    ImageNotFound(String imageId) {
+      super(Kind.NOT_FOUND, "No image found with ID " + imageId);
+      this.imageId = imageId;
+    }
+
+    public String imageId() {
+      return imageId;
+    }
   }
 }

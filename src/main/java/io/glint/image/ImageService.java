@@ -116,9 +116,7 @@ public final class ImageService {
         : repository.find(id);
     return found
         .compose(image -> visibleOrNotFound(ctx, id, image))
-        .recover(e -> Future.failedFuture(e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
-            ? GlintException.badRequest(g.getMessage())
-            : e));
+        .recover(whenImageMissing(missing -> GlintException.badRequest(missing.getMessage())));
   }
 
   /** {@code PATCH /v2/images/{id}}: all changes are saved at once, or none. */
@@ -205,9 +203,7 @@ public final class ImageService {
   private Future<Void> deleteFromStore(RequestContext ctx, String storeId, String id, int attempt) {
     return repository.findFresh(id)
         .compose(found -> visibleOrNotFound(ctx, id, found))
-        .recover(e -> Future.failedFuture(e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
-            ? GlintException.notFound("Failed to find image " + id)
-            : e))
+        .recover(whenImageMissing(missing -> GlintException.notFound("Failed to find image " + id)))
         .compose(image -> repository.locations(id).compose(current -> {
           policy.enforce(ctx, Action.DELETE_IMAGE_LOCATION, Target.of(image));
           if (image.status() != ImageStatus.ACTIVE) {
@@ -293,10 +289,16 @@ public final class ImageService {
 
   /** Tag routes say "Image X not found." for a missing image, as Glance's image_tags controller. */
   private static Future<Image> imageNotFoundAs(String id, Future<Image> result) {
-    return result.recover(e -> Future.failedFuture(e instanceof GlintException g
-        && g.kind() == GlintException.Kind.NOT_FOUND && g.getMessage() != null && g.getMessage().startsWith("No image")
-            ? GlintException.notFound("Image " + id + " not found.")
-            : e));
+    return result.recover(whenImageMissing(missing -> GlintException.notFound("Image " + id + " not found.")));
+  }
+
+  /**
+   * A recovery that words a missing image as a route of Glance does ({@code instead}); any other failure passes
+   * unchanged. For {@code Future.recover}.
+   */
+  public static <T> java.util.function.Function<Throwable, Future<T>> whenImageMissing(
+      java.util.function.Function<GlintException.ImageNotFound, GlintException> instead) {
+    return e -> Future.failedFuture(e instanceof GlintException.ImageNotFound missing ? instead.apply(missing) : e);
   }
 
   /** {@code POST /v2/images/{id}/actions/deactivate}: active → deactivated; already deactivated is a no-op. */

@@ -1,12 +1,15 @@
 package io.glint.image;
 
-/** A status change the transition table forbids. Callers decide the HTTP meaning (409 or 400, as Glance). */
-public final class InvalidImageTransition extends RuntimeException {
+/**
+ * A status change the transition table forbids: a conflict with the image's current state (409, as Glance's
+ * {@code InvalidImageStatusTransition}), unless a caller words it otherwise.
+ */
+public final class InvalidImageTransition extends io.glint.error.GlintException {
   private final ImageStatus from;
   private final ImageStatus to;
 
   public InvalidImageTransition(ImageStatus from, ImageStatus to) {
-    super("Image status transition from " + from + " to " + to + " is not allowed", null, false, false);
+    super(Kind.CONFLICT, "Image status transition from " + from + " to " + to + " is not allowed");
     this.from = from;
     this.to = to;
   }

@@ -113,10 +113,8 @@ public final class MemberService {
   }
 
   private Future<Image> image(RequestContext ctx, String imageId) {
-    return images.getFresh(ctx, imageId).recover(e -> Future.failedFuture(
-        e instanceof GlintException g && g.kind() == GlintException.Kind.NOT_FOUND
-            ? GlintException.notFound("Image " + imageId + " not found.")
-            : e));
+    return images.getFresh(ctx, imageId).recover(ImageService.whenImageMissing(
+        missing -> GlintException.notFound("Image " + imageId + " not found.")));
   }
 
   private Future<Member> visibleMember(RequestContext ctx, Image image, String memberId) {
