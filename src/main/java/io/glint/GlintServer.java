@@ -39,7 +39,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,52 +79,95 @@ public final class GlintServer {
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
     prewarm();
-    int workers = config.workers();
-    AtomicReference<MetadataVerticle> metadataRef = new AtomicReference<>();
-    AtomicReference<ApiVerticle> first = new AtomicReference<>();
-    List<String> deployments = new CopyOnWriteArrayList<>();
-    AtomicReference<Wiring> wiring = new AtomicReference<>();
-    AtomicReference<String> nodeId = new AtomicReference<>();
-    return vertx.executeBlocking(() -> NodeId.load(config.dataDir()))
-        .compose(node -> {
-          nodeId.set(node);
-          LOG.info("Node id {} (from {})", node, config.dataDir().resolve("node-id"));
-          metadataRef.set(new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), workers, node));
-          return vertx.deployVerticle(metadataRef.get());
-        })
-        .compose(id -> {
-          MetadataVerticle metadata = metadataRef.get();
-          deployments.add(id);
-          return wire(vertx, config, metadata, nodeId.get());
-        })
-        .compose(w -> {
-          wiring.set(w);
-          return recoverInterruptedUploads(metadataRef.get().images(), w.stores(), true);
-        })
-        .compose(v -> {
-          HttpServerOptions options = new HttpServerOptions()
-              .setHost(config.bindHost())
-              .setPort(config.bindPort())
-              .setMaxInitialLineLength(config.maxHeaderLine())
-              .setMaxHeaderSize(config.maxHeaderLine() * 4)
-              .setIdleTimeout(900)
-              .setMaxChunkSize(16 * 1024)
-              .setHttp2ClearTextEnabled(false) // Glance speaks HTTP/1.x only
-              .setTcpNoDelay(true);
-          ConnectionGuard.Limits limits = new ConnectionGuard.Limits(config.maxHeaderLine(), MAX_HEADERS);
-          ApiRouter.Parts parts = wiring.get().parts();
-          return vertx.deployVerticle(() -> {
-            ApiVerticle verticle = new ApiVerticle(options, limits, vx -> ApiRouter.create(vx, parts));
-            first.compareAndSet(null, verticle);
-            return verticle;
-          }, new DeploymentOptions().setInstances(workers));
-        })
-        .map(id -> {
-          deployments.add(id);
-          int port = first.get().actualPort();
-          LOG.info("Glint listening on {}:{} with {} event-loop workers", config.bindHost(), port, workers);
-          return new GlintServer(vertx, metadataRef.get(), wiring.get(), port, deployments);
-        });
+    Startup startup = new Startup(vertx, config, databaseUri);
+    return startup.loadNodeId()
+        .compose(v -> startup.deployMetadata())
+        .compose(v -> startup.wireServices())
+        .compose(v -> startup.recoverOwnUploads())
+        .compose(v -> startup.deployApi())
+        .map(v -> startup.started());
+  }
+
+  /** The steps of {@link #deploy}, in order, and what each leaves for the next. */
+  private static final class Startup {
+    private final Vertx vertx;
+    private final GlintConfig config;
+    private final String databaseUri;
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private String nodeId;
+    private MetadataVerticle metadata;
+    private Wiring wiring;
+    private ApiVerticle firstApi;
+
+    Startup(Vertx vertx, GlintConfig config, String databaseUri) {
+      this.vertx = vertx;
+      this.config = config;
+      this.databaseUri = databaseUri;
+    }
+
+    /** This node's id, kept in {@code <data_dir>/node-id}. */
+    Future<Void> loadNodeId() {
+      return vertx.executeBlocking(() -> NodeId.load(config.dataDir())).map(node -> {
+        nodeId = node;
+        LOG.info("Node id {} (from {})", node, config.dataDir().resolve("node-id"));
+        return null;
+      });
+    }
+
+    /** The PostgreSQL pool and the schema migrations. */
+    Future<Void> deployMetadata() {
+      metadata = new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), config.workers(), nodeId);
+      return vertx.deployVerticle(metadata).map(id -> {
+        deployments.add(id);
+        return null;
+      });
+    }
+
+    /** Stores, policy, services and routes. */
+    Future<Void> wireServices() {
+      return wire(vertx, config, metadata, nodeId).map(w -> {
+        wiring = w;
+        return null;
+      });
+    }
+
+    /** Uploads this node was receiving when it last stopped go back to queued. */
+    Future<Void> recoverOwnUploads() {
+      return recoverInterruptedUploads(metadata.images(), wiring.stores(), true);
+    }
+
+    /** One API verticle per worker, all on the same port. */
+    Future<Void> deployApi() {
+      HttpServerOptions options = new HttpServerOptions()
+          .setHost(config.bindHost())
+          .setPort(config.bindPort())
+          .setMaxInitialLineLength(config.maxHeaderLine())
+          .setMaxHeaderSize(config.maxHeaderLine() * 4)
+          .setIdleTimeout(900)
+          .setMaxChunkSize(16 * 1024)
+          .setHttp2ClearTextEnabled(false) // Glance speaks HTTP/1.x only
+          .setTcpNoDelay(true);
+      ConnectionGuard.Limits limits = new ConnectionGuard.Limits(config.maxHeaderLine(), MAX_HEADERS);
+      ApiRouter.Parts parts = wiring.parts();
+      return vertx.deployVerticle(() -> {
+        ApiVerticle verticle = new ApiVerticle(options, limits, vx -> ApiRouter.create(vx, parts));
+        synchronized (this) {
+          if (firstApi == null) {
+            firstApi = verticle;
+          }
+        }
+        return verticle;
+      }, new DeploymentOptions().setInstances(config.workers())).map(id -> {
+        deployments.add(id);
+        return null;
+      });
+    }
+
+    GlintServer started() {
+      int port = firstApi.actualPort();
+      LOG.info("Glint listening on {}:{} with {} event-loop workers", config.bindHost(), port, config.workers());
+      return new GlintServer(vertx, metadata, wiring, port, deployments);
+    }
   }
 
   /**
