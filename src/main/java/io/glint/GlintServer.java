@@ -20,7 +20,7 @@ import io.glint.image.Scrubber;
 import io.glint.member.MemberService;
 import io.glint.member.MembersApi;
 import io.glint.metadata.MetadataVerticle;
-import io.glint.metadata.PgImageRepository;
+import io.glint.metadata.CachingImageRepository;
 import io.glint.policy.Policy;
 import io.glint.schema.SchemasApi;
 import io.glint.image.LocationChecker;
@@ -185,7 +185,7 @@ public final class GlintServer {
   private static boolean prewarmed;
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId) {
-    PgImageRepository repository = metadata.images();
+    CachingImageRepository repository = metadata.images();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService transferPool = Executors.newFixedThreadPool(Math.max(4, 2 * config.workers()), r -> {
       Thread t = new Thread(r, "glint-transfer-" + threads.incrementAndGet());
@@ -264,7 +264,7 @@ public final class GlintServer {
    * {@link #UPLOAD_SILENCE}. Uploads another live node receives are left alone. Temporary files were already
    * removed by each store's {@link ImageStore#prepare()}.
    */
-  private static Future<Void> recoverInterruptedUploads(PgImageRepository repository, StoreRegistry stores,
+  private static Future<Void> recoverInterruptedUploads(CachingImageRepository repository, StoreRegistry stores,
       boolean ownToo) {
     return repository.recoverSaving(ownToo, UPLOAD_SILENCE).compose(ids -> {
       if (!ids.isEmpty()) {
@@ -302,7 +302,7 @@ public final class GlintServer {
   }
 
   /** The image repository (tests use it to reset the database). */
-  public PgImageRepository images() {
+  public CachingImageRepository images() {
     return metadata.images();
   }
 

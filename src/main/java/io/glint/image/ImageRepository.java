@@ -73,6 +73,9 @@ public interface ImageRepository {
    */
   Future<List<String>> recoverSaving(boolean ownToo, java.time.Duration silence);
 
+  /** Tells the other nodes that this node still receives the uploads it marked as its own. */
+  Future<Void> uploadsAlive();
+
   /** Bytes stored by a project's images other than {@code excludingImageId}. */
   Future<Long> storageUsed(String owner, String excludingImageId);
 

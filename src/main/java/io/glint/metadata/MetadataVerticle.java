@@ -21,7 +21,7 @@ public final class MetadataVerticle extends VerticleBase {
   private final String nodeId;
   private final int eventLoops;
   private Pool pool;
-  private PgImageRepository images;
+  private CachingImageRepository images;
   private PgMemberRepository members;
   private ImageChangeListener listener;
 
@@ -44,7 +44,7 @@ public final class MetadataVerticle extends VerticleBase {
         .using(vertx)
         .build();
     return Migrations.apply(pool).compose(v -> {
-      images = new PgImageRepository(pool, nodeId);
+      images = new CachingImageRepository(new PgImageRepository(pool, nodeId));
       members = new PgMemberRepository(pool);
       listener = new ImageChangeListener(vertx, connect, images::changedElsewhere);
       return listener.start();
@@ -58,7 +58,7 @@ public final class MetadataVerticle extends VerticleBase {
     return listening.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  public PgImageRepository images() {
+  public CachingImageRepository images() {
     return images;
   }
 

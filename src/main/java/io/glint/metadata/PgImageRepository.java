@@ -1,7 +1,5 @@
 package io.glint.metadata;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.image.Image;
@@ -26,28 +24,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Images in PostgreSQL, with a Caffeine cache of hot rows (and of locations) for reads by id. Writes made
- * through this node evict at once; changes made elsewhere (another node, an operator's SQL) are announced by the
- * database ({@link ImageChangeListener}) and evict on arrival. Entries also expire after {@link #CACHE_TTL}, the
- * bound on staleness while the listening connection is down.
+ * Images in PostgreSQL, every read and write a query (the cache of hot rows is {@link CachingImageRepository},
+ * in front of this one).
  */
 public final class PgImageRepository implements ImageRepository {
 
-  static final Duration CACHE_TTL = Duration.ofSeconds(2);
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
   private final String nodeId;
-  private final Cache<String, Image> cache;
-  private final Cache<String, List<ImageLocation>> locationCache;
-  /** Bumped by every eviction: a read that overlapped one is not cached (it may predate the change). */
-  private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
 
   public PgImageRepository(Pool pool, String nodeId) {
     this.nodeId = nodeId;
     this.pool = pool;
-    this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
-    this.locationCache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
   }
 
   @Override
@@ -60,18 +49,10 @@ public final class PgImageRepository implements ImageRepository {
             : e));
   }
 
+  /** Reads by id go to the database each time here; {@link CachingImageRepository} caches them. */
   @Override
   public Future<Optional<Image>> find(String id) {
-    Image cached = cache.getIfPresent(id);
-    if (cached != null) {
-      return Future.succeededFuture(Optional.of(cached));
-    }
-    long generation = invalidations.get();
-    return findFresh(id).onSuccess(found -> found.ifPresent(i -> {
-      if (invalidations.get() == generation) { // else the row may have changed while it was being read
-        cache.put(i.id(), i);
-      }
-    }));
+    return findFresh(id);
   }
 
   @Override
@@ -95,16 +76,13 @@ public final class PgImageRepository implements ImageRepository {
 
   @Override
   public Future<Optional<Image>> update(Image image, Instant expectedUpdatedAt) {
-    evict(image.id());
     return pool.preparedQuery(ImageSql.UPDATE)
         .execute(ImageRows.updateParams(image, expectedUpdatedAt))
-        .map(PgImageRepository::first)
-        .onComplete(ar -> evict(image.id()));
+        .map(PgImageRepository::first);
   }
 
   @Override
   public Future<Boolean> markDeleted(String id, ImageStatus expectedStatus, ImageStatus target) {
-    evict(id);
     var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.MARK_DELETED)
             .execute(Tuple.of(id, expectedStatus.wireName(), now, target.wireName()))
@@ -112,14 +90,12 @@ public final class PgImageRepository implements ImageRepository {
                 ? Future.succeededFuture(false)
                 : conn.preparedQuery(ImageSql.DELETE_MEMBERS).execute(Tuple.of(id, now))
                     .compose(r -> conn.preparedQuery(ImageSql.LOCATIONS_PENDING_DELETE).execute(Tuple.of(id, now)))
-                    .map(r -> true)))
-        .onComplete(ar -> evict(id));
+                    .map(r -> true)));
   }
 
   @Override
   public Future<Optional<LocationUpdate>> updateWithLocations(Image image, Instant expectedUpdatedAt,
       List<ImageLocation> newLocations) {
-    evict(image.id());
     var now = ImageRows.odt(now());
     Tuple update = ImageRows.updateParams(image, expectedUpdatedAt)
         .addValue(image.size()).addValue(image.checksum()).addValue(image.osHashAlgo()).addValue(image.osHashValue());
@@ -153,8 +129,7 @@ public final class PgImageRepository implements ImageRepository {
             }
             return chain.map(v -> Optional.of(new LocationUpdate(saved.get(), removed)));
           });
-        }))
-        .onComplete(ar -> evict(image.id()));
+        }));
   }
 
   @Override
@@ -176,34 +151,7 @@ public final class PgImageRepository implements ImageRepository {
 
   @Override
   public Future<List<ImageLocation>> locationsForRead(String imageId) {
-    List<ImageLocation> cached = locationCache.getIfPresent(imageId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
-    long generation = invalidations.get();
-    return locations(imageId).onSuccess(found -> {
-      if (invalidations.get() == generation) {
-        locationCache.put(imageId, List.copyOf(found));
-      }
-    });
-  }
-
-  /** An image changed, as announced by the database ({@code "*"}: any image may have): its entries go. */
-  void changedElsewhere(String id) {
-    if ("*".equals(id)) {
-      invalidations.incrementAndGet();
-      cache.invalidateAll();
-      locationCache.invalidateAll();
-    } else {
-      evict(id);
-    }
-  }
-
-  /** Forgets what this node cached about an image. */
-  private void evict(String id) {
-    invalidations.incrementAndGet();
-    cache.invalidate(id);
-    locationCache.invalidate(id);
+    return locations(imageId);
   }
 
   @Override
@@ -219,16 +167,13 @@ public final class PgImageRepository implements ImageRepository {
 
   @Override
   public Future<Boolean> markSaving(String id) {
-    evict(id);
     return pool.preparedQuery(ImageSql.MARK_SAVING).execute(Tuple.of(id, ImageRows.odt(now()), nodeId))
-        .map(rows -> rows.rowCount() == 1)
-        .onComplete(ar -> evict(id));
+        .map(rows -> rows.rowCount() == 1);
   }
 
   @Override
   public Future<Optional<Image>> markActive(String id, ReceivedData data, String location,
       Map<String, Object> metadata) {
-    evict(id);
     var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.MARK_ACTIVE)
             .execute(Tuple.of(id, data.size(), data.checksum(), data.hashAlgo(), data.hashValue(), now))
@@ -240,16 +185,13 @@ public final class PgImageRepository implements ImageRepository {
               return conn.preparedQuery(ImageSql.INSERT_LOCATION)
                   .execute(Tuple.of(id, location, new JsonObject(metadata), now))
                   .map(r -> image);
-            }))
-        .onComplete(ar -> evict(id));
+            }));
   }
 
   @Override
   public Future<Boolean> restoreQueued(String id) {
-    evict(id);
     return pool.preparedQuery(ImageSql.RESTORE_QUEUED).execute(Tuple.of(id, ImageRows.odt(now())))
-        .map(rows -> rows.rowCount() == 1)
-        .onComplete(ar -> evict(id));
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /**
@@ -263,12 +205,12 @@ public final class PgImageRepository implements ImageRepository {
     return pool.preparedQuery(ImageSql.RECOVER_SAVING).execute(params).map(rows -> {
       List<String> ids = new ArrayList<>();
       rows.forEach(row -> ids.add(row.getString(0)));
-      ids.forEach(this::evict);
       return ids;
     });
   }
 
   /** Tells the other nodes that this node still receives the uploads it marked as its own. */
+  @Override
   public Future<Void> uploadsAlive() {
     return pool.preparedQuery(ImageSql.UPLOADS_ALIVE).execute(Tuple.of(nodeId, ImageRows.odt(now()))).mapEmpty();
   }
@@ -296,7 +238,6 @@ public final class PgImageRepository implements ImageRepository {
 
   @Override
   public Future<Void> locationDeleted(ImageLocation location) {
-    evict(location.imageId());
     var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.LOCATION_DELETED)
         .execute(Tuple.of(location.id(), now))
@@ -326,8 +267,6 @@ public final class PgImageRepository implements ImageRepository {
 
   /** Empties every table; for tests only. */
   public Future<Void> deleteEverything() {
-    cache.invalidateAll();
-    locationCache.invalidateAll();
     return pool.query(ImageSql.DELETE_ALL_FOR_TESTS).execute().mapEmpty();
   }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two Glint nodes on one database, each caching image rows for {@link PgImageRepository#CACHE_TTL}: a change
+ * Two Glint nodes on one database, each caching image rows for {@link CachingImageRepository#TTL}: a change
  * made through one node, or straight in the database, must show on the other well within that time-to-live,
  * which only the database's change notifications can explain.
  */
@@ -30,7 +30,7 @@ class CrossNodeCacheTest extends ApiTestBase {
 
   @BeforeAll
   static void startNodes() {
-    assertTrue(PgImageRepository.CACHE_TTL.toMillis() >= 2 * WITHIN_MS, "the TTL alone could explain the test");
+    assertTrue(CachingImageRepository.TTL.toMillis() >= 2 * WITHIN_MS, "the TTL alone could explain the test");
     nodeA = TestServer.start(Map.of());
     nodeB = TestServer.start(Map.of());
   }
