@@ -339,25 +339,11 @@ read -r hwm rss < <(python3 "$META" mem "$glint_pid")
 log_issues=$(cat "$tmp"/glint*.log | grep -cE ' (WARN|ERROR) ' || true)
 
 # ---------------------------------------------------------------------------------------------- report
-commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=""
-if [[ $commit != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- pom.xml src/main 2>/dev/null; then
-  dirty=" + uncommitted changes"
-fi
 startups_txt=$(printf '%s; ' "${startups[@]}")
 {
-  echo "date=$(date '+%Y-%m-%d %H:%M:%S %Z')"
-  echo "command=$COMMAND"
-  echo "nproc=$(nproc)"
-  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
-  echo "kernel=Linux $(uname -r)"
+  run_facts
   echo "mem_gib=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
   echo "fs=$(df -PT "$tmp" | awk 'NR == 2 { print $2 " (" $1 ")" }')"
-  echo "jdk=$(java -version 2>&1 | sed -n '1p;3p' | paste -sd ';' | sed 's/;/; /')"
-  echo "jvm_opts=$jvm_opts"
-  echo "commit=$commit"
-  echo "dirty=$dirty"
-  echo "jar_time=$(date -r "$jar" '+%Y-%m-%d %H:%M:%S')"
   echo "db=embedded PostgreSQL ${pg_ver:-?} in a fresh data dir, file store in <data dir>/images"
   echo "startups=${startups_txt%; } from launching java to the first 200 on \`GET /versions\` (includes initdb/start of the embedded PostgreSQL)"
   echo "nginx=$nginx_ver"

@@ -170,22 +170,8 @@ log_issues=$(grep -cE ' (WARN|ERROR) ' "$tmp/glint.log" || true)
 ooms=$(grep -cE 'OutOfMemoryError|Java heap space|GC overhead limit exceeded|Direct buffer memory' "$tmp/glint.log" || true)
 
 # ---------------------------------------------------------------------------------------------- report
-commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=""
-if [[ $commit != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- pom.xml src/main 2>/dev/null; then
-  dirty=" + uncommitted changes"
-fi
 {
-  echo "date=$(date '+%Y-%m-%d %H:%M:%S %Z')"
-  echo "command=$COMMAND"
-  echo "nproc=$(nproc)"
-  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
-  echo "kernel=Linux $(uname -r)"
-  echo "jdk=$(java -version 2>&1 | sed -n '1p;3p' | paste -sd ';' | sed 's/;/; /')"
-  echo "jvm_opts=$jvm_opts"
-  echo "commit=$commit"
-  echo "dirty=$dirty"
-  echo "jar_time=$(date -r "$jar" '+%Y-%m-%d %H:%M:%S')"
+  run_facts
   echo "db=embedded PostgreSQL ${pg_ver:-?} in a fresh data dir, file store in <data dir>/images"
   echo "startup_s=$startup"
 } >"$tmp/info.txt"

@@ -57,30 +57,9 @@ def loopback(url):
 
 # ----------------------------------------------------------------------------- /proc
 
-def mem_kb(pid):
-    """(VmRSS, VmHWM) in KiB, or (None, None) if the process is gone."""
-    rss = hwm = None
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1])
-                elif line.startswith("VmHWM:"):
-                    hwm = int(line.split()[1])
-    except OSError:
-        pass
-    return rss, hwm
-
-
-def proc_stat(pid):
-    """(utime+stime, cutime+cstime, ppid) in ticks, or None if gone."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            s = f.read()
-    except OSError:
-        return None
-    rest = s[s.rindex(")") + 2:].split()
-    return int(rest[11]) + int(rest[12]), int(rest[13]) + int(rest[14]), int(rest[1])
+# The /proc readers are the metadata benchmark's: proc_stat(pid) -> (ticks, children's ticks, starttime, ppid),
+# mem_kb(pid, key) -> that line of /proc/<pid>/status in KiB.
+from metabench import mem_kb, proc_stat  # noqa: E402  (same directory)
 
 
 def tree_ticks(root):
@@ -92,7 +71,7 @@ def tree_ticks(root):
     for p in os.listdir("/proc"):
         if p.isdigit():
             s = proc_stat(int(p))
-            if s and s[2] == root:
+            if s and s[3] == root:
                 total += s[0]
     return total
 
@@ -156,7 +135,7 @@ def cmd_monitor(a):
 
     threading.Thread(target=prober, daemon=True).start()
     while not stop.is_set():
-        rss, hwm = mem_kb(a.pid)
+        rss, hwm = mem_kb(a.pid, "VmRSS"), mem_kb(a.pid, "VmHWM")
         emit({"k": "m", "t": time.time(), "rss_kb": rss, "hwm_kb": hwm})
         stop.wait(a.mem_interval)
     out.close()

@@ -65,3 +65,24 @@ run_finished() {
   fi
   exit "$rc"
 }
+
+# Prints the facts every report starts with, as key=value lines: when, the exact command, the machine, the JDK
+# and JVM options, and which Glint (commit, uncommitted changes to pom.xml/src/main, jar build time). Uses the
+# caller's COMMAND, jvm_opts, jar and ROOT.
+run_facts() {
+  local commit dirty=""
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ $commit != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- pom.xml src/main 2>/dev/null; then
+    dirty=" + uncommitted changes"
+  fi
+  echo "date=$(date '+%Y-%m-%d %H:%M:%S %Z')"
+  echo "command=$COMMAND"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+  echo "kernel=Linux $(uname -r)"
+  echo "jdk=$(java -version 2>&1 | sed -n '1p;3p' | paste -sd ';' | sed 's/;/; /')"
+  echo "jvm_opts=$jvm_opts"
+  echo "commit=$commit"
+  echo "dirty=$dirty"
+  echo "jar_time=$(date -r "$jar" '+%Y-%m-%d %H:%M:%S')"
+}

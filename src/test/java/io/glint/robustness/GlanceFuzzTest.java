@@ -1670,17 +1670,9 @@ class GlanceFuzzTest extends ApiTestBase {
   }
 
   private static String readLine(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      if (c == '\n') {
-        int n = sb.length();
-        return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
-      }
-      sb.append((char) c);
-    }
-    return null;
+    return io.glint.testing.RawHttp.readLine(in);
   }
+
 
   /** Reads {@code n} bytes (keeping the first 4 KiB); false at an early end of stream. */
   private static boolean copy(InputStream in, ByteArrayOutputStream keep, long n) throws IOException {

@@ -134,6 +134,11 @@ public final class RawHttp implements AutoCloseable {
   }
 
   private String line() throws IOException {
+    return readLine(in);
+  }
+
+  /** One line (CRLF or LF) of an HTTP head, without its end; null when the stream ends before a line end. */
+  public static String readLine(InputStream in) throws IOException {
     StringBuilder sb = new StringBuilder();
     int c;
     while ((c = in.read()) >= 0) {
@@ -143,8 +148,9 @@ public final class RawHttp implements AutoCloseable {
       }
       sb.append((char) c);
     }
-    return sb.length() == 0 ? null : sb.toString();
+    return null;
   }
+
 
   /** Sends {@code request} on a new connection and reads one response (null if closed without one). */
   public static Reply exchange(int port, byte[] request) throws IOException {
