@@ -4,7 +4,9 @@ import java.util.Set;
 
 /**
  * Who is calling: the identity keystonemiddleware (or a trusted proxy) vouched for. Immutable and free of
- * HTTP types so that the domain can reason about it.
+ * HTTP types so that the domain, and the policy engine, can reason about it. The fields are those oslo.context
+ * gives Glance's policy checks ({@code user_id}, {@code project_id}, {@code user_domain_id},
+ * {@code project_domain_id}, {@code roles}, {@code system_scope}, {@code service_roles}).
  *
  * @param userId the user, or null (anonymous / unauthenticated pipeline)
  * @param projectId the project the token is scoped to ("owner" in Glance terms), or null
@@ -12,12 +14,24 @@ import java.util.Set;
  * @param admin whether policy {@code context_is_admin} holds (role {@code admin}, or the no-auth pipeline)
  * @param readOnly anonymous access: every write is refused
  * @param requestId the {@code req-<uuid>} id of this request
+ * @param userDomainId the user's domain, or null
+ * @param projectDomainId the project's domain, or null
+ * @param systemScope the system scope of the token ({@code "all"}), or null for a project-scoped token
+ * @param serviceRoles lower-cased roles of the {@code X-Service-Token}, empty without one
  */
 public record RequestContext(
-    String userId, String projectId, Set<String> roles, boolean admin, boolean readOnly, String requestId) {
+    String userId, String projectId, Set<String> roles, boolean admin, boolean readOnly, String requestId,
+    String userDomainId, String projectDomainId, String systemScope, Set<String> serviceRoles) {
 
   public RequestContext {
     roles = Set.copyOf(roles);
+    serviceRoles = serviceRoles == null ? Set.of() : Set.copyOf(serviceRoles);
+  }
+
+  /** A project-scoped caller without domains, system scope or service token. */
+  public RequestContext(String userId, String projectId, Set<String> roles, boolean admin, boolean readOnly,
+      String requestId) {
+    this(userId, projectId, roles, admin, readOnly, requestId, null, null, null, Set.of());
   }
 
   /** The context of Glance's unauthenticated pipeline: admin, no user, no project. */
