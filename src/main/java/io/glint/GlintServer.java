@@ -8,13 +8,17 @@ import io.glint.http.ApiVerticle;
 import io.glint.http.ConnectionGuard;
 import io.glint.http.JsonBodyHandler;
 import io.glint.http.Versions;
+import io.glint.image.ImageActions;
 import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
 import io.glint.image.ImageDataService;
 import io.glint.image.ImageJson;
+import io.glint.image.ImageLocations;
+import io.glint.image.ImageLookup;
 import io.glint.image.ImageQueryParser;
 import io.glint.image.ImageRules;
 import io.glint.image.ImageService;
+import io.glint.image.ImageTags;
 import io.glint.image.ImagesApi;
 import io.glint.image.Scrubber;
 import io.glint.member.MemberService;
@@ -202,10 +206,13 @@ public final class GlintServer {
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
           config.imagePropertyQuota(), config.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubTime()));
-      ImageService images = new ImageService(repository, policy, rules, scrubber, config.delayedDelete(),
-          new ImageService.LocationSettings(config.showMultipleLocations(), config.imageLocationQuota(),
-              config.hashingAlgorithm()), locationChecker, events);
-      ImageDataService data = new ImageDataService(repository, images, policy, stores, transferPool,
+      ImageLookup lookup = new ImageLookup(repository, policy);
+      ImageService images = new ImageService(repository, lookup, policy, rules, scrubber, config.delayedDelete(),
+          events);
+      ImageLocations locations = new ImageLocations(repository, lookup, policy, rules,
+          new ImageLocations.Settings(config.showMultipleLocations(), config.imageLocationQuota(),
+              config.hashingAlgorithm()), locationChecker, scrubber, events);
+      ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
           new ImageDataService.Settings(config.imageSizeCap(), config.userStorageQuota(), config.hashingAlgorithm(),
               config.hashingAlgorithmJcaName()));
       String publicEndpoint = config.publicEndpoint().orElse(null);
@@ -214,14 +221,16 @@ public final class GlintServer {
           new TrustedHeadersAuthenticator(config.unauthenticated(), config.allowAnonymousAccess(),
               config.trustedHeaderAnyHost()),
           List.of(
-              new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
+              new ImagesApi(images, locations, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
                   publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl(),
                   stores.multiStore()), stores.multiStore()
                   ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null, json),
               new ImageDataApi(images, data),
-              new ImageActionsApi(images),
-              new MembersApi(new MemberService(images, metadata.members(), config.imageMemberQuota()), json),
-              new StoresApi(stores, images),
+              new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
+                  new ImageActions(repository, lookup, policy, events)),
+              new MembersApi(new MemberService(lookup, policy, events, metadata.members(), config.imageMemberQuota()),
+                  json),
+              new StoresApi(stores, locations, policy),
               new SchemasApi(config.containerFormats(), config.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
           config.maxRequestIdLength());
