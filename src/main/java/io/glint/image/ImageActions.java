@@ -8,6 +8,7 @@ import io.glint.policy.Action;
 import io.glint.policy.Policy;
 import io.glint.policy.Target;
 import io.vertx.core.Future;
+import java.util.function.UnaryOperator;
 
 /** The image actions of Glance's {@code image_actions} controller: deactivate and reactivate. */
 public final class ImageActions {
@@ -23,29 +24,27 @@ public final class ImageActions {
 
   /** {@code POST /v2/images/{id}/actions/deactivate}: active → deactivated; already deactivated is a no-op. */
   public Future<Image> deactivate(RequestContext ctx, String id) {
-    return events.announce(changeStatus(ctx, id, "deactivate", ImageStatus.ACTIVE, ImageStatus.DEACTIVATED),
+    return events.announce(changeStatus(ctx, id, "deactivate", Action.DEACTIVATE, ImageStatus::deactivate),
         EventType.IMAGE_DEACTIVATE, id, ctx);
   }
 
   /** {@code POST /v2/images/{id}/actions/reactivate}: deactivated → active; already active is a no-op. */
   public Future<Image> reactivate(RequestContext ctx, String id) {
-    return events.announce(changeStatus(ctx, id, "reactivate", ImageStatus.DEACTIVATED, ImageStatus.ACTIVE),
+    return events.announce(changeStatus(ctx, id, "reactivate", Action.REACTIVATE, ImageStatus::reactivate),
         EventType.IMAGE_REACTIVATE, id, ctx);
   }
 
-  private Future<Image> changeStatus(RequestContext ctx, String id, String action, ImageStatus from,
-      ImageStatus to) {
+  private Future<Image> changeStatus(RequestContext ctx, String id, String name, Action action,
+      UnaryOperator<ImageStatus> next) {
     return updater.modify(ctx, id, image -> {
-      policy.enforce(ctx, to == ImageStatus.DEACTIVATED ? Action.DEACTIVATE : Action.REACTIVATE, Target.of(image),
-          "You do not own this image");
-      if (image.status() == to) {
-        return image;
-      }
-      if (image.status() != from) {
-        throw GlintException.forbidden("Not allowed to " + action + " image in status '" + image.status() + "'");
-      }
+      policy.enforce(ctx, action, Target.of(image), "You do not own this image");
       Image.Builder b = image.toBuilder();
-      b.status = from.transitionTo(to);
+      try {
+        b.status = next.apply(image.status());
+      } catch (InvalidImageTransition e) {
+        // Glance's image_actions controller answers 403 here, where the state machine says 409.
+        throw GlintException.forbidden("Not allowed to " + name + " image in status '" + e.from() + "'");
+      }
       return b.build();
     });
   }

@@ -96,22 +96,26 @@ public final class ImageDataService {
   private Future<Image> loadForUpload(RequestContext ctx, String id) {
     return lookup.visibleFresh(ctx, id).compose(image -> {
       policy.enforce(ctx, Action.UPLOAD_IMAGE, Target.of(image), "Not allowed to upload image data for image " + id);
-      if (!image.status().canTransitionTo(ImageStatus.SAVING)) {
-        throw GlintException.conflict("Image status transition from " + image.status() + " to saving is not allowed");
-      }
-      List<String> missing = new java.util.ArrayList<>();
-      if (image.diskFormat() == null) {
-        missing.add("disk_format");
-      }
-      if (image.containerFormat() == null) {
-        missing.add("container_format");
-      }
-      if (!missing.isEmpty()) {
-        throw GlintException.badRequest((missing.size() == 1 ? "Property " : "Properties ")
-            + String.join(", ", missing) + " must be set prior to saving data.");
+      image.status().transitionTo(ImageStatus.SAVING); // else 409, InvalidImageTransition
+      if (image.status().needsFormatsFor(ImageStatus.SAVING)) {
+        requireFormats(image);
       }
       return Future.succeededFuture(image);
     });
+  }
+
+  private static void requireFormats(Image image) {
+    List<String> missing = new java.util.ArrayList<>();
+    if (image.diskFormat() == null) {
+      missing.add("disk_format");
+    }
+    if (image.containerFormat() == null) {
+      missing.add("container_format");
+    }
+    if (!missing.isEmpty()) {
+      throw GlintException.badRequest((missing.size() == 1 ? "Property " : "Properties ")
+          + String.join(", ", missing) + " must be set prior to saving data.");
+    }
   }
 
   /** The most bytes this upload may bring: {@code image_size_cap}, and what is left of the storage quota. */
@@ -235,7 +239,7 @@ public final class ImageDataService {
       return Future.failedFuture(GlintException.forbidden(
           "The requested image has been deactivated. Image data download is forbidden."));
     }
-    if (image.size() == null || (image.status() != ImageStatus.ACTIVE && image.status() != ImageStatus.DEACTIVATED)) {
+    if (image.size() == null || !image.status().servesData()) {
       return Future.succeededFuture(java.util.Optional.empty());
     }
     ByteRange range;

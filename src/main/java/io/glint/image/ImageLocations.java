@@ -145,7 +145,7 @@ public final class ImageLocations {
       String storeId, Image image) {
     return repository.locations(image.id()).compose(current -> {
       policy.enforce(ctx, Action.DELETE_IMAGE_LOCATION, Target.of(image));
-      if (image.status() != ImageStatus.ACTIVE) {
+      if (!image.status().allowsLocationRemoval()) {
         throw GlintException.conflict(
             "It's not allowed to remove image data from store if image status is not 'active'");
       }

@@ -133,9 +133,10 @@ public final class ImageService {
     if (image.isProtected()) {
       throw GlintException.forbidden("Image " + image.id() + " is protected and cannot be deleted.");
     }
-    if (!image.status().canTransitionTo(ImageStatus.DELETED)) {
-      throw GlintException.badRequest(
-          "Image status transition from " + image.status() + " to deleted is not allowed");
+    try {
+      image.status().transitionTo(ImageStatus.DELETED);
+    } catch (InvalidImageTransition e) {
+      throw GlintException.badRequest(e.getMessage()); // as Glance's images controller: 400 here, not 409
     }
     return repository.locations(image.id()).compose(locations -> {
       ImageStatus target = delayedDelete && !locations.isEmpty() ? ImageStatus.PENDING_DELETE : ImageStatus.DELETED;
