@@ -34,6 +34,9 @@ public final class ImageLocations {
   /** Glance's show_multiple_locations, image_location_quota and hashing_algorithm. */
   public record Settings(boolean showMultipleLocations, int quota, String hashAlgo) {}
 
+  /** A patched image with its live locations as saved (for the response: no need to read them again). */
+  public record Patched(Image image, List<ImageLocation> locations) {}
+
   public ImageLocations(ImageRepository repository, ImageLookup lookup, Policy policy, ImageRules rules,
       Settings settings, LocationChecker locationChecker, Scrubber scrubber, DomainEvents events) {
     this.repository = repository;
@@ -55,19 +58,20 @@ public final class ImageLocations {
 
   /**
    * {@code PATCH /v2/images/{id}} with {@code /locations} operations: all changes are saved at once, or none.
-   * New URLs are checked (and sized) after the checks that need no network and before anything is saved.
+   * New URLs are checked (and sized) after the checks that need no network and before anything is saved; the
+   * image read for those checks is the one the first attempt changes.
    */
-  public Future<Image> patch(RequestContext ctx, String id, List<PatchOp> ops) {
-    Future<Image> patched = lookup.visibleFresh(ctx, id)
+  public Future<Patched> patch(RequestContext ctx, String id, List<PatchOp> ops) {
+    Future<ImageRepository.LocationUpdate> saved = lookup.visibleFresh(ctx, id)
         .compose(image -> {
           policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
           locationPatcher.precheck(ctx, image.status(), ops);
-          return checkNewLocations(ops);
+          return checkNewLocations(ops)
+              .compose(sizes -> updater.untilSaved(ctx, image, current -> savePatch(ctx, current, ops, sizes)));
         })
-        .compose(sizes -> lookup.visibleFresh(ctx, id)
-            .compose(image -> updater.untilSaved(ctx, image, current -> savePatch(ctx, current, ops, sizes))))
-        .compose(result -> scrubber.remove(result.removed()).map(v -> result.image()));
-    return events.announce(patched, EventType.IMAGE_UPDATE, id, ctx);
+        .compose(result -> scrubber.remove(result.removed()).map(result));
+    events.announce(saved.map(ImageRepository.LocationUpdate::image), EventType.IMAGE_UPDATE, id, ctx);
+    return saved.map(result -> new Patched(result.image(), result.locations()));
   }
 
   /** Checks every URL a patch would add (scheme, outbound filtering, a store serving it) and sizes it. */

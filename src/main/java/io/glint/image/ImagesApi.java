@@ -104,10 +104,10 @@ public final class ImagesApi implements io.glint.http.Routes {
     String id = Http.pathParam(ctx, "id");
     List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
     RequestContext caller = AuthHandler.context(ctx);
-    Future<Image> updated = ImageLocations.touchesLocations(ops)
-        ? locations.patch(caller, id, ops)
-        : service.update(caller, id, ops);
-    updated.compose(this::render)
+    Future<Buffer> rendered = ImageLocations.touchesLocations(ops)
+        ? locations.patch(caller, id, ops).map(patched -> render(patched.image(), patched.locations()))
+        : service.update(caller, id, ops).compose(this::render);
+    rendered
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -118,13 +118,17 @@ public final class ImagesApi implements io.glint.http.Routes {
         .onFailure(ctx::fail);
   }
 
-  /** One image view, with locations / direct_url when configured. */
+  /** One image view, with locations / direct_url when configured (read for it). */
   private Future<Buffer> render(Image image) {
     if (!view.any()) {
       return Future.succeededFuture(ImageJson.toBuffer(image));
     }
-    return locations.of(List.of(image))
-        .map(found -> ImageJson.toBuffer(image, view, found.getOrDefault(image.id(), List.of())));
+    return locations.of(List.of(image)).map(found -> render(image, found.getOrDefault(image.id(), List.of())));
+  }
+
+  /** One image view, with these locations / direct_url when configured. */
+  private Buffer render(Image image, List<ImageLocation> imageLocations) {
+    return view.any() ? ImageJson.toBuffer(image, view, imageLocations) : ImageJson.toBuffer(image);
   }
 
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */

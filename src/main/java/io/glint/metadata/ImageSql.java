@@ -47,7 +47,8 @@ final class ImageSql {
 
   static final String INSERT_LOCATION_AT = """
       INSERT INTO image_locations (image_id, url, metadata, status, position, created_at, updated_at)
-      VALUES ($1, $2, $3, 'active', $4, $5, $5)""";
+      VALUES ($1, $2, $3, 'active', $4, $5, $5)
+      RETURNING id, url, metadata""";
 
   static final String LOCATIONS_OF = """
       SELECT id, url, metadata, image_id FROM image_locations
