@@ -310,7 +310,7 @@ public final class GlintServer {
     return vertx;
   }
 
-  /** The image repository (tests use it to reset the database). */
+  /** The image repository, with its cache of hot rows ({@link CachingImageRepository#invalidateAll}). */
   public CachingImageRepository images() {
     return metadata.images();
   }

@@ -132,6 +132,4 @@ final class ImageSql {
   static final String DELETE_MEMBERS = """
       UPDATE image_members SET deleted = true, deleted_at = $2, updated_at = $2
       WHERE image_id = $1 AND NOT deleted""";
-
-  static final String DELETE_ALL_FOR_TESTS = "TRUNCATE image_locations, image_members, images";
 }

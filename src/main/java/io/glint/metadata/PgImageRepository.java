@@ -283,11 +283,6 @@ public final class PgImageRepository implements ImageRepository {
     });
   }
 
-  /** Empties every table; for tests only. */
-  public Future<Void> deleteEverything() {
-    return pool.query(ImageSql.DELETE_ALL_FOR_TESTS).execute().mapEmpty();
-  }
-
   private static Optional<Image> first(RowSet<Row> rows) {
     var it = rows.iterator();
     return it.hasNext() ? Optional.of(ImageRows.fromRow(it.next())) : Optional.empty();
