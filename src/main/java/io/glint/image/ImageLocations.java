@@ -2,6 +2,7 @@ package io.glint.image;
 
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
+import io.glint.event.DomainEvent;
 import io.glint.event.DomainEvents;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
@@ -70,8 +71,9 @@ public final class ImageLocations {
               .compose(sizes -> updater.untilSaved(ctx, image, current -> savePatch(ctx, current, ops, sizes)));
         })
         .compose(result -> scrubber.remove(result.removed()).map(result));
-    events.announce(saved.map(ImageRepository.LocationUpdate::image), EventType.IMAGE_UPDATE, id, ctx);
-    return saved.map(result -> new Patched(result.image(), result.locations()));
+    return saved
+        .onSuccess(result -> events.publish(DomainEvent.of(EventType.IMAGE_UPDATE, id, result.image(), ctx)))
+        .map(result -> new Patched(result.image(), result.locations()));
   }
 
   /** Checks every URL a patch would add (scheme, outbound filtering, a store serving it) and sizes it. */

@@ -56,7 +56,8 @@ final class ImageUpdater {
         return Future.succeededFuture(saved.get());
       }
       if (attempted >= MAX_ATTEMPTS) {
-        return Future.failedFuture(GlintException.conflict("Image " + image.id() + " was modified concurrently; retry."));
+        return Future.failedFuture(
+            GlintException.conflict("Image " + image.id() + " was modified concurrently; retry."));
       }
       return lookup.visibleFresh(ctx, image.id()).compose(fresh -> untilSaved(ctx, fresh, attempt, attempted + 1));
     });
