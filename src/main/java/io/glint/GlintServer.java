@@ -13,13 +13,17 @@ import io.glint.http.ApiVerticle;
 import io.glint.http.ConnectionGuard;
 import io.glint.http.JsonBodyHandler;
 import io.glint.http.Versions;
+import io.glint.image.ImageActions;
 import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
 import io.glint.image.ImageDataService;
 import io.glint.image.ImageJson;
+import io.glint.image.ImageLocations;
+import io.glint.image.ImageLookup;
 import io.glint.image.ImageQueryParser;
 import io.glint.image.ImageRules;
 import io.glint.image.ImageService;
+import io.glint.image.ImageTags;
 import io.glint.image.ImagesApi;
 import io.glint.image.Scrubber;
 import io.glint.member.MemberService;
@@ -206,10 +210,13 @@ public final class GlintServer {
       ImageRules rules = new ImageRules(imageSettings.containerFormats(), imageSettings.diskFormats(),
           quotas.imagePropertyQuota(), quotas.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubber().scrubTime()));
-      ImageService images = new ImageService(repository, policy, rules, scrubber, config.scrubber().delayedDelete(),
-          new ImageService.LocationSettings(imageSettings.showMultipleLocations(), quotas.imageLocationQuota(),
-              imageSettings.hashingAlgorithm()), locationChecker, events);
-      ImageDataService data = new ImageDataService(repository, images, policy, stores, transferPool,
+      ImageLookup lookup = new ImageLookup(repository, policy);
+      ImageService images = new ImageService(repository, lookup, policy, rules, scrubber,
+          config.scrubber().delayedDelete(), events);
+      ImageLocations locations = new ImageLocations(repository, lookup, policy, rules,
+          new ImageLocations.Settings(imageSettings.showMultipleLocations(), quotas.imageLocationQuota(),
+              imageSettings.hashingAlgorithm()), locationChecker, scrubber, events);
+      ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
           new ImageDataService.Settings(quotas.imageSizeCap(), quotas.userStorageQuota(),
               imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName()));
       String publicEndpoint = server.publicEndpoint().orElse(null);
@@ -219,15 +226,17 @@ public final class GlintServer {
           new TrustedHeadersAuthenticator(auth.unauthenticated(), auth.allowAnonymousAccess(),
               auth.trustedHeaderAnyHost()),
           List.of(
-              new ImagesApi(images, new ImageQueryParser(imageSettings.limitParamDefault(),
+              new ImagesApi(images, locations, new ImageQueryParser(imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()), publicEndpoint, new ImageJson.Options(
                   imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
                   json),
               new ImageDataApi(images, data),
-              new ImageActionsApi(images),
-              new MembersApi(new MemberService(images, metadata.members(), quotas.imageMemberQuota()), json),
-              new StoresApi(stores, images),
+              new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
+                  new ImageActions(repository, lookup, policy, events)),
+              new MembersApi(new MemberService(lookup, policy, events, metadata.members(),
+                  quotas.imageMemberQuota()), json),
+              new StoresApi(stores, locations, policy),
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
           server.maxRequestIdLength());
@@ -324,7 +333,7 @@ public final class GlintServer {
     return vertx;
   }
 
-  /** The image repository (tests use it to reset the database). */
+  /** The image repository, with its cache of hot rows ({@link CachingImageRepository#invalidateAll}). */
   public CachingImageRepository images() {
     return metadata.images();
   }
