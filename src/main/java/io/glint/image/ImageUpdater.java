@@ -12,10 +12,15 @@ import java.util.function.UnaryOperator;
 /**
  * Changes to an image under optimistic concurrency: each attempt computes its change from the image as read and
  * saves it only if the row is unchanged (compare-and-set on {@code updated_at} or status); a lost race is
- * computed again from a fresh read, a few times, and then answered 409.
+ * computed again from a fresh read, and after {@link #MAX_ATTEMPTS} lost races answered 409.
  */
 final class ImageUpdater {
-  static final int MAX_ATTEMPTS = 5;
+  /**
+   * Each lost race means another writer's change was saved, and each writer saves once: with n writers changing
+   * one image at the same moment, none loses more than n - 1 times. Up to 16 concurrent writers of one image all
+   * succeed; more than that may get a 409 to retry.
+   */
+  static final int MAX_ATTEMPTS = 16;
 
   private final ImageRepository repository;
   private final ImageLookup lookup;
