@@ -50,14 +50,20 @@ class UrlGuardTest {
   @DisplayName("loopback, private, link-local, metadata and unspecified addresses are refused, however spelled")
   void restrictedAddresses() {
     UrlGuard g = guard(DEFAULTS, Map.of("evil.example.com", "127.0.0.1", "inside.example.com", "10.1.2.3",
-        "v6.example.com", "::1", "mapped.example.com", "::ffff:169.254.169.254"));
+        "v6.example.com", "::1", "mapped.example.com", "::ffff:169.254.169.254",
+        "localhost.localdomain", "127.0.0.1"));
     for (String url : List.of("http://127.0.0.1/", "http://localhost.localdomain/", "http://2130706433/",
-        "http://0x7f.1/", "http://017700000001/", "http://0x7f000001/", "http://127.1/", "http://0/",
+        "http://017700000001/", "http://0x7f000001/", "http://0/",
         "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://[::ffff:127.0.0.1]/",
         "http://[fd00::1]/", "http://192.168.0.1/", "http://172.16.5.4/", "http://100.64.0.1/",
         "http://evil.example.com/", "http://inside.example.com/", "http://v6.example.com/",
         "http://mapped.example.com/", "http://224.0.0.1/")) {
-      assertThrows(UrlGuard.Refused.class, () -> g.check(url), url);
+      // refused for its address: every name above resolves, so none passes merely by being unresolvable
+      assertRestricted(g, url);
+    }
+    // dotted forms whose last part is not a name: refused before any lookup
+    for (String url : List.of("http://0x7f.1/", "http://127.1/")) {
+      assertTrue(assertThrows(UrlGuard.Refused.class, () -> g.check(url)).getMessage().contains("no host"), url);
     }
   }
 
@@ -142,6 +148,10 @@ class UrlGuardTest {
     UrlGuard g = guardResolvingToIpv6(DEFAULTS, dns);
     for (String url : urls) {
       assertRestricted(g, url);
+    }
+    // dotted forms whose last part is not a name: refused before any lookup
+    for (String url : List.of("http://0x7f.1/", "http://127.1/")) {
+      assertTrue(assertThrows(UrlGuard.Refused.class, () -> g.check(url)).getMessage().contains("no host"), url);
     }
     UrlGuard plain = guard(DEFAULTS, Map.of("translated.example.com", "::ffff:0:7f00:1"));
     assertRestricted(plain, "http://translated.example.com/");
