@@ -22,6 +22,7 @@ import io.glint.member.MembersApi;
 import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.CachingImageRepository;
 import io.glint.policy.Policy;
+import io.glint.policy.PolicyLoader;
 import io.glint.schema.SchemasApi;
 import io.glint.image.LocationChecker;
 import io.glint.net.UrlGuard;
@@ -80,7 +81,8 @@ public final class GlintServer {
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
     prewarm();
     Startup startup = new Startup(vertx, config, databaseUri);
-    return startup.loadNodeId()
+    return startup.loadPolicy()
+        .compose(v -> startup.loadNodeId())
         .compose(v -> startup.deployMetadata())
         .compose(v -> startup.wireServices())
         .compose(v -> startup.recoverOwnUploads())
@@ -95,6 +97,7 @@ public final class GlintServer {
     private final String databaseUri;
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private String nodeId;
+    private PolicyLoader.Authorization authorization;
     private MetadataVerticle metadata;
     private Wiring wiring;
     private ApiVerticle firstApi;
@@ -103,6 +106,14 @@ public final class GlintServer {
       this.vertx = vertx;
       this.config = config;
       this.databaseUri = databaseUri;
+    }
+
+    /** The policy ([oslo_policy]) and property protections: a bad file stops start-up before anything runs. */
+    Future<Void> loadPolicy() {
+      return vertx.executeBlocking(() -> PolicyLoader.load(config)).map(loaded -> {
+        authorization = loaded;
+        return null;
+      });
     }
 
     /** This node's id, kept in {@code <data_dir>/node-id}. */
@@ -125,7 +136,7 @@ public final class GlintServer {
 
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization).map(w -> {
         wiring = w;
         return null;
       });
@@ -184,7 +195,8 @@ public final class GlintServer {
 
   private static boolean prewarmed;
 
-  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId) {
+  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
+      PolicyLoader.Authorization authorization) {
     CachingImageRepository repository = metadata.images();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService transferPool = Executors.newFixedThreadPool(Math.max(4, 2 * config.workers()), r -> {
@@ -197,12 +209,13 @@ public final class GlintServer {
     StoreRegistry stores = Stores.create(vertx, config, guard, transferPool, nodeId);
     return Future.all(stores.all().stream().map(ImageStore::prepare).toList()).map(v -> {
       LocationChecker locationChecker = locationChecker(stores);
-      Policy policy = new Policy();
+      Policy policy = authorization.policy();
       DomainEvents events = DomainEvents.withDebugLog();
       ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
           config.imagePropertyQuota(), config.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubTime()));
-      ImageService images = new ImageService(repository, policy, rules, scrubber, config.delayedDelete(),
+      ImageService images = new ImageService(repository, policy, authorization.protections(), rules, scrubber,
+          config.delayedDelete(),
           new ImageService.LocationSettings(config.showMultipleLocations(), config.imageLocationQuota(),
               config.hashingAlgorithm()), locationChecker, events);
       ImageDataService data = new ImageDataService(repository, images, policy, stores, transferPool,
@@ -212,7 +225,7 @@ public final class GlintServer {
       JsonBodyHandler json = new JsonBodyHandler(config.maxRequestBodySize(), config.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           new TrustedHeadersAuthenticator(config.unauthenticated(), config.allowAnonymousAccess(),
-              config.trustedHeaderAnyHost()),
+              config.trustedHeaderAnyHost(), policy::isAdmin),
           List.of(
               new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
                   publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl(),

@@ -6,6 +6,7 @@ import io.glint.event.DomainEvents;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
+import io.glint.policy.PropertyProtections;
 import io.glint.policy.Target;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -24,6 +25,7 @@ public final class ImageService {
 
   private final ImageRepository repository;
   private final Policy policy;
+  private final PropertyProtections protections;
   private final ImageRules rules;
   private final ImagePatcher patcher;
   private final Scrubber scrubber;
@@ -35,13 +37,15 @@ public final class ImageService {
   /** Location settings: Glance's show_multiple_locations, image_location_quota and hashing_algorithm. */
   public record LocationSettings(boolean showMultipleLocations, int quota, String hashAlgo) {}
 
-  public ImageService(ImageRepository repository, Policy policy, ImageRules rules, Scrubber scrubber,
-      boolean delayedDelete, LocationSettings locations, LocationChecker locationChecker, DomainEvents events) {
+  public ImageService(ImageRepository repository, Policy policy, PropertyProtections protections, ImageRules rules,
+      Scrubber scrubber, boolean delayedDelete, LocationSettings locations, LocationChecker locationChecker,
+      DomainEvents events) {
     this.events = events;
     this.repository = repository;
     this.policy = policy;
+    this.protections = protections;
     this.rules = rules;
-    this.patcher = new ImagePatcher(policy, rules);
+    this.patcher = new ImagePatcher(policy, protections, rules);
     this.scrubber = scrubber;
     this.delayedDelete = delayedDelete;
     this.locationPatcher = new LocationPatcher(policy, locations.showMultipleLocations(), locations.quota(),
@@ -63,6 +67,7 @@ public final class ImageService {
       policy.enforce(ctx, Action.ADD_IMAGE, target, "You are not permitted to create images owned by '"
           + (owner == null ? "None" : owner) + "'.");
       patcher.enforceVisibility(ctx, visibility, target);
+      request.properties().keySet().forEach(p -> patcher.protect(ctx, p, PropertyProtections.Operation.CREATE));
       rules.checkQuotas(request.properties(), request.tags());
       Instant now = now();
       Image.Builder b = new Image.Builder();
@@ -99,11 +104,22 @@ public final class ImageService {
 
   /** {@code GET /v2/images}. */
   public Future<ImagePage> list(RequestContext ctx, ImageQuery query) {
+    try {
+      policy.enforce(ctx, Action.GET_IMAGES, Target.project(ctx.owner()));
+    } catch (GlintException e) {
+      return Future.failedFuture(e);
+    }
     Future<Image> marker = query.marker() == null ? Future.succeededFuture() : marker(ctx, query.marker());
     return marker
         .compose(m -> repository.list(ctx, query, m))
-        .map(images -> new ImagePage(images,
-            !images.isEmpty() && images.size() == query.limit() ? images.get(images.size() - 1).id() : null));
+        .map(found -> {
+          // As Glance: each listed image must pass get_image too; the next marker follows the query's page.
+          List<Image> images = found.stream()
+              .filter(i -> policy.allows(ctx, Action.GET_IMAGE, Target.listed(i, ctx.owner())))
+              .toList();
+          return new ImagePage(images,
+              !images.isEmpty() && found.size() == query.limit() ? images.get(images.size() - 1).id() : null);
+        });
   }
 
   /**
@@ -125,7 +141,7 @@ public final class ImageService {
       return getFresh(ctx, id)
           .compose(image -> {
             policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
-            locationPatcher.precheck(ctx, image.status(), ops);
+            locationPatcher.precheck(ctx, Target.of(image), ops);
             return checkNewLocations(ops);
           })
           .compose(sizes -> events.announce(updateWithLocations(ctx, id, ops, sizes, 1), EventType.IMAGE_UPDATE,
@@ -171,7 +187,7 @@ public final class ImageService {
           current.forEach(l -> locations.add(new LocationPatcher.Entry(l.id(), l.url(), l.metadata())));
           for (PatchOp op : ops) {
             if (op.root().equals("locations")) {
-              locationPatcher.apply(ctx, b, locations, op, sizes);
+              locationPatcher.apply(ctx, Target.of(image), b, locations, op, sizes);
             } else {
               patcher.applyOne(ctx, b, op);
             }
@@ -328,6 +344,16 @@ public final class ImageService {
       b.status = from.transitionTo(to);
       return b.build();
     }, 1);
+  }
+
+  /** The image as {@code ctx} may see it: without the custom properties the property protections hide. */
+  public Image readable(RequestContext ctx, Image image) {
+    return protections.readable(ctx, image);
+  }
+
+  /** Whether {@code ctx} may see the image's locations ({@code locations}, {@code direct_url}, {@code stores}). */
+  public boolean locationsReadable(RequestContext ctx, Image image) {
+    return policy.allows(ctx, Action.GET_IMAGE_LOCATION, Target.of(image));
   }
 
   /** Where committed changes are announced (for the services built on this one). */

@@ -1,5 +1,6 @@
 package io.glint.image;
 
+import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
@@ -54,17 +55,19 @@ public final class ImagesApi implements io.glint.http.Routes {
   private void list(RoutingContext ctx) {
     List<Map.Entry<String, String>> params = Http.queryParams(ctx);
     ImageQuery query = queryParser.parse(params);
-    service.list(AuthHandler.context(ctx), query)
-        .compose(page -> !view.any() ? Future.succeededFuture(renderPage(page, params, Map.of()))
-            : service.locationsOf(page.images()).map(locations -> renderPage(page, params, locations)))
+    RequestContext caller = AuthHandler.context(ctx);
+    service.list(caller, query)
+        .compose(page -> !view.any() ? Future.succeededFuture(renderPage(caller, page, params, Map.of()))
+            : service.locationsOf(page.images()).map(locations -> renderPage(caller, page, params, locations)))
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
 
   private void create(RoutingContext ctx) {
     NewImage request = requests.parseCreate(Http.jsonBody(ctx));
-    service.create(AuthHandler.context(ctx), request)
-        .compose(image -> render(image).map(body -> {
+    RequestContext caller = AuthHandler.context(ctx);
+    service.create(caller, request)
+        .compose(image -> render(caller, image).map(body -> {
           ctx.response().putHeader("Location", Http.baseUrl(ctx, publicEndpoint) + "/v2/images/" + image.id());
           if (storeIds != null) {
             ctx.response().putHeader("OpenStack-image-store-ids", storeIds);
@@ -76,8 +79,9 @@ public final class ImagesApi implements io.glint.http.Routes {
   }
 
   private void show(RoutingContext ctx) {
-    service.get(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
-        .compose(this::render)
+    RequestContext caller = AuthHandler.context(ctx);
+    service.get(caller, Http.pathParam(ctx, "id"))
+        .compose(image -> render(caller, image))
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -97,8 +101,9 @@ public final class ImagesApi implements io.glint.http.Routes {
     boolean draft4 = PATCH_V20.equals(mediaType(ctx.request().getHeader("Content-Type")));
     String id = Http.pathParam(ctx, "id");
     List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
-    service.update(AuthHandler.context(ctx), id, ops)
-        .compose(this::render)
+    RequestContext caller = AuthHandler.context(ctx);
+    service.update(caller, id, ops)
+        .compose(image -> render(caller, image))
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -109,21 +114,38 @@ public final class ImagesApi implements io.glint.http.Routes {
         .onFailure(ctx::fail);
   }
 
-  /** One image view, with locations / direct_url when configured. */
-  private Future<Buffer> render(Image image) {
+  /**
+   * One image view as {@code caller} may see it: without the properties it may not read, with locations /
+   * direct_url when configured and {@code get_image_location} allows.
+   */
+  private Future<Buffer> render(RequestContext caller, Image image) {
+    Image shown = service.readable(caller, image);
     if (!view.any()) {
-      return Future.succeededFuture(ImageJson.toBuffer(image));
+      return Future.succeededFuture(ImageJson.toBuffer(shown));
+    }
+    if (!service.locationsReadable(caller, image)) {
+      return Future.succeededFuture(ImageJson.toBuffer(shown, view, List.of()));
     }
     return service.locationsOf(List.of(image))
-        .map(locations -> ImageJson.toBuffer(image, view, locations.getOrDefault(image.id(), List.of())));
+        .map(locations -> ImageJson.toBuffer(shown, view, locations.getOrDefault(image.id(), List.of())));
   }
 
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */
-  private Buffer renderPage(ImagePage page, List<Map.Entry<String, String>> params,
+  private Buffer renderPage(RequestContext caller, ImagePage page, List<Map.Entry<String, String>> params,
       Map<String, List<ImageLocation>> locations) {
     String query = encode(params, null);
-    return ImageJson.page(page.images(), query.isEmpty() ? "/v2/images" : "/v2/images?" + query,
-        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()), view, locations);
+    List<Image> shown = page.images().stream().map(i -> service.readable(caller, i)).toList();
+    Map<String, List<ImageLocation>> visible = locations;
+    if (!locations.isEmpty()) {
+      visible = new java.util.HashMap<>(locations);
+      for (Image i : page.images()) {
+        if (!service.locationsReadable(caller, i)) {
+          visible.remove(i.id());
+        }
+      }
+    }
+    return ImageJson.page(shown, query.isEmpty() ? "/v2/images" : "/v2/images?" + query,
+        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()), view, visible);
   }
 
   private static String encode(List<Map.Entry<String, String>> params, String marker) {
