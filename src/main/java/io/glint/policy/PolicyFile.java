@@ -2,6 +2,7 @@ package io.glint.policy;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -47,9 +48,11 @@ public final class PolicyFile {
     if (text.isBlank()) {
       return Map.of();
     }
+    ObjectMapper mapper = json ? JSON : YAML;
     Object parsed;
     try {
-      parsed = (json ? JSON : YAML).readValue(text, Object.class);
+      JsonNode tree = mapper.readTree(text);
+      parsed = tree == null || tree.isMissingNode() ? null : mapper.treeToValue(tree, Object.class);
     } catch (JsonProcessingException e) {
       throw new RuleParser.Malformed("Policy file " + source + " is not valid " + (json ? "JSON" : "YAML") + ": "
           + e.getOriginalMessage() + (e.getLocation() == null ? ""
