@@ -5,7 +5,6 @@ import io.glint.image.Image;
 import io.glint.image.Visibility;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -133,9 +132,8 @@ sealed interface Check {
       if (wanted == null) {
         return false;
       }
-      wanted = wanted.toLowerCase(Locale.ROOT);
       for (String r : Credentials.roles(caller)) {
-        if (r.toLowerCase(Locale.ROOT).equals(wanted)) {
+        if (r.equalsIgnoreCase(wanted)) {
           return true;
         }
       }

@@ -1,5 +1,7 @@
 package io.glint.policy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.glint.auth.RequestContext;
 import io.glint.image.Image;
 import java.io.IOException;
@@ -92,8 +94,16 @@ public final class PropertyProtections {
 
   private record Section(String expression, Pattern pattern, Map<Operation, Permission> permissions) {}
 
+  /** No section matches the property. */
+  private static final int NO_SECTION = -1;
+
   private final String source;
   private final List<Section> sections;
+  /**
+   * Property name to the index of the section that decides it: the regular expressions run once per name, not
+   * per request. Bounded, since callers choose the names.
+   */
+  private final Cache<String, Integer> sectionOf = Caffeine.newBuilder().maximumSize(10_000).build();
 
   private PropertyProtections(String source, List<Section> sections) {
     this.source = source;
@@ -213,12 +223,17 @@ public final class PropertyProtections {
     if (sections.isEmpty()) {
       return true;
     }
-    for (Section s : sections) {
-      if (s.pattern().matcher(property).find()) {
-        return s.permissions().get(op).allows(caller);
+    int index = sectionOf.get(property, this::firstMatch);
+    return index != NO_SECTION && sections.get(index).permissions().get(op).allows(caller);
+  }
+
+  private int firstMatch(String property) {
+    for (int i = 0; i < sections.size(); i++) {
+      if (sections.get(i).pattern().matcher(property).find()) {
+        return i;
       }
     }
-    return false;
+    return NO_SECTION;
   }
 
   /** The image as {@code caller} may see it: without the custom properties it may not read. */
