@@ -14,12 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code /v2/images} routes: HTTP in, {@link ImageService} call, Glance JSON out. */
+/**
+ * The {@code /v2/images} routes: HTTP in, {@link ImageService} call ({@link ImageLocations} for a patch of
+ * locations), Glance JSON out.
+ */
 public final class ImagesApi implements io.glint.http.Routes {
   static final String PATCH_V21 = "application/openstack-images-v2.1-json-patch";
   static final String PATCH_V20 = "application/openstack-images-v2.0-json-patch";
 
   private final ImageService service;
+  private final ImageLocations locations;
   private final ImageRequests requests;
   private final ImageQueryParser queryParser;
   private final String publicEndpoint;
@@ -30,10 +34,11 @@ public final class ImagesApi implements io.glint.http.Routes {
   /**
    * @param storeIds in multi-store mode, the store ids sent as {@code OpenStack-image-store-ids} on create; else null
    */
-  public ImagesApi(ImageService service, ImageQueryParser queryParser, String publicEndpoint,
-      ImageJson.Options view, String storeIds, JsonBodyHandler json) {
+  public ImagesApi(ImageService service, ImageLocations locations, ImageQueryParser queryParser,
+      String publicEndpoint, ImageJson.Options view, String storeIds, JsonBodyHandler json) {
     this.json = json;
     this.service = service;
+    this.locations = locations;
     this.view = view;
     this.storeIds = storeIds;
     this.requests = new ImageRequests(service.rules());
@@ -58,7 +63,7 @@ public final class ImagesApi implements io.glint.http.Routes {
     RequestContext caller = AuthHandler.context(ctx);
     service.list(caller, query)
         .compose(page -> !view.any() ? Future.succeededFuture(renderPage(caller, page, params, Map.of()))
-            : service.locationsOf(page.images()).map(locations -> renderPage(caller, page, params, locations)))
+            : locations.of(page.images()).map(found -> renderPage(caller, page, params, found)))
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -102,8 +107,10 @@ public final class ImagesApi implements io.glint.http.Routes {
     String id = Http.pathParam(ctx, "id");
     List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
     RequestContext caller = AuthHandler.context(ctx);
-    service.update(caller, id, ops)
-        .compose(image -> render(caller, image))
+    Future<Buffer> rendered = ImageLocations.touchesLocations(ops)
+        ? locations.patch(caller, id, ops).map(patched -> render(caller, patched.image(), patched.locations()))
+        : service.update(caller, id, ops).compose(image -> render(caller, image));
+    rendered
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -114,32 +121,37 @@ public final class ImagesApi implements io.glint.http.Routes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * One image view as {@code caller} may see it: without the properties it may not read, with locations /
-   * direct_url when configured and {@code get_image_location} allows.
-   */
+  /** One image view, with locations / direct_url when configured (read for it, if the caller may see them). */
   private Future<Buffer> render(RequestContext caller, Image image) {
+    if (!view.any() || !locations.readable(caller, image)) {
+      return Future.succeededFuture(render(caller, image, List.of()));
+    }
+    return locations.of(List.of(image))
+        .map(found -> render(caller, image, found.getOrDefault(image.id(), List.of())));
+  }
+
+  /**
+   * One image view as {@code caller} may see it: without the custom properties it may not read, with these
+   * locations / direct_url when configured and {@code get_image_location} allows.
+   */
+  private Buffer render(RequestContext caller, Image image, List<ImageLocation> imageLocations) {
     Image shown = service.readable(caller, image);
     if (!view.any()) {
-      return Future.succeededFuture(ImageJson.toBuffer(shown));
+      return ImageJson.toBuffer(shown);
     }
-    if (!service.locationsReadable(caller, image)) {
-      return Future.succeededFuture(ImageJson.toBuffer(shown, view, List.of()));
-    }
-    return service.locationsOf(List.of(image))
-        .map(locations -> ImageJson.toBuffer(shown, view, locations.getOrDefault(image.id(), List.of())));
+    return ImageJson.toBuffer(shown, view, locations.readable(caller, image) ? imageLocations : List.of());
   }
 
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */
   private Buffer renderPage(RequestContext caller, ImagePage page, List<Map.Entry<String, String>> params,
-      Map<String, List<ImageLocation>> locations) {
+      Map<String, List<ImageLocation>> found) {
     String query = encode(params, null);
     List<Image> shown = page.images().stream().map(i -> service.readable(caller, i)).toList();
-    Map<String, List<ImageLocation>> visible = locations;
-    if (!locations.isEmpty()) {
-      visible = new java.util.HashMap<>(locations);
+    Map<String, List<ImageLocation>> visible = found;
+    if (!found.isEmpty()) {
+      visible = new java.util.HashMap<>(found);
       for (Image i : page.images()) {
-        if (!service.locationsReadable(caller, i)) {
+        if (!locations.readable(caller, i)) {
           visible.remove(i.id());
         }
       }
