@@ -157,7 +157,8 @@ class PolicyFileTest {
   }
 
   @Test
-  @DisplayName("the loader: relative to the config file; absent default is fine; a named missing file is an error")
+  @DisplayName("the loader: files beside the config file; absent default policy file is fine; other missing or bad "
+      + "files stop start-up")
   void loader() throws Exception {
     write("custom.yaml", "stores_info_detail: role:auditor\n");
     Path conf = write("glint.conf", "[oslo_policy]\npolicy_file = custom.yaml\nenforce_new_defaults = true\n");
@@ -178,6 +179,18 @@ class PolicyFileTest {
     PolicyLoader.Authorization plain = PolicyLoader.load(
         GlintConfig.load(List.of("--config-file", moved.toString()), Map.of(), dir));
     assertFalse(plain.policy().rules().newDefaults(), "no policy.yaml beside it: defaults");
+
+    Path protections = write("protections.conf", "[^x_.*]\ncreate = @\nread = @\nupdate = @\ndelete = @\n");
+    Path withProtections = write("pp.conf", "[DEFAULT]\nproperty_protection_file = protections.conf\n");
+    assertTrue(PolicyLoader.load(GlintConfig.load(List.of("--config-file", withProtections.toString()), Map.of(),
+        dir)).protections().enabled(), "found beside the config file");
+    ConfigException noFile = assertThrows(ConfigException.class, () -> PolicyLoader.load(
+        GlintConfig.of(Map.of("property_protection_file", dir.resolve("nope.conf").toString()))));
+    assertTrue(noFile.getMessage().contains("nope.conf"), noFile.getMessage());
+    Path badRegex = write("bad-regex.conf", "[x_(]\ncreate = @\nread = @\nupdate = @\ndelete = @\n");
+    ConfigException regex = assertThrows(ConfigException.class, () -> PolicyLoader.load(
+        GlintConfig.of(Map.of("property_protection_file", badRegex.toString()))));
+    assertTrue(regex.getMessage().contains("[x_(]"), regex.getMessage());
 
     Path bad = write("bad.yaml", "modify_image: role:admin or\n");
     ConfigException broken = assertThrows(ConfigException.class, () -> PolicyLoader.load(
