@@ -31,6 +31,7 @@ import io.glint.member.MembersApi;
 import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.CachingImageRepository;
 import io.glint.policy.Policy;
+import io.glint.policy.PolicyLoader;
 import io.glint.schema.SchemasApi;
 import io.glint.image.LocationChecker;
 import io.glint.net.UrlGuard;
@@ -89,7 +90,8 @@ public final class GlintServer {
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
     prewarm();
     Startup startup = new Startup(vertx, config, databaseUri);
-    return startup.loadNodeId()
+    return startup.loadPolicy()
+        .compose(v -> startup.loadNodeId())
         .compose(v -> startup.deployMetadata())
         .compose(v -> startup.wireServices())
         .compose(v -> startup.recoverOwnUploads())
@@ -104,6 +106,7 @@ public final class GlintServer {
     private final String databaseUri;
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private String nodeId;
+    private PolicyLoader.Authorization authorization;
     private MetadataVerticle metadata;
     private Wiring wiring;
     private ApiVerticle firstApi;
@@ -112,6 +115,14 @@ public final class GlintServer {
       this.vertx = vertx;
       this.config = config;
       this.databaseUri = databaseUri;
+    }
+
+    /** The policy ([oslo_policy]) and property protections: a bad file stops start-up before anything runs. */
+    Future<Void> loadPolicy() {
+      return vertx.executeBlocking(() -> PolicyLoader.load(config)).map(loaded -> {
+        authorization = loaded;
+        return null;
+      });
     }
 
     /** This node's id, kept in {@code <data_dir>/node-id}. */
@@ -134,7 +145,7 @@ public final class GlintServer {
 
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization).map(w -> {
         wiring = w;
         return null;
       });
@@ -195,7 +206,8 @@ public final class GlintServer {
 
   private static boolean prewarmed;
 
-  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId) {
+  private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
+      PolicyLoader.Authorization authorization) {
     CachingImageRepository repository = metadata.images();
     ExecutorService transferPool = transferPool(config.server().workers());
     StoreRegistry stores = Stores.create(vertx, config.stores(), urlGuard(config.importFiltering()), transferPool,
@@ -205,15 +217,15 @@ public final class GlintServer {
       QuotaSettings quotas = config.quotas();
       ServerSettings server = config.server();
       LocationChecker locationChecker = locationChecker(stores);
-      Policy policy = new Policy();
+      Policy policy = authorization.policy();
       DomainEvents events = DomainEvents.withDebugLog();
       ImageRules rules = new ImageRules(imageSettings.containerFormats(), imageSettings.diskFormats(),
           quotas.imagePropertyQuota(), quotas.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubber().scrubTime()));
       ImageLookup lookup = new ImageLookup(repository, policy);
-      ImageService images = new ImageService(repository, lookup, policy, rules, scrubber,
-          config.scrubber().delayedDelete(), events);
-      ImageLocations locations = new ImageLocations(repository, lookup, policy, rules,
+      ImageService images = new ImageService(repository, lookup, policy, authorization.protections(), rules,
+          scrubber, config.scrubber().delayedDelete(), events);
+      ImageLocations locations = new ImageLocations(repository, lookup, policy, authorization.protections(), rules,
           new ImageLocations.Settings(imageSettings.showMultipleLocations(), quotas.imageLocationQuota(),
               imageSettings.hashingAlgorithm()), locationChecker, scrubber, events);
       ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
@@ -224,7 +236,7 @@ public final class GlintServer {
       AuthSettings auth = config.auth();
       ApiRouter.Parts parts = new ApiRouter.Parts(
           new TrustedHeadersAuthenticator(auth.unauthenticated(), auth.allowAnonymousAccess(),
-              auth.trustedHeaderAnyHost()),
+              auth.trustedHeaderAnyHost(), policy::isAdmin),
           List.of(
               new ImagesApi(images, locations, new ImageQueryParser(imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()), publicEndpoint, new ImageJson.Options(

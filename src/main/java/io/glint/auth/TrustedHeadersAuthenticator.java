@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Builds the request context from the identity headers keystonemiddleware sets ({@code X-Identity-Status},
@@ -18,11 +19,23 @@ public final class TrustedHeadersAuthenticator {
   private final boolean unauthenticatedPipeline;
   private final boolean allowAnonymous;
   private final boolean anyHost;
+  private final Predicate<RequestContext> isAdmin;
 
+  /** With Glance's default {@code context_is_admin}: the {@code admin} role. */
   public TrustedHeadersAuthenticator(boolean unauthenticatedPipeline, boolean allowAnonymous, boolean anyHost) {
+    this(unauthenticatedPipeline, allowAnonymous, anyHost, ctx -> ctx.roles().contains("admin"));
+  }
+
+  /**
+   * @param isAdmin policy {@code context_is_admin}, asked of each authenticated caller (as Glance's
+   *     {@code RequestContext} asks {@code check_is_admin})
+   */
+  public TrustedHeadersAuthenticator(boolean unauthenticatedPipeline, boolean allowAnonymous, boolean anyHost,
+      Predicate<RequestContext> isAdmin) {
     this.unauthenticatedPipeline = unauthenticatedPipeline;
     this.allowAnonymous = allowAnonymous;
     this.anyHost = anyHost;
+    this.isAdmin = isAdmin;
   }
 
   /**
@@ -39,13 +52,15 @@ public final class TrustedHeadersAuthenticator {
             + "trusted_header_any_host = true when Glint runs behind an authenticating proxy.");
       }
       Set<String> roles = roles(first(header, "X-Roles", "X-Role"));
-      return new RequestContext(
+      RequestContext caller = new RequestContext(
           first(header, "X-User-Id", "X-User"),
           first(header, "X-Project-Id", "X-Tenant-Id", "X-Tenant"),
           roles,
-          roles.contains("admin"),
+          false,
           false,
           requestId);
+      return isAdmin.test(caller) ? new RequestContext(caller.userId(), caller.projectId(), roles, true, false,
+          requestId) : caller;
     }
     if (allowAnonymous) {
       return RequestContext.anonymous(requestId);

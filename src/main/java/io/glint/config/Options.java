@@ -26,6 +26,7 @@ public final class Options {
   public static final String PASTE_DEPLOY = "paste_deploy";
   public static final String IMPORT_FILTERING = "import_filtering_opts";
   public static final String OSLO_MIDDLEWARE = "oslo_middleware";
+  public static final String OSLO_POLICY = "oslo_policy";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -33,7 +34,7 @@ public final class Options {
    * one warning each.
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
-      "keystone_authtoken", "oslo_policy", "oslo_messaging_notifications",
+      "keystone_authtoken", "oslo_messaging_notifications",
       "taskflow_executor", "wsgi", "cors", "healthcheck", "image_import_opts",
       "task", "oslo_limit", "store_type_location_strategy");
 
@@ -103,6 +104,11 @@ public final class Options {
   public static final ConfigOption<Boolean> DEBUG = register(DEFAULT, "debug", OptionType.bool(), "false",
       "Log at DEBUG level (as log_level = DEBUG, unless log_level is TRACE).");
 
+  public static final ConfigOption<Path> PROPERTY_PROTECTION_FILE = register(DEFAULT, "property_protection_file", OptionType.path(true), null,
+      "Property protections: an INI file whose sections are regular expressions over custom property names (first match in file order wins), each with create/read/update/delete = roles or a policy rule; unset = no protections. Relative paths are looked up beside the config file.");
+  public static final ConfigOption<String> PROPERTY_PROTECTION_RULE_FORMAT = register(DEFAULT, "property_protection_rule_format", OptionType.choice(false, "roles", "policies"), "roles",
+      "How property_protection_file names who may act: comma-separated roles, or one policy rule name per operation.");
+
   // ----------------------------------------------------------------------------------- [database]
 
   public static final ConfigOption<String> DATABASE_CONNECTION = register(DATABASE, "connection", OptionType.databaseUrl(), null,
@@ -114,6 +120,15 @@ public final class Options {
 
   public static final ConfigOption<Long> MAX_REQUEST_BODY_SIZE = register(OSLO_MIDDLEWARE, "max_request_body_size", OptionType.longInteger(1024, Integer.MAX_VALUE), "1048576",
       "Largest JSON request body in bytes (413 beyond). Image data uploads are bounded by image_size_cap instead.");
+
+  // ---------------------------------------------------------------------------------- [oslo_policy]
+
+  public static final ConfigOption<String> POLICY_FILE = register(OSLO_POLICY, "policy_file", OptionType.string(false), "policy.yaml",
+      "Operator's policy file (YAML, or JSON when named *.json) overriding single rules; relative paths are looked up beside the config file. The default file may be absent; another named file must exist.");
+  public static final ConfigOption<Boolean> ENFORCE_NEW_DEFAULTS = register(OSLO_POLICY, "enforce_new_defaults", OptionType.bool(), "false",
+      "Enforce Glance's secure-RBAC defaults (project admin, member, reader) instead of the legacy ones with their owner-or-admin checks.");
+  public static final ConfigOption<Boolean> ENFORCE_SCOPE = register(OSLO_POLICY, "enforce_scope", OptionType.bool(), "false",
+      "Refuse tokens of the wrong scope (a system-scoped token on project rules); off, such use is only logged.");
 
   // ------------------------------------------------------------------------------- [glance_store]
 

@@ -236,8 +236,9 @@ public final class ImageDataService {
   public Future<java.util.Optional<Download>> download(RequestContext ctx, Image image, String rangeHeader,
       String contentRangeHeader) {
     if (!policy.allows(ctx, Action.DOWNLOAD_IMAGE, Target.of(image))) {
-      return Future.failedFuture(GlintException.forbidden(
-          "The requested image has been deactivated. Image data download is forbidden."));
+      return Future.failedFuture(GlintException.forbidden(image.status() == ImageStatus.DEACTIVATED && !ctx.admin()
+          ? "The requested image has been deactivated. Image data download is forbidden."
+          : "You are not authorized to complete download_image action."));
     }
     if (image.size() == null || !image.status().servesData()) {
       return Future.succeededFuture(java.util.Optional.empty());

@@ -7,6 +7,7 @@ import io.glint.event.DomainEvents;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
+import io.glint.policy.PropertyProtections;
 import io.glint.policy.Target;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -38,13 +39,14 @@ public final class ImageLocations {
   /** A patched image with its live locations as saved (for the response: no need to read them again). */
   public record Patched(Image image, List<ImageLocation> locations) {}
 
-  public ImageLocations(ImageRepository repository, ImageLookup lookup, Policy policy, ImageRules rules,
-      Settings settings, LocationChecker locationChecker, Scrubber scrubber, DomainEvents events) {
+  public ImageLocations(ImageRepository repository, ImageLookup lookup, Policy policy,
+      PropertyProtections protections, ImageRules rules, Settings settings, LocationChecker locationChecker,
+      Scrubber scrubber, DomainEvents events) {
     this.repository = repository;
     this.lookup = lookup;
     this.updater = new ImageUpdater(repository, lookup);
     this.policy = policy;
-    this.patcher = new ImagePatcher(policy, rules);
+    this.patcher = new ImagePatcher(policy, protections, rules);
     this.locationPatcher = new LocationPatcher(policy, settings.showMultipleLocations(), settings.quota(),
         settings.hashAlgo());
     this.locationChecker = locationChecker;
@@ -66,7 +68,7 @@ public final class ImageLocations {
     Future<ImageRepository.LocationUpdate> saved = lookup.visibleFresh(ctx, id)
         .compose(image -> {
           policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
-          locationPatcher.precheck(ctx, image.status(), ops);
+          locationPatcher.precheck(ctx, Target.of(image), ops);
           return checkNewLocations(ops)
               .compose(sizes -> updater.untilSaved(ctx, image, current -> savePatch(ctx, current, ops, sizes)));
         })
@@ -109,7 +111,7 @@ public final class ImageLocations {
       current.forEach(l -> locations.add(new LocationPatcher.Entry(l.id(), l.url(), l.metadata())));
       for (PatchOp op : ops) {
         if (op.root().equals("locations")) {
-          locationPatcher.apply(ctx, b, locations, op, sizes);
+          locationPatcher.apply(ctx, Target.of(image), b, locations, op, sizes);
         } else {
           patcher.applyOne(ctx, b, op);
         }
@@ -170,6 +172,11 @@ public final class ImageLocations {
       b.updatedAt = ImageUpdater.later(image.updatedAt());
       return repository.updateWithLocations(b.build(), image.updatedAt(), kept);
     });
+  }
+
+  /** Whether {@code ctx} may see the image's locations ({@code locations}, {@code direct_url}, {@code stores}). */
+  public boolean readable(RequestContext ctx, Image image) {
+    return policy.allows(ctx, Action.GET_IMAGE_LOCATION, Target.of(image));
   }
 
   /** Locations of images, for views that show them ({@code show_multiple_locations}, {@code direct_url}). */

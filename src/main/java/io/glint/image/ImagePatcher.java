@@ -4,17 +4,26 @@ import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
+import io.glint.policy.PropertyProtections;
+import io.glint.policy.PropertyProtections.Operation;
 import io.glint.policy.Target;
 import java.util.List;
 
-/** Applies parsed JSON-patch operations to an image, with Glance's {@code _do_add/_do_replace/_do_remove}. */
+/**
+ * Applies parsed JSON-patch operations to an image, with Glance's {@code _do_add/_do_replace/_do_remove}. Custom
+ * properties obey the property protections as Glance's {@code ExtraPropertiesProxy} does: a property the caller
+ * cannot read does not exist for it (replace and remove are 409, add creates), and a denied create, update or
+ * delete is a 403.
+ */
 final class ImagePatcher {
 
   private final Policy policy;
+  private final PropertyProtections protections;
   private final ImageRules rules;
 
-  ImagePatcher(Policy policy, ImageRules rules) {
+  ImagePatcher(Policy policy, PropertyProtections protections, ImageRules rules) {
     this.policy = policy;
+    this.protections = protections;
     this.rules = rules;
   }
 
@@ -35,7 +44,7 @@ final class ImagePatcher {
     switch (op.op()) {
       case "add" -> add(ctx, b, op);
       case "replace" -> replace(ctx, b, op);
-      default -> remove(b, op);
+      default -> remove(ctx, b, op);
     }
   }
 
@@ -46,12 +55,14 @@ final class ImagePatcher {
   private void add(RequestContext ctx, Image.Builder b, PatchOp op) {
     String root = op.root();
     boolean base = ImageRules.BASE.contains(root);
-    if (op.draft4() && (base || b.properties.containsKey(root))) {
+    boolean present = !base && visible(ctx, b, root);
+    if (op.draft4() && (base || present)) {
       throw GlintException.conflict("Property " + root + " already present.");
     }
     if (base) {
       setBase(ctx, b, root, op.value());
     } else {
+      protect(ctx, root, present ? Operation.UPDATE : Operation.CREATE);
       b.properties.put(root, (String) op.value());
     }
   }
@@ -60,20 +71,35 @@ final class ImagePatcher {
     String root = op.root();
     if (ImageRules.BASE.contains(root)) {
       setBase(ctx, b, root, op.value());
-    } else if (b.properties.containsKey(root)) {
+    } else if (visible(ctx, b, root)) {
+      protect(ctx, root, Operation.UPDATE);
       b.properties.put(root, (String) op.value());
     } else {
       throw GlintException.conflict("Property " + root + " does not exist.");
     }
   }
 
-  private static void remove(Image.Builder b, PatchOp op) {
+  private void remove(RequestContext ctx, Image.Builder b, PatchOp op) {
     String root = op.root();
     if (ImageRules.BASE.contains(root)) {
       throw GlintException.forbidden("Property " + root + " may not be removed.");
     }
-    if (b.properties.remove(root) == null) {
+    if (!visible(ctx, b, root)) {
       throw GlintException.conflict("Property " + root + " does not exist.");
+    }
+    protect(ctx, root, Operation.DELETE);
+    b.properties.remove(root);
+  }
+
+  /** Whether the image has custom property {@code name} as far as the caller can tell (it may read it). */
+  private boolean visible(RequestContext ctx, Image.Builder b, String name) {
+    return b.properties.containsKey(name) && protections.allows(ctx, name, Operation.READ);
+  }
+
+  /** Glance's {@code ReservedProperty}: 403 when the property protections refuse {@code op}. */
+  void protect(RequestContext ctx, String property, Operation op) {
+    if (!protections.allows(ctx, property, op)) {
+      throw GlintException.forbidden("Attribute '" + property + "' is reserved.");
     }
   }
 

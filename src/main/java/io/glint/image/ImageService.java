@@ -6,6 +6,7 @@ import io.glint.event.DomainEvents;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
+import io.glint.policy.PropertyProtections;
 import io.glint.policy.Target;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -24,20 +25,23 @@ public final class ImageService {
   private final ImageLookup lookup;
   private final ImageUpdater updater;
   private final Policy policy;
+  private final PropertyProtections protections;
   private final ImageRules rules;
   private final ImagePatcher patcher;
   private final Scrubber scrubber;
   private final boolean delayedDelete;
   private final DomainEvents events;
 
-  public ImageService(ImageRepository repository, ImageLookup lookup, Policy policy, ImageRules rules,
-      Scrubber scrubber, boolean delayedDelete, DomainEvents events) {
+  public ImageService(ImageRepository repository, ImageLookup lookup, Policy policy,
+      PropertyProtections protections, ImageRules rules, Scrubber scrubber, boolean delayedDelete,
+      DomainEvents events) {
     this.repository = repository;
     this.lookup = lookup;
     this.updater = new ImageUpdater(repository, lookup);
     this.policy = policy;
+    this.protections = protections;
     this.rules = rules;
-    this.patcher = new ImagePatcher(policy, rules);
+    this.patcher = new ImagePatcher(policy, protections, rules);
     this.scrubber = scrubber;
     this.delayedDelete = delayedDelete;
     this.events = events;
@@ -57,6 +61,7 @@ public final class ImageService {
       policy.enforce(ctx, Action.ADD_IMAGE, target, "You are not permitted to create images owned by '"
           + (owner == null ? "None" : owner) + "'.");
       patcher.enforceVisibility(ctx, visibility, target);
+      request.properties().keySet().forEach(p -> patcher.protect(ctx, p, PropertyProtections.Operation.CREATE));
       rules.checkQuotas(request.properties(), request.tags());
       Instant now = ImageUpdater.now();
       Image.Builder b = new Image.Builder();
@@ -88,11 +93,27 @@ public final class ImageService {
 
   /** {@code GET /v2/images}. */
   public Future<ImagePage> list(RequestContext ctx, ImageQuery query) {
+    try {
+      policy.enforce(ctx, Action.GET_IMAGES, Target.project(ctx.owner()));
+    } catch (GlintException e) {
+      return Future.failedFuture(e);
+    }
     Future<Image> marker = query.marker() == null ? Future.succeededFuture() : marker(ctx, query.marker());
     return marker
         .compose(m -> repository.list(ctx, query, m))
-        .map(images -> new ImagePage(images,
-            !images.isEmpty() && images.size() == query.limit() ? images.get(images.size() - 1).id() : null));
+        .map(found -> {
+          // As Glance: each listed image must pass get_image too; the next marker follows the query's page.
+          List<Image> images = found.stream()
+              .filter(i -> policy.allows(ctx, Action.GET_IMAGE, Target.listed(i, ctx.owner())))
+              .toList();
+          return new ImagePage(images,
+              !images.isEmpty() && found.size() == query.limit() ? images.get(images.size() - 1).id() : null);
+        });
+  }
+
+  /** The image as {@code ctx} may see it: without the custom properties the property protections hide. */
+  public Image readable(RequestContext ctx, Image image) {
+    return protections.readable(ctx, image);
   }
 
   /**

@@ -60,17 +60,19 @@ public final class ImagesApi implements io.glint.http.Routes {
   private void list(RoutingContext ctx) {
     List<Map.Entry<String, String>> params = Http.queryParams(ctx);
     ImageQuery query = queryParser.parse(params);
-    service.list(AuthHandler.context(ctx), query)
-        .compose(page -> !view.any() ? Future.succeededFuture(renderPage(page, params, Map.of()))
-            : locations.of(page.images()).map(found -> renderPage(page, params, found)))
+    RequestContext caller = AuthHandler.context(ctx);
+    service.list(caller, query)
+        .compose(page -> !view.any() ? Future.succeededFuture(renderPage(caller, page, params, Map.of()))
+            : locations.of(page.images()).map(found -> renderPage(caller, page, params, found)))
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
 
   private void create(RoutingContext ctx) {
     NewImage request = requests.parseCreate(Http.jsonBody(ctx));
-    service.create(AuthHandler.context(ctx), request)
-        .compose(image -> render(image).map(body -> {
+    RequestContext caller = AuthHandler.context(ctx);
+    service.create(caller, request)
+        .compose(image -> render(caller, image).map(body -> {
           ctx.response().putHeader("Location", Http.baseUrl(ctx, publicEndpoint) + "/v2/images/" + image.id());
           if (storeIds != null) {
             ctx.response().putHeader("OpenStack-image-store-ids", storeIds);
@@ -82,8 +84,9 @@ public final class ImagesApi implements io.glint.http.Routes {
   }
 
   private void show(RoutingContext ctx) {
-    service.get(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
-        .compose(this::render)
+    RequestContext caller = AuthHandler.context(ctx);
+    service.get(caller, Http.pathParam(ctx, "id"))
+        .compose(image -> render(caller, image))
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -105,8 +108,8 @@ public final class ImagesApi implements io.glint.http.Routes {
     List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
     RequestContext caller = AuthHandler.context(ctx);
     Future<Buffer> rendered = ImageLocations.touchesLocations(ops)
-        ? locations.patch(caller, id, ops).map(patched -> render(patched.image(), patched.locations()))
-        : service.update(caller, id, ops).compose(this::render);
+        ? locations.patch(caller, id, ops).map(patched -> render(caller, patched.image(), patched.locations()))
+        : service.update(caller, id, ops).compose(image -> render(caller, image));
     rendered
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
@@ -118,25 +121,43 @@ public final class ImagesApi implements io.glint.http.Routes {
         .onFailure(ctx::fail);
   }
 
-  /** One image view, with locations / direct_url when configured (read for it). */
-  private Future<Buffer> render(Image image) {
-    if (!view.any()) {
-      return Future.succeededFuture(ImageJson.toBuffer(image));
+  /** One image view, with locations / direct_url when configured (read for it, if the caller may see them). */
+  private Future<Buffer> render(RequestContext caller, Image image) {
+    if (!view.any() || !locations.readable(caller, image)) {
+      return Future.succeededFuture(render(caller, image, List.of()));
     }
-    return locations.of(List.of(image)).map(found -> render(image, found.getOrDefault(image.id(), List.of())));
+    return locations.of(List.of(image))
+        .map(found -> render(caller, image, found.getOrDefault(image.id(), List.of())));
   }
 
-  /** One image view, with these locations / direct_url when configured. */
-  private Buffer render(Image image, List<ImageLocation> imageLocations) {
-    return view.any() ? ImageJson.toBuffer(image, view, imageLocations) : ImageJson.toBuffer(image);
+  /**
+   * One image view as {@code caller} may see it: without the custom properties it may not read, with these
+   * locations / direct_url when configured and {@code get_image_location} allows.
+   */
+  private Buffer render(RequestContext caller, Image image, List<ImageLocation> imageLocations) {
+    Image shown = service.readable(caller, image);
+    if (!view.any()) {
+      return ImageJson.toBuffer(shown);
+    }
+    return ImageJson.toBuffer(shown, view, locations.readable(caller, image) ? imageLocations : List.of());
   }
 
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */
-  private Buffer renderPage(ImagePage page, List<Map.Entry<String, String>> params,
-      Map<String, List<ImageLocation>> locations) {
+  private Buffer renderPage(RequestContext caller, ImagePage page, List<Map.Entry<String, String>> params,
+      Map<String, List<ImageLocation>> found) {
     String query = encode(params, null);
-    return ImageJson.page(page.images(), query.isEmpty() ? "/v2/images" : "/v2/images?" + query,
-        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()), view, locations);
+    List<Image> shown = page.images().stream().map(i -> service.readable(caller, i)).toList();
+    Map<String, List<ImageLocation>> visible = found;
+    if (!found.isEmpty()) {
+      visible = new java.util.HashMap<>(found);
+      for (Image i : page.images()) {
+        if (!locations.readable(caller, i)) {
+          visible.remove(i.id());
+        }
+      }
+    }
+    return ImageJson.page(shown, query.isEmpty() ? "/v2/images" : "/v2/images?" + query,
+        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()), view, visible);
   }
 
   private static String encode(List<Map.Entry<String, String>> params, String marker) {

@@ -3,6 +3,9 @@ package io.glint.image;
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.net.UrlGuard;
+import io.glint.policy.Action;
+import io.glint.policy.Policy;
+import io.glint.policy.Target;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,9 +17,10 @@ import java.util.Map;
  * image and its list of locations. New URLs were checked and sized beforehand ({@code sizes}).
  *
  * <p>Safer than Glance: user-supplied {@code file://}, {@code filesystem://} and {@code swift+config://}
- * locations are always refused, and only an admin may change the locations of an active image, which closes
- * the OSSN-0065 hole (an owner replacing an active image's data by adding a location and removing the
- * original).
+ * locations are always refused, and changing the locations of an active image needs policy
+ * {@code modify_active_image_locations} (admins by default), which closes the OSSN-0065 hole (an owner replacing an
+ * active image's data by adding a location and removing the original). An operator's policy file may set it to
+ * {@code rule:default}: the operations then behave as Glance's.
  */
 final class LocationPatcher {
 
@@ -27,9 +31,9 @@ final class LocationPatcher {
   private final int quota;
   private final String hashAlgo;
 
-  private final io.glint.policy.Policy policy;
+  private final Policy policy;
 
-  LocationPatcher(io.glint.policy.Policy policy, boolean showMultipleLocations, int quota, String hashAlgo) {
+  LocationPatcher(Policy policy, boolean showMultipleLocations, int quota, String hashAlgo) {
     this.policy = policy;
     this.showMultipleLocations = showMultipleLocations;
     this.quota = quota;
@@ -54,9 +58,9 @@ final class LocationPatcher {
 
   /**
    * The checks that need no network: run before any new URL is fetched, so that a caller who may not change
-   * locations cannot make Glint send requests.
+   * locations cannot make Glint send requests. {@code target} is the image in the status the op finds it in.
    */
-  void precheck(RequestContext ctx, ImageStatus status, List<PatchOp> ops) {
+  void precheck(RequestContext ctx, Target target, List<PatchOp> ops) {
     for (PatchOp op : ops) {
       if (!op.root().equals("locations")) {
         continue;
@@ -69,15 +73,20 @@ final class LocationPatcher {
       if (!showMultipleLocations) {
         throw GlintException.forbidden("It's not allowed to " + verb + " locations if locations are invisible.");
       }
-      policy.enforce(ctx, io.glint.policy.Action.SET_IMAGE_LOCATION,
-          new io.glint.policy.Target(null, null, status, false, null),
-          "Only an administrator may change the locations of an active image (see OSSN-0065).");
+      if (!policy.allows(ctx, Action.SET_IMAGE_LOCATION, target)) {
+        boolean activeRule = target.status() == ImageStatus.ACTIVE
+            && !policy.allows(ctx, Action.MODIFY_ACTIVE_IMAGE_LOCATIONS, target);
+        throw GlintException.forbidden(activeRule
+            ? "Only an administrator may change the locations of an active image (see OSSN-0065)."
+            : "You are not authorized to complete set_image_location action.");
+      }
     }
   }
 
   /** Applies one location op to {@code b} and {@code locations}. */
-  void apply(RequestContext ctx, Image.Builder b, List<Entry> locations, PatchOp op, Map<String, Long> sizes) {
-    precheck(ctx, b.status, List.of(op));
+  void apply(RequestContext ctx, Target target, Image.Builder b, List<Entry> locations, PatchOp op,
+      Map<String, Long> sizes) {
+    precheck(ctx, target.withStatus(b.status), List.of(op));
     switch (op.op()) {
       case "replace" -> replace(b, locations, op.value(), sizes);
       case "add" -> add(b, locations, op.path().get(1), op.value(), sizes);
@@ -189,6 +198,7 @@ final class LocationPatcher {
           if (!List.of("checksum", "os_hash_algo", "os_hash_value").contains(k) || !(e.getValue() instanceof String)) {
             throw GlintException.badRequest("Invalid validation_data: " + k);
           }
+          checkSchemaLength(k, (String) e.getValue());
           String old = data.put(k, (String) e.getValue());
           if (old != null && !old.equals(e.getValue())) {
             throw GlintException.conflict("Conflicting values for " + k);
@@ -232,6 +242,19 @@ final class LocationPatcher {
     b.checksum = fresh.getOrDefault("checksum", b.checksum);
     b.osHashAlgo = algo;
     b.osHashValue = fresh.get("os_hash_value");
+  }
+
+  /** The lengths Glance's image schema allows in {@code validation_data} (a schema error is a 400). */
+  private static void checkSchemaLength(String key, String value) {
+    boolean ok = switch (key) {
+      case "checksum" -> value.length() == 32;
+      case "os_hash_algo" -> value.length() <= 64;
+      default -> value.length() <= 128;
+    };
+    if (!ok) {
+      throw GlintException.badRequest("Invalid validation_data: " + key + " '" + value + "' is "
+          + (key.equals("checksum") ? "not 32 characters long" : "too long"));
+    }
   }
 
   private static void checkHex(String name, String value, int bytes, String algo) {

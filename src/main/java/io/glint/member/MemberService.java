@@ -57,6 +57,7 @@ public final class MemberService {
   public Future<List<Member>> list(RequestContext ctx, String imageId) {
     return image(ctx, imageId).compose(image -> {
       requireShared(image, "Not allowed to list members for image " + imageId + ": Only shared images have members.");
+      policy.enforce(ctx, Action.GET_MEMBERS, Target.of(image));
       return members.list(imageId).map(all -> all.stream().filter(m -> canSee(ctx, image, m)).toList());
     });
   }

@@ -2,11 +2,14 @@ package io.glint.policy;
 
 /**
  * What a caller asks to do, named as Glance's policy rules are ({@code glance/policies/}), so that an operator's
- * oslo.policy file can later name them too. The rule each one follows by default is in {@link DefaultRules}.
+ * oslo.policy file names them too. Each is decided by its policy rule ({@link GlanceRules}, or the operator's)
+ * together with the checks Glance makes in code ({@link DefaultRules}).
  */
 public enum Action {
   ADD_IMAGE("add_image"),
   GET_IMAGE("get_image"),
+  /** Listing images at all (each listed image is then subject to {@link #GET_IMAGE}). */
+  GET_IMAGES("get_images"),
   MODIFY_IMAGE("modify_image"),
   DELETE_IMAGE("delete_image"),
   PUBLICIZE_IMAGE("publicize_image"),
@@ -19,10 +22,22 @@ public enum Action {
   REACTIVATE("reactivate"),
   ADD_MEMBER("add_member"),
   GET_MEMBER("get_member"),
+  GET_MEMBERS("get_members"),
   MODIFY_MEMBER("modify_member"),
   DELETE_MEMBER("delete_member"),
-  /** Adding, replacing or removing locations by JSON-patch (OSSN-0065: of an active image, admins only). */
+  /**
+   * Adding, replacing or removing locations by JSON-patch; of an active image, only if
+   * {@link #MODIFY_ACTIVE_IMAGE_LOCATIONS} allows it too.
+   */
   SET_IMAGE_LOCATION("set_image_location"),
+  /**
+   * Glint's own rule: changing the locations of an active image (OSSN-0065: an owner could swap an active image's
+   * data by adding a location and removing the original). Admins only unless an operator's policy file says
+   * otherwise.
+   */
+  MODIFY_ACTIVE_IMAGE_LOCATIONS("modify_active_image_locations"),
+  /** Showing an image's {@code locations}, {@code direct_url} and {@code stores}. */
+  GET_IMAGE_LOCATION("get_image_location"),
   /** {@code DELETE /v2/stores/{store}/{image}}. */
   DELETE_IMAGE_LOCATION("delete_image_location"),
   STORES_INFO_DETAIL("stores_info_detail");

@@ -6,11 +6,13 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The rules Glint follows by default, one per {@link Action}: Glance Zed's defaults with
- * {@code enforce_new_defaults = False} (its deprecated rules are OR-ed in, so roles other than {@code admin} do
- * not restrict), together with the owner-or-admin checks Glance makes in code ({@code is_image_mutable},
- * {@code is_image_visible}, the member rules of {@code glance/api/v2/image_members.py}), and Glint's safer
- * choices (OSSN-0065). An anonymous (read-only) caller may never write. The one place these rules are written.
+ * The checks Glance makes in code rather than in policy, one per {@link Action}, composed (AND) with the action's
+ * policy rule by {@link Policy}. Always: an anonymous (read-only) caller never writes ({@code utils.mutating}), the
+ * visibility filter of Glance's database layer ({@code is_image_visible}), the member rows a caller may see and
+ * answer for, and no download of a deactivated image but by admins. With the legacy defaults only
+ * ({@code enforce_new_defaults = False}): the owner-or-admin checks ({@code check_is_image_mutable},
+ * {@code check_admin_or_same_owner}, the ownership checks of {@code image_members.py}), which the secure-RBAC
+ * rules express in policy instead. The one place these checks are written.
  */
 public final class DefaultRules {
   private DefaultRules() {}
@@ -47,30 +49,43 @@ public final class DefaultRules {
   static final Rule SEES_MEMBER = (caller, target) -> caller.admin() || (caller.owner() != null
       && (caller.owner().equals(target.owner()) || caller.owner().equals(target.memberId())));
 
-  /** The default rule of every action. */
+  /** Nothing to check in code. */
+  static final Rule ANYONE = (caller, target) -> true;
+
+  /** The in-code checks with the legacy defaults (Glint's default profile). */
   public static Map<Action, Rule> all() {
+    return inCode(false);
+  }
+
+  /** The in-code checks of every action; with {@code newDefaults}, without the legacy ownership checks. */
+  public static Map<Action, Rule> inCode(boolean newDefaults) {
+    Rule mutable = newDefaults ? WRITER : WRITER.and(OWNER);
     Map<Action, Rule> rules = new EnumMap<>(Action.class);
-    rules.put(Action.ADD_IMAGE, WRITER.and(OWNER));
+    rules.put(Action.ADD_IMAGE, mutable);
     rules.put(Action.GET_IMAGE, VISIBLE);
-    rules.put(Action.MODIFY_IMAGE, WRITER.and(OWNER));
-    rules.put(Action.DELETE_IMAGE, WRITER.and(OWNER));
-    rules.put(Action.PUBLICIZE_IMAGE, WRITER.and(ADMIN));
-    rules.put(Action.COMMUNITIZE_IMAGE, WRITER.and(OWNER));
-    rules.put(Action.SET_IMAGE_OWNER, WRITER.and(ADMIN));
-    rules.put(Action.UPLOAD_IMAGE, WRITER.and(OWNER));
+    rules.put(Action.GET_IMAGES, ANYONE);
+    rules.put(Action.MODIFY_IMAGE, mutable);
+    rules.put(Action.DELETE_IMAGE, mutable);
+    rules.put(Action.PUBLICIZE_IMAGE, WRITER);
+    rules.put(Action.COMMUNITIZE_IMAGE, mutable);
+    rules.put(Action.SET_IMAGE_OWNER, WRITER);
+    rules.put(Action.UPLOAD_IMAGE, mutable);
     rules.put(Action.DOWNLOAD_IMAGE, ADMIN.or((caller, target) -> target.status() != ImageStatus.DEACTIVATED));
-    rules.put(Action.DEACTIVATE, WRITER.and(OWNER));
-    rules.put(Action.REACTIVATE, WRITER.and(OWNER));
-    rules.put(Action.ADD_MEMBER, WRITER.and(OWNER));
+    rules.put(Action.DEACTIVATE, mutable);
+    rules.put(Action.REACTIVATE, mutable);
+    rules.put(Action.ADD_MEMBER, mutable);
     rules.put(Action.GET_MEMBER, SEES_MEMBER);
+    rules.put(Action.GET_MEMBERS, ANYONE);
     rules.put(Action.MODIFY_MEMBER, WRITER.and(THE_MEMBER));
-    rules.put(Action.DELETE_MEMBER, WRITER.and(OWNER));
-    rules.put(Action.SET_IMAGE_LOCATION, WRITER.and(ADMIN.or((caller, target) -> target.status() != ImageStatus.ACTIVE)));
-    rules.put(Action.DELETE_IMAGE_LOCATION, WRITER.and(ADMIN));
-    rules.put(Action.STORES_INFO_DETAIL, ADMIN);
+    rules.put(Action.DELETE_MEMBER, mutable);
+    rules.put(Action.SET_IMAGE_LOCATION, WRITER);
+    rules.put(Action.MODIFY_ACTIVE_IMAGE_LOCATIONS, WRITER);
+    rules.put(Action.GET_IMAGE_LOCATION, ANYONE);
+    rules.put(Action.DELETE_IMAGE_LOCATION, mutable);
+    rules.put(Action.STORES_INFO_DETAIL, ANYONE);
     for (Action action : Action.values()) {
       if (!rules.containsKey(action)) {
-        throw new IllegalStateException("No default rule for " + action.rule());
+        throw new IllegalStateException("No in-code check for " + action.rule());
       }
     }
     return rules;

@@ -217,8 +217,8 @@ class GlintConfigTest {
         "[keystone_authtoken]",
         "www_authenticate_uri = http://keystone:5000",
         "password = secret",
-        "[oslo_policy]",
-        "enforce_scope = true",
+        "[oslo_messaging_notifications]",
+        "driver = noop",
         "[profiler]",
         "enabled = false",
         "hmac_keys = x",
@@ -238,8 +238,8 @@ class GlintConfigTest {
     assertTrue(warns.get(3).contains("[Database]") && warns.get(3).contains("did you mean [database]"), warns.get(3));
     List<String> debug = logged(Level.DEBUG);
     assertTrue(debug.stream().anyMatch(m -> m.contains("[keystone_authtoken]")), debug.toString());
-    assertTrue(debug.stream().anyMatch(m -> m.contains("[oslo_policy]")), debug.toString());
-    assertTrue(warns.stream().noneMatch(m -> m.contains("keystone_authtoken") || m.contains("oslo_policy")));
+    assertTrue(debug.stream().anyMatch(m -> m.contains("[oslo_messaging_notifications]")), debug.toString());
+    assertTrue(warns.stream().noneMatch(m -> m.contains("keystone_authtoken") || m.contains("oslo_messaging")));
   }
 
   // -------------------------------------------------------------------------------- environment
