@@ -62,7 +62,7 @@ run_side() { # side round
   local side=$1 round=$2
   shift 2
   echo "=== round $round: $side ($label)" >&2
-  GLINT_JAR=$jar GLINT_JAR_COMMIT=$label "$ROOT/scripts/bench-$kind.sh" --out "$dir/$side-$round" "$@"
+  BENCH_JAR=$jar BENCH_JAR_COMMIT=$label "$ROOT/scripts/bench-$kind.sh" --out "$dir/$side-$round" "$@"
 }
 for r in $(seq 1 "$rounds"); do
   if (( r % 2 )); then run_side base "$r" "${@}"; run_side head "$r" "${@}"

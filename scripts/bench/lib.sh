@@ -1,12 +1,12 @@
 # Shared by the benchmark scripts (sourced): building Glint, and stopping it with its embedded PostgreSQL.
 # Uses the caller's ROOT, die(), tmp, glint_pid and postmaster.
 
-# Sets $jar: $GLINT_JAR when set (a jar built elsewhere, e.g. of another commit by bench-compare.sh), else
+# Sets $jar: $BENCH_JAR when set (a jar built elsewhere, e.g. of another commit by bench-compare.sh), else
 # target/glint.jar, built when it is missing or older than pom.xml/src/main.
 build_jar() {
-  if [[ -n ${GLINT_JAR:-} ]]; then
-    [[ -f $GLINT_JAR ]] || die "GLINT_JAR=$GLINT_JAR does not exist"
-    jar=$GLINT_JAR
+  if [[ -n ${BENCH_JAR:-} ]]; then
+    [[ -f $BENCH_JAR ]] || die "BENCH_JAR=$BENCH_JAR does not exist"
+    jar=$BENCH_JAR
     return
   fi
   jar=$ROOT/target/glint.jar
@@ -78,8 +78,8 @@ run_finished() {
 run_facts() {
   local commit dirty=""
   commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if [[ -n ${GLINT_JAR_COMMIT:-} ]]; then
-    commit=$GLINT_JAR_COMMIT
+  if [[ -n ${BENCH_JAR_COMMIT:-} ]]; then
+    commit=$BENCH_JAR_COMMIT
   elif [[ $commit != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- pom.xml src/main 2>/dev/null; then
     dirty=" + uncommitted changes"
   fi
