@@ -1,6 +1,6 @@
 package io.glint;
 
-import io.glint.auth.TrustedHeadersAuthenticator;
+import io.glint.auth.AuthStrategy;
 import io.glint.config.GlintConfig;
 import io.glint.event.DomainEvents;
 import io.glint.http.ApiRouter;
@@ -211,8 +211,7 @@ public final class GlintServer {
       String publicEndpoint = config.publicEndpoint().orElse(null);
       JsonBodyHandler json = new JsonBodyHandler(config.maxRequestBodySize(), config.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
-          new TrustedHeadersAuthenticator(config.unauthenticated(), config.allowAnonymousAccess(),
-              config.trustedHeaderAnyHost()),
+          AuthStrategy.authenticator(vertx, config),
           List.of(
               new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
                   publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl(),
@@ -290,7 +289,9 @@ public final class GlintServer {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.onComplete(ar -> wiring.transferPool().shutdown());
+    return chain
+        .eventually(() -> wiring.parts().authenticator().close())
+        .onComplete(ar -> wiring.transferPool().shutdown());
   }
 
   public int port() {

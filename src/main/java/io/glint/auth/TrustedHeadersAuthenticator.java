@@ -1,6 +1,7 @@
 package io.glint.auth;
 
 import io.glint.error.GlintException;
+import io.vertx.core.Future;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -8,31 +9,33 @@ import java.util.function.Function;
 
 /**
  * Builds the request context from the identity headers keystonemiddleware sets ({@code X-Identity-Status},
- * {@code X-Roles}, {@code X-Project-Id}/{@code X-Tenant-Id}, {@code X-User-Id}…), as Glance's
- * {@code ContextMiddleware} does. Headers are trusted only from loopback peers unless
- * {@code trusted_header_any_host} is set: anything else could forge them. Keystone token validation will sit
- * in front of this as another authenticator.
+ * {@code X-Roles}, {@code X-Project-Id}/{@code X-Tenant-Id}, {@code X-User-Id}, the domain ids,
+ * {@code OpenStack-System-Scope}, {@code X-Service-Roles}), as Glance's {@code ContextMiddleware} reads them
+ * through oslo.context. For a Glint behind a proxy that has already authenticated the caller. Headers are
+ * trusted only from loopback peers unless {@code trusted_header_any_host} is set: anything else could forge
+ * them.
  */
-public final class TrustedHeadersAuthenticator {
+public final class TrustedHeadersAuthenticator implements Authenticator {
 
-  private final boolean unauthenticatedPipeline;
   private final boolean allowAnonymous;
   private final boolean anyHost;
 
-  public TrustedHeadersAuthenticator(boolean unauthenticatedPipeline, boolean allowAnonymous, boolean anyHost) {
-    this.unauthenticatedPipeline = unauthenticatedPipeline;
+  public TrustedHeadersAuthenticator(boolean allowAnonymous, boolean anyHost) {
     this.allowAnonymous = allowAnonymous;
     this.anyHost = anyHost;
   }
 
-  /**
-   * @param header reads one request header (null when absent)
-   * @param loopbackPeer whether the TCP peer is a loopback address
-   */
-  public RequestContext authenticate(Function<String, String> header, boolean loopbackPeer, String requestId) {
-    if (unauthenticatedPipeline) {
-      return RequestContext.unauthenticatedAdmin(requestId);
+  @Override
+  public Future<RequestContext> authenticate(Function<String, String> header, boolean loopbackPeer, String requestId) {
+    try {
+      return Future.succeededFuture(context(header, loopbackPeer, requestId));
+    } catch (GlintException e) {
+      return Future.failedFuture(e);
     }
+  }
+
+  /** The context the headers describe; throws UNAUTHORIZED when they describe none. */
+  public RequestContext context(Function<String, String> header, boolean loopbackPeer, String requestId) {
     if ("Confirmed".equals(header.apply("X-Identity-Status"))) {
       if (!anyHost && !loopbackPeer) {
         throw GlintException.unauthorized("Identity headers are only trusted from loopback clients; set "
@@ -45,7 +48,11 @@ public final class TrustedHeadersAuthenticator {
           roles,
           roles.contains("admin"),
           false,
-          requestId);
+          requestId,
+          first(header, "X-User-Domain-Id"),
+          first(header, "X-Project-Domain-Id"),
+          first(header, "OpenStack-System-Scope"),
+          roles(first(header, "X-Service-Roles")));
     }
     if (allowAnonymous) {
       return RequestContext.anonymous(requestId);
@@ -63,7 +70,8 @@ public final class TrustedHeadersAuthenticator {
     return null;
   }
 
-  private static Set<String> roles(String header) {
+  /** A comma-separated role list, lower-cased as Glance does. */
+  static Set<String> roles(String header) {
     Set<String> roles = new LinkedHashSet<>();
     if (header != null) {
       for (String role : header.split(",")) {
