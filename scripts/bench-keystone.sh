@@ -9,8 +9,9 @@
 #
 # Usage: scripts/bench-keystone.sh [options]
 #   --duration SECONDS     measured seconds per run (default 10)
-#   --warmup SECONDS       un-measured warm-up before each run (default 3; the first keystone warm-up is where
-#                          the 1,000 tokens get validated)
+#   --initial-warmup S     before the rounds, each Glint serves the load for S seconds, unmeasured (default 15:
+#                          JIT warm-up; the keystone Glint validates the tokens then)
+#   --warmup SECONDS       un-measured warm-up before each run (default 3)
 #   --rounds N             runs per mode, alternating (default 3)
 #   --connections N        wrk connections (default 64)
 #   --threads N            wrk threads (default 2)
@@ -33,7 +34,7 @@ HELPER=$ROOT/scripts/bench/keystonebench.py
 COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 
-duration=10 warmup=3 rounds=3 conns=64 threads=2 tokens=1000 images=1000 cache_time=300 quiet_wait=10
+duration=10 initial_warmup=15 warmup=3 rounds=3 conns=64 threads=2 tokens=1000 images=1000 cache_time=300 quiet_wait=10
 out=$ROOT/bench-results
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
@@ -46,6 +47,7 @@ while [[ $# -gt 0 ]]; do
   case $opt in
     --duration) need_val "$@"; duration=$2; shift 2 ;;
     --warmup) need_val "$@"; warmup=$2; shift 2 ;;
+    --initial-warmup) need_val "$@"; initial_warmup=$2; shift 2 ;;
     --rounds) need_val "$@"; rounds=$2; shift 2 ;;
     --connections) need_val "$@"; conns=$2; shift 2 ;;
     --threads) need_val "$@"; threads=$2; shift 2 ;;
@@ -58,7 +60,7 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown option $opt (see --help)" ;;
   esac
 done
-for n in "$duration" "$warmup" "$rounds" "$conns" "$threads" "$tokens" "$images" "$quiet_wait"; do
+for n in "$duration" "$initial_warmup" "$warmup" "$rounds" "$conns" "$threads" "$tokens" "$images" "$quiet_wait"; do
   [[ $n =~ ^[0-9]+$ ]] || die "not a number: '$n'"
 done
 [[ $cache_time =~ ^-?[0-9]+$ ]] || die "not a number: '$cache_time'"
@@ -164,6 +166,14 @@ results=$out/keystone-$stamp.jsonl
 : >"$results"
 common=(-c "$conns" --threads "$threads" --duration "$duration" --warmup "$warmup" --quiet-wait "$quiet_wait"
   --ids "$tmp/ids.txt" --pg "tree:$postmaster" --run-dir "$tmp" --results "$results")
+if [[ $initial_warmup -gt 0 ]]; then
+  echo "Initial warm-up: ${initial_warmup} s per Glint, unmeasured..." >&2
+  python3 "$HELPER" run --mode trusted --round 0 --url "$trusted" --glint-pid "$glint_pid" "${common[@]}" \
+    --warmup 0 --duration "$initial_warmup" --quiet-wait 0 --results "$tmp/initial.jsonl"
+  python3 "$HELPER" run --mode keystone --round 0 --url "$keystone" --glint-pid "$ks_pid" \
+    --tokens "$tmp/tokens.txt" --stub "$stub" "${common[@]}" \
+    --warmup 0 --duration "$initial_warmup" --quiet-wait 0 --results "$tmp/initial.jsonl"
+fi
 for r in $(seq "$rounds"); do
   python3 "$HELPER" run --mode trusted --round "$r" --url "$trusted" --glint-pid "$glint_pid" "${common[@]}"
   python3 "$HELPER" run --mode keystone --round "$r" --url "$keystone" --glint-pid "$ks_pid" \
@@ -183,6 +193,7 @@ kill -0 "$glint_pid" 2>/dev/null && kill -0 "$ks_pid" 2>/dev/null || die "a Glin
   echo "threads=$threads"
   echo "duration=$duration"
   echo "warmup=$warmup"
+  echo "initial_warmup=$initial_warmup"
   echo "rounds=$rounds"
   echo "elapsed_s=$(( $(date +%s) - t_start ))"
 } >"$tmp/info.txt"

@@ -288,14 +288,17 @@ def cmd_report(a):
                                                 info["duration"], info["warmup"], info["rounds"]))
     w("")
     w("| mode | round | req/s | p50 ms | p99 ms | Glint core-ms/req | PostgreSQL core-ms/req | errors | Keystone "
-      "validations (warm-up / measured) |")
-    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+      "validations (warm-up / measured) | other CPU % |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         v = "–" if r["validations_warmup"] is None else "%d / %d" % (r["validations_warmup"],
                                                                      r["validations_measured"])
-        w("| %s | %d | %s | %s | %s | %s | %s | %d | %s |" % (
+        wall = r["wall_s"] or 1
+        other = r["machine_busy_s"] - r["glint_cpu_s"] - r["pg_cpu_s"] - r["client_cpu_s"]
+        w("| %s | %d | %s | %s | %s | %s | %s | %d | %s | %s |" % (
             r["mode"], r["round"], f(r["rate"], 0), f(r["p50_ms"], 2), f(r["p99_ms"], 2),
-            f3(r["glint_ms_per_req"]), f3(r["pg_ms_per_req"]), int(r["non_2xx"] + r["sock_err"]), v))
+            f3(r["glint_ms_per_req"]), f3(r["pg_ms_per_req"]), int(r["non_2xx"] + r["sock_err"]), v,
+            f(100 * other / wall, 0)))
     w("")
     w("Median req/s: trusted headers %s, keystone %s: **keystone / trusted = %s** (target >= 0.80)."
       % (f(med["trusted"], 0), f(med["keystone"], 0), f(ratio, 2) if ratio else "n/a"))
@@ -305,9 +308,12 @@ def cmd_report(a):
           stub["validations"], stub["distinct"], stub["tokens"], stub["max_per_token"], stub["service_auths"],
           info["elapsed_s"]))
     w("")
-    w("CPU = utime+stime from /proc/<pid>/stat of the measured Glint's JVM and of the embedded PostgreSQL (both "
-      "Glints' queries), sampled before and after each run. The load generator shares the machine: compare "
-      "same-run ratios and CPU per request.")
+    w("Before the rounds, each Glint served %s s of the same load, unmeasured (JIT warm-up; the keystone Glint "
+      "validated the tokens then). CPU = utime+stime from /proc/<pid>/stat of the measured Glint's JVM and of the "
+      "embedded PostgreSQL (both Glints' queries; image rows are cached, so it is idle), sampled before and after "
+      "each run; \"other CPU %%\" = the whole machine minus Glint, PostgreSQL and wrk, as %% of one core (other "
+      "users of the machine; the idle Glint and the stub). The load generator shares the machine: compare "
+      "same-run ratios and CPU per request." % info["initial_warmup"])
     print("\n".join(out))
     if ratio is not None and ratio < 0.8:
         log("keystone rate is %.2f of trusted-headers (target 0.80)" % ratio)
