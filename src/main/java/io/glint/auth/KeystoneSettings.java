@@ -65,8 +65,12 @@ public record KeystoneSettings(URI authUrl, String wwwAuthenticateUri, PasswordC
     } else {
       authUrl = httpUrl(rawAuthUrl, AUTH_URL, problems);
     }
-    if (config.get(AUTH_TYPE).isEmpty()) {
+    String authType = config.get(AUTH_TYPE);
+    if (authType == null) {
       problems.add("[keystone_authtoken] auth_type = password is required in keystone mode");
+    } else if (!List.of("password", "v3password").contains(authType.toLowerCase(Locale.ROOT))) {
+      problems.add("[keystone_authtoken] auth_type = " + authType + " is not supported: Glint authenticates itself "
+          + "with the 'password' plugin");
     }
     PasswordCredentials credentials = PasswordCredentials.of(new PasswordCredentials.Options(
         config.get(KS_USER_ID), config.get(KS_USERNAME), config.get(KS_PASSWORD), config.get(KS_USER_DOMAIN_ID),

@@ -180,8 +180,9 @@ public final class Options {
       "Identity endpoint Glint authenticates itself at (POST <auth_url>/v3/auth/tokens). Setting it makes 'keystone' "
           + "the default auth strategy.");
   public static final ConfigOption<String> AUTH_TYPE = register(KEYSTONE_AUTHTOKEN, "auth_type",
-      OptionType.choice(true, "", "password", "v3password"), "",
-      "How Glint authenticates itself to Keystone: the keystoneauth 'password' plugin (required in keystone mode).");
+      OptionType.string(true), null,
+      "How Glint authenticates itself to Keystone: the keystoneauth 'password' (or 'v3password') plugin, required "
+          + "in keystone mode.");
   public static final ConfigOption<String> KS_USERNAME = register(KEYSTONE_AUTHTOKEN, "username", OptionType.string(true), null,
       "Glint's service user name (or user_id).");
   public static final ConfigOption<String> KS_USER_ID = register(KEYSTONE_AUTHTOKEN, "user_id", OptionType.string(true), null,

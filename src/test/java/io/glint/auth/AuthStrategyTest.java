@@ -83,6 +83,12 @@ class AuthStrategyTest {
     noDomain.put("keystone_authtoken.default_domain_id", "default");
     KeystoneSettings.from(GlintConfig.of(noDomain));
 
+    Map<String, String> appCred = new HashMap<>(good);
+    appCred.put("keystone_authtoken.auth_type", "v3applicationcredential");
+    assertTrue(assertThrows(ConfigException.class, () -> KeystoneSettings.from(GlintConfig.of(appCred)))
+        .getMessage().contains("not supported"));
+    GlintConfig.of(appCred); // only keystone mode cares
+
     Map<String, String> bound = new HashMap<>(good);
     bound.put("keystone_authtoken.enforce_token_bind", "required");
     assertTrue(assertThrows(ConfigException.class, () -> KeystoneSettings.from(GlintConfig.of(bound)))
