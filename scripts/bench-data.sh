@@ -34,7 +34,7 @@
 #                          below 50 % of one core busy (default 30; 0 = don't wait)
 # Environment: GLINT_JAVA_OPTS = JVM options (default: conf/jvm.options, as scripts/run uses).
 #
-# Glint is built if target/glint.jar is missing or older than pom.xml/src/main, started on a free port from a
+# Glint is built if target/glint.jar is missing or older than pom.xml/src/main (or $GLINT_JAR is used), started on a free port from a
 # copy of the jar with a temporary data dir (embedded PostgreSQL, file store in <data dir>/images), and stopped at
 # the end; the upload part runs twice: with Glint's defaults (fsync on), then after a restart with
 # --glance_store.filesystem_store_fsync=false. nginx (foreground, generated config, root = Glint's file store
@@ -128,7 +128,6 @@ export BENCH_CLK_TCK=$CLK_TCK PYTHONDONTWRITEBYTECODE=1
 
 # ---------------------------------------------------------------------------------------------- build
 build_jar
-jar=$ROOT/target/glint.jar
 
 # ---------------------------------------------------------------------------------------------- lifecycle
 start_run data

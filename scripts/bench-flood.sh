@@ -48,7 +48,7 @@
 #                            (.jsonl.monitor) and Glint's log (-glint.log) next to it
 # Environment: GLINT_JAVA_OPTS = JVM options (default: conf/jvm.options, as scripts/run uses).
 #
-# Glint is built if target/glint.jar is missing or older than pom.xml/src/main, started on a free port from a
+# Glint is built if target/glint.jar is missing or older than pom.xml/src/main (or $GLINT_JAR is used), started on a free port from a
 # copy of the jar with a temporary data dir (embedded PostgreSQL, file store in <data dir>/images), and
 # stopped at the end, also on failure or Ctrl-C; the temporary dir is removed. Needs java (17+), python3
 # (standard library only), and mvn if a build is needed. The load generator shares the machine's CPUs with
@@ -128,7 +128,6 @@ export BENCH_CLK_TCK=$CLK_TCK PYTHONDONTWRITEBYTECODE=1
 
 # ---------------------------------------------------------------------------------------------- build
 build_jar
-jar=$ROOT/target/glint.jar
 
 # ---------------------------------------------------------------------------------------------- lifecycle
 start_run flood

@@ -25,7 +25,7 @@
 #                          the report's "other CPU %" column shows what other processes took meanwhile.
 # Environment: GLINT_JAVA_OPTS = JVM options (default: conf/jvm.options, as scripts/run uses).
 #
-# Glint is built if target/glint.jar is missing or older than pom.xml/src/main, started on a free port from a
+# Glint is built if target/glint.jar is missing or older than pom.xml/src/main (or $GLINT_JAR is used), started on a free port from a
 # copy of the jar (so a concurrent rebuild cannot disturb it), and stopped (SIGTERM) at the end, also on
 # failure or Ctrl-C. Needs java, python3 (standard library only), wrk, and mvn if a build is needed.
 # The load generator shares the machine's CPUs with Glint and PostgreSQL: compare CPU per request
@@ -83,7 +83,6 @@ export BENCH_CLK_TCK=$CLK_TCK
 
 # ---------------------------------------------------------------------------------------------- build
 build_jar
-jar=$ROOT/target/glint.jar
 
 # ---------------------------------------------------------------------------------------------- lifecycle
 start_run metadata

@@ -1,9 +1,15 @@
 # Shared by the benchmark scripts (sourced): building Glint, and stopping it with its embedded PostgreSQL.
 # Uses the caller's ROOT, die(), tmp, glint_pid and postmaster.
 
-# Builds target/glint.jar when it is missing or older than pom.xml/src/main.
+# Sets $jar: $GLINT_JAR when set (a jar built elsewhere, e.g. of another commit by bench-compare.sh), else
+# target/glint.jar, built when it is missing or older than pom.xml/src/main.
 build_jar() {
-  local jar=$ROOT/target/glint.jar
+  if [[ -n ${GLINT_JAR:-} ]]; then
+    [[ -f $GLINT_JAR ]] || die "GLINT_JAR=$GLINT_JAR does not exist"
+    jar=$GLINT_JAR
+    return
+  fi
+  jar=$ROOT/target/glint.jar
   if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$jar" -print -quit) ]]; then
     command -v mvn >/dev/null 2>&1 || die "target/glint.jar is missing or stale and mvn is not installed"
     echo "Building Glint (mvn -B -q -DskipTests package)..." >&2
@@ -72,7 +78,9 @@ run_finished() {
 run_facts() {
   local commit dirty=""
   commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if [[ $commit != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- pom.xml src/main 2>/dev/null; then
+  if [[ -n ${GLINT_JAR_COMMIT:-} ]]; then
+    commit=$GLINT_JAR_COMMIT
+  elif [[ $commit != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- pom.xml src/main 2>/dev/null; then
     dirty=" + uncommitted changes"
   fi
   echo "date=$(date '+%Y-%m-%d %H:%M:%S %Z')"

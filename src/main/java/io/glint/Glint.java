@@ -37,7 +37,7 @@ public final class Glint {
       System.exit(2);
       return;
     }
-    setLogLevel(config.logLevel());
+    setLogLevel(config.logging().logLevel());
     config.warnings().forEach(w -> LOG.warn("{}", w));
     LOG.info("Starting Glint with {}", config.effective());
     try {
@@ -52,14 +52,14 @@ public final class Glint {
     long t0 = System.nanoTime();
     EmbeddedDatabase embedded = null;
     String uri;
-    if (config.databaseConnection().isPresent()) {
-      uri = config.databaseConnection().get();
+    if (config.database().connection().isPresent()) {
+      uri = config.database().connection().get();
     } else {
       embedded = EmbeddedDatabase.start(config.dataDir().resolve("pg"), true);
       uri = embedded.uri();
     }
     Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(Math.max(config.workers(), 1))
+        .setEventLoopPoolSize(config.server().workers())
         .setPreferNativeTransport(!Boolean.getBoolean("glint.nio")));
     LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO");
     EmbeddedDatabase db = embedded;

@@ -2,19 +2,27 @@ package io.glint;
 
 import io.glint.auth.AuthStrategy;
 import io.glint.config.GlintConfig;
+import io.glint.config.ImageSettings;
+import io.glint.config.ImportFilteringSettings;
+import io.glint.config.QuotaSettings;
+import io.glint.config.ServerSettings;
 import io.glint.event.DomainEvents;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
 import io.glint.http.ConnectionGuard;
 import io.glint.http.JsonBodyHandler;
 import io.glint.http.Versions;
+import io.glint.image.ImageActions;
 import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
 import io.glint.image.ImageDataService;
 import io.glint.image.ImageJson;
+import io.glint.image.ImageLocations;
+import io.glint.image.ImageLookup;
 import io.glint.image.ImageQueryParser;
 import io.glint.image.ImageRules;
 import io.glint.image.ImageService;
+import io.glint.image.ImageTags;
 import io.glint.image.ImagesApi;
 import io.glint.image.Scrubber;
 import io.glint.member.MemberService;
@@ -116,7 +124,7 @@ public final class GlintServer {
 
     /** The PostgreSQL pool and the schema migrations. */
     Future<Void> deployMetadata() {
-      metadata = new MetadataVerticle(databaseUri, config.databaseMaxPoolSize(), config.workers(), nodeId);
+      metadata = new MetadataVerticle(databaseUri, config.database().maxPoolSize(), config.server().workers(), nodeId);
       return vertx.deployVerticle(metadata).map(id -> {
         deployments.add(id);
         return null;
@@ -138,16 +146,17 @@ public final class GlintServer {
 
     /** One API verticle per worker, all on the same port. */
     Future<Void> deployApi() {
+      ServerSettings server = config.server();
       HttpServerOptions options = new HttpServerOptions()
-          .setHost(config.bindHost())
-          .setPort(config.bindPort())
-          .setMaxInitialLineLength(config.maxHeaderLine())
-          .setMaxHeaderSize(config.maxHeaderLine() * 4)
+          .setHost(server.bindHost())
+          .setPort(server.bindPort())
+          .setMaxInitialLineLength(server.maxHeaderLine())
+          .setMaxHeaderSize(server.maxHeaderLine() * 4)
           .setIdleTimeout(900)
           .setMaxChunkSize(16 * 1024)
           .setHttp2ClearTextEnabled(false) // Glance speaks HTTP/1.x only
           .setTcpNoDelay(true);
-      ConnectionGuard.Limits limits = new ConnectionGuard.Limits(config.maxHeaderLine(), MAX_HEADERS);
+      ConnectionGuard.Limits limits = new ConnectionGuard.Limits(server.maxHeaderLine(), MAX_HEADERS);
       ApiRouter.Parts parts = wiring.parts();
       return vertx.deployVerticle(() -> {
         ApiVerticle verticle = new ApiVerticle(options, limits, vx -> ApiRouter.create(vx, parts));
@@ -157,7 +166,7 @@ public final class GlintServer {
           }
         }
         return verticle;
-      }, new DeploymentOptions().setInstances(config.workers())).map(id -> {
+      }, new DeploymentOptions().setInstances(server.workers())).map(id -> {
         deployments.add(id);
         return null;
       });
@@ -165,7 +174,8 @@ public final class GlintServer {
 
     GlintServer started() {
       int port = firstApi.actualPort();
-      LOG.info("Glint listening on {}:{} with {} event-loop workers", config.bindHost(), port, config.workers());
+      LOG.info("Glint listening on {}:{} with {} event-loop workers", config.server().bindHost(), port,
+          config.server().workers());
       return new GlintServer(vertx, metadata, wiring, port, deployments);
     }
   }
@@ -186,51 +196,71 @@ public final class GlintServer {
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId) {
     CachingImageRepository repository = metadata.images();
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService transferPool = Executors.newFixedThreadPool(Math.max(4, 2 * config.workers()), r -> {
-      Thread t = new Thread(r, "glint-transfer-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    UrlGuard guard = new UrlGuard(new UrlGuard.Rules(config.allowedSchemes(), config.disallowedSchemes(),
-        config.allowedHosts(), config.disallowedHosts(), config.allowedPorts(), config.disallowedPorts()));
-    StoreRegistry stores = Stores.create(vertx, config, guard, transferPool, nodeId);
+    ExecutorService transferPool = transferPool(config.server().workers());
+    StoreRegistry stores = Stores.create(vertx, config.stores(), urlGuard(config.importFiltering()), transferPool,
+        nodeId);
     return Future.all(stores.all().stream().map(ImageStore::prepare).toList()).map(v -> {
+      ImageSettings imageSettings = config.images();
+      QuotaSettings quotas = config.quotas();
+      ServerSettings server = config.server();
       LocationChecker locationChecker = locationChecker(stores);
       Policy policy = new Policy();
       DomainEvents events = DomainEvents.withDebugLog();
-      ImageRules rules = new ImageRules(config.containerFormats(), config.diskFormats(),
-          config.imagePropertyQuota(), config.imageTagQuota());
-      Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubTime()));
-      ImageService images = new ImageService(repository, policy, rules, scrubber, config.delayedDelete(),
-          new ImageService.LocationSettings(config.showMultipleLocations(), config.imageLocationQuota(),
-              config.hashingAlgorithm()), locationChecker, events);
-      ImageDataService data = new ImageDataService(repository, images, policy, stores, transferPool,
-          new ImageDataService.Settings(config.imageSizeCap(), config.userStorageQuota(), config.hashingAlgorithm(),
-              config.hashingAlgorithmJcaName()));
-      String publicEndpoint = config.publicEndpoint().orElse(null);
-      JsonBodyHandler json = new JsonBodyHandler(config.maxRequestBodySize(), config.maxRequestBodyMemory());
+      ImageRules rules = new ImageRules(imageSettings.containerFormats(), imageSettings.diskFormats(),
+          quotas.imagePropertyQuota(), quotas.imageTagQuota());
+      Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubber().scrubTime()));
+      ImageLookup lookup = new ImageLookup(repository, policy);
+      ImageService images = new ImageService(repository, lookup, policy, rules, scrubber,
+          config.scrubber().delayedDelete(), events);
+      ImageLocations locations = new ImageLocations(repository, lookup, policy, rules,
+          new ImageLocations.Settings(imageSettings.showMultipleLocations(), quotas.imageLocationQuota(),
+              imageSettings.hashingAlgorithm()), locationChecker, scrubber, events);
+      ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
+          new ImageDataService.Settings(quotas.imageSizeCap(), quotas.userStorageQuota(),
+              imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName()));
+      String publicEndpoint = server.publicEndpoint().orElse(null);
+      JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config),
           List.of(
-              new ImagesApi(images, new ImageQueryParser(config.limitParamDefault(), config.apiLimitMax()),
-                  publicEndpoint, new ImageJson.Options(config.showMultipleLocations(), config.showImageDirectUrl(),
-                  stores.multiStore()), stores.multiStore()
-                  ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null, json),
+              new ImagesApi(images, locations, new ImageQueryParser(imageSettings.limitParamDefault(),
+                  imageSettings.apiLimitMax()), publicEndpoint, new ImageJson.Options(
+                  imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
+                  stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
+                  json),
               new ImageDataApi(images, data),
-              new ImageActionsApi(images),
-              new MembersApi(new MemberService(images, metadata.members(), config.imageMemberQuota()), json),
-              new StoresApi(stores, images),
-              new SchemasApi(config.containerFormats(), config.diskFormats())),
+              new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
+                  new ImageActions(repository, lookup, policy, events)),
+              new MembersApi(new MemberService(lookup, policy, events, metadata.members(),
+                  quotas.imageMemberQuota()), json),
+              new StoresApi(stores, locations, policy),
+              new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
-          config.maxRequestIdLength());
-      long scrubTimer = vertx.setPeriodic(config.wakeupTime() * 1000L, t -> scrubber.scrub()
+          server.maxRequestIdLength());
+      long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
       long uploadTimer = vertx.setPeriodic(UPLOAD_HEARTBEAT.toMillis(), t -> repository.uploadsAlive()
           .compose(alive -> recoverInterruptedUploads(repository, stores, false))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events);
     });
+  }
+
+  /** The threads that hash, copy and write image data off the event loops. */
+  private static ExecutorService transferPool(int workers) {
+    AtomicInteger threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(Math.max(4, 2 * workers), r -> {
+      Thread t = new Thread(r, "glint-transfer-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The one check of every URL Glint fetches, by Glance's [import_filtering_opts]. */
+  private static UrlGuard urlGuard(ImportFilteringSettings filtering) {
+    return new UrlGuard(new UrlGuard.Rules(filtering.allowedSchemes(), filtering.disallowedSchemes(),
+        filtering.allowedHosts(), filtering.disallowedHosts(), filtering.allowedPorts(),
+        filtering.disallowedPorts()));
   }
 
   /**
@@ -302,7 +332,7 @@ public final class GlintServer {
     return vertx;
   }
 
-  /** The image repository (tests use it to reset the database). */
+  /** The image repository, with its cache of hot rows ({@link CachingImageRepository#invalidateAll}). */
   public CachingImageRepository images() {
     return metadata.images();
   }

@@ -1,7 +1,7 @@
 package io.glint.auth;
 
+import io.glint.config.AuthSettings;
 import io.glint.config.GlintConfig;
-import io.glint.config.Options;
 import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import org.slf4j.Logger;
@@ -35,24 +35,24 @@ public enum AuthStrategy {
   public record Choice(AuthStrategy strategy, String reason) {}
 
   public static Choice choose(GlintConfig config) {
-    String explicit = config.get(Options.AUTH_STRATEGY);
-    if (!explicit.isEmpty()) {
+    AuthSettings auth = config.auth();
+    if (!auth.authStrategy().isEmpty()) {
       for (AuthStrategy s : values()) {
-        if (s.configName.equals(explicit)) {
-          return new Choice(s, "[DEFAULT] auth_strategy = " + explicit);
+        if (s.configName.equals(auth.authStrategy())) {
+          return new Choice(s, "[DEFAULT] auth_strategy = " + auth.authStrategy());
         }
       }
     }
-    String flavor = config.get(Options.PASTE_FLAVOR);
-    if (!flavor.startsWith("keystone")) {
+    String flavor = auth.pasteFlavor();
+    if (auth.unauthenticated()) {
       return new Choice(NOAUTH, "[paste_deploy] flavor = '" + flavor + "' (Glance's unauthenticated pipeline)");
     }
-    if (config.get(Options.AUTH_URL) != null) {
+    if (auth.keystoneConfigured()) {
       return new Choice(KEYSTONE, "[paste_deploy] flavor = " + flavor + " with [keystone_authtoken] auth_url set");
     }
     return new Choice(TRUSTED_HEADERS, "[paste_deploy] flavor = " + flavor
         + " without [keystone_authtoken] auth_url: identity headers from "
-        + (config.get(Options.TRUSTED_HEADER_ANY_HOST) ? "any peer" : "loopback peers"));
+        + (auth.trustedHeaderAnyHost() ? "any peer" : "loopback peers"));
   }
 
   /**
@@ -71,14 +71,14 @@ public enum AuthStrategy {
   public static Authenticator authenticator(Vertx vertx, GlintConfig config) {
     Choice choice = choose(config);
     LOG.info("Authentication: {} ({})", choice.strategy().configName, choice.reason());
-    boolean anonymous = config.get(Options.ALLOW_ANONYMOUS_ACCESS);
+    boolean anonymous = config.auth().allowAnonymousAccess();
     return switch (choice.strategy()) {
       case KEYSTONE -> {
         KeystoneSettings settings = KeystoneSettings.from(config);
         KeystoneSettings.logNotes(config);
         yield KeystoneAuthenticator.start(vertx, settings, anonymous, InstantSource.system());
       }
-      case TRUSTED_HEADERS -> new TrustedHeadersAuthenticator(anonymous, config.get(Options.TRUSTED_HEADER_ANY_HOST));
+      case TRUSTED_HEADERS -> new TrustedHeadersAuthenticator(anonymous, config.auth().trustedHeaderAnyHost());
       case NOAUTH -> new NoAuthAuthenticator();
     };
   }

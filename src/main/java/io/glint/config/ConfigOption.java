@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One known option: section, name, type, default (as the string a config file would contain),
- * help text. Instances are defined in {@link Options}; identity is (section, name).
+ * help text. Instances are defined in {@link Options}, and a store section's by its type (see {@link
+ * BackendType}); identity is (section, name).
  *
  * <p>Names, as seen by the operator:
  *
@@ -49,9 +50,17 @@ public final class ConfigOption<T> {
     return new ConfigOption<>(section, name, type, defaultValue, help, false);
   }
 
-  /** This option, with its value never shown in logs, {@code effective()} or error messages. */
+  /**
+   * This option, with its value never shown in logs, {@code effective()}, {@code --help} or error messages
+   * (e.g. a password).
+   */
   public ConfigOption<T> asSecret() {
     return new ConfigOption<>(section, name, type, defaultValue, help, true);
+  }
+
+  /** This option in another section: a store option ({@link BackendType#option}) in the section of one store. */
+  ConfigOption<T> inSection(String otherSection) {
+    return new ConfigOption<>(otherSection, name, type, defaultValue, help, secret);
   }
 
   /** The INI section, e.g. {@code DEFAULT} or {@code database}. */
@@ -75,10 +84,6 @@ public final class ConfigOption<T> {
 
   public String help() {
     return help;
-  }
-
-  public boolean isSecret() {
-    return secret;
   }
 
   /** {@code name} for {@code [DEFAULT]} options, {@code section.name} otherwise. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -12,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * How an option's string value is parsed and validated. {@link #parse} throws
  * {@link IllegalArgumentException} with a short reason ("must be an integer between 0 and 65535")
- * that {@link GlintConfig} turns into a {@link ConfigException} naming the option and the source.
+ * that the configuration loader turns into a {@link ConfigException} naming the option and the source.
  *
  * @param <T> the parsed type
  */
@@ -99,6 +100,39 @@ public interface OptionType<T> {
       @Override
       public String metavar() {
         return "PATH";
+      }
+    };
+  }
+
+  /**
+   * {@code type}, or unset (null) when the value is empty: for an option whose default is another option's
+   * value, such as a store section's {@code filesystem_store_fsync} (unset: {@code [glance_store]}'s).
+   */
+  static <T> OptionType<T> orUnset(OptionType<T> type) {
+    return new OptionType<>() {
+      @Override
+      public T parse(String raw) {
+        return raw == null || raw.isBlank() ? null : type.parse(raw);
+      }
+
+      @Override
+      public String describe() {
+        return type.describe() + " (empty = unset)";
+      }
+
+      @Override
+      public String metavar() {
+        return type.metavar();
+      }
+
+      @Override
+      public boolean isBoolean() {
+        return type.isBoolean();
+      }
+
+      @Override
+      public String mask(String raw) {
+        return type.mask(raw);
       }
     };
   }
@@ -193,11 +227,11 @@ public interface OptionType<T> {
   }
 
   /**
-   * A comma-separated list of strings; items trimmed, empty items dropped; when {@code choices} is
-   * not empty every item must be one of them.
+   * Glance's {@code enabled_backends}: {@code name:type} pairs, each name once and not reserved, each type
+   * one of {@code types} (asked when a value is parsed, so that the store types can be registered later than
+   * the option is defined).
    */
-  /** Glance's {@code enabled_backends}: {@code name:type} pairs, types {@code file} or {@code http}. */
-  static OptionType<List<String>> backends() {
+  static OptionType<List<String>> backends(Supplier<List<String>> types) {
     OptionType<List<String>> list = list();
     return new OptionType<>() {
       @Override
@@ -209,8 +243,9 @@ public interface OptionType<T> {
           int colon = item.indexOf(':');
           String name = colon < 0 ? "" : item.substring(0, colon).strip();
           String type = colon < 0 ? "" : item.substring(colon + 1).strip();
-          if (name.isEmpty() || !(type.equals("file") || type.equals("http"))) {
-            throw new IllegalArgumentException("must be name:type pairs with type file or http, not '" + item + "'");
+          if (name.isEmpty() || !types.get().contains(type)) {
+            throw new IllegalArgumentException("must be name:type pairs with type " + String.join(" or ", types.get())
+                + ", not '" + item + "'");
           }
           if (name.startsWith("os_glance_") || !names.add(name)) {
             throw new IllegalArgumentException("store name '" + name + "' is reserved or repeated");
@@ -222,7 +257,7 @@ public interface OptionType<T> {
 
       @Override
       public String describe() {
-        return "comma-separated name:type pairs (types: file, http)";
+        return "comma-separated name:type pairs (types: " + String.join(", ", types.get()) + ")";
       }
 
       @Override
@@ -232,6 +267,10 @@ public interface OptionType<T> {
     };
   }
 
+  /**
+   * A comma-separated list of strings; items trimmed, empty items dropped; when {@code choices} is
+   * not empty every item must be one of them.
+   */
   static OptionType<List<String>> list(List<String> choices) {
     return new OptionType<>() {
       @Override

@@ -13,7 +13,9 @@ import java.util.Set;
 /**
  * The registry of every option Glint knows, in glance-api.conf's layout and names. This is the one
  * place options are defined: a new option is one {@code register(...)} line here (plus, if wanted,
- * a typed accessor in {@link GlintConfig}; {@link GlintConfig#get(ConfigOption)} works for any).
+ * a field of its feature's settings record, e.g. {@link ServerSettings}; {@link
+ * GlintConfig#get(ConfigOption)} works for any). The options of a store's own section ({@code [<backend>]}
+ * of {@code enabled_backends}) are not here: each store type declares them (see {@link BackendType}).
  */
 public final class Options {
 
@@ -67,9 +69,10 @@ public final class Options {
       "Maximum number of tags per image; -1 = unlimited.");
   public static final ConfigOption<Integer> IMAGE_LOCATION_QUOTA = register(DEFAULT, "image_location_quota", OptionType.integer(-1, Integer.MAX_VALUE), "10",
       "Maximum number of locations per image; -1 = unlimited.");
-  public static final ConfigOption<List<String>> ENABLED_BACKENDS = register(DEFAULT, "enabled_backends", OptionType.backends(), "",
-      "Multiple stores: name:type pairs (types file and http), e.g. 'fast:file, cheap:file, web:http'; each store's "
-          + "settings go in a section named after it. Empty: single-store mode ([glance_store] stores).");
+  public static final ConfigOption<List<String>> ENABLED_BACKENDS = register(DEFAULT, "enabled_backends",
+      OptionType.backends(BackendTypes::names), "",
+      "Multiple stores: name:type pairs, e.g. 'fast:file, cheap:file, web:http'; each store's "
+          + "settings go in a section named after it (see [<backend>] below). Empty: single-store mode ([glance_store] stores).");
   public static final ConfigOption<Boolean> SHOW_IMAGE_DIRECT_URL = register(DEFAULT, "show_image_direct_url", OptionType.bool(), "false",
       "Show the image's storage location as 'direct_url' in image responses.");
   public static final ConfigOption<Boolean> SHOW_MULTIPLE_LOCATIONS = register(DEFAULT, "show_multiple_locations", OptionType.bool(), "false",
@@ -316,6 +319,12 @@ public final class Options {
   /** The option {@code name} in {@code section}, if known. */
   public static Optional<ConfigOption<?>> find(String section, String name) {
     return Optional.ofNullable(BY_KEY.get(section + "\0" + name));
+  }
+
+  /** The option of a key: {@code name} for [DEFAULT], {@code section.name} otherwise, if known. */
+  public static Optional<ConfigOption<?>> byKey(String key) {
+    int dot = key.indexOf('.');
+    return dot < 0 ? find(DEFAULT, key) : find(key.substring(0, dot), key.substring(dot + 1));
   }
 
   /** The option whose {@link ConfigOption#envName()} is {@code envName}, if any. */

@@ -36,6 +36,7 @@ public final class ApiRouter {
     Router v2 = Router.router(vertx);
     AuthHandler auth = new AuthHandler(parts.authenticator());
     v2.route().handler(auth::handle);
+    v2.route().handler(ApiRouter::refuseEmptySegments);
     parts.features().forEach(f -> f.mount(v2));
     v2.route().failureHandler(failures);
     root.route("/v2/*").subRouter(v2);
@@ -54,6 +55,20 @@ public final class ApiRouter {
       return "The method " + ctx.request().method() + " is not allowed for this resource.";
     }
     return null;
+  }
+
+  /**
+   * Glance's router matches no path with an empty segment where an id or name belongs ({@code /v2/images/},
+   * {@code /v2/images//members}): such a path is a 404, never the list a shorter path would give (clients that
+   * build a URL from a null id rely on it). Vert.x-Web would otherwise match the route without the slash.
+   */
+  private static void refuseEmptySegments(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path != null && (path.endsWith("/") || path.contains("//"))) {
+      FailureHandler.send(ctx, 404, null);
+    } else {
+      ctx.next();
+    }
   }
 
   /** {@code /v2.N/...} is served as {@code /v2/...} when v2.N is a listed version; else the version choices. */

@@ -9,23 +9,25 @@ import java.util.function.BiFunction;
 
 /** Tags ({@code /v2/images/{id}/tags/{tag}}) and actions ({@code /v2/images/{id}/actions/...}): 204 each. */
 public final class ImageActionsApi implements io.glint.http.Routes {
-  private final ImageService images;
+  private final ImageTags tags;
+  private final ImageActions actions;
 
-  public ImageActionsApi(ImageService images) {
-    this.images = images;
+  public ImageActionsApi(ImageTags tags, ImageActions actions) {
+    this.tags = tags;
+    this.actions = actions;
   }
 
   @Override
   public void mount(Router v2) {
     v2.put("/images/:id/tags/:tag").handler(Http::rejectBody)
-        .handler(ctx -> noContent(ctx, images.addTag(AuthHandler.context(ctx), Http.pathParam(ctx, "id"),
+        .handler(ctx -> noContent(ctx, tags.add(AuthHandler.context(ctx), Http.pathParam(ctx, "id"),
             Http.pathParam(ctx, "tag"))));
     v2.delete("/images/:id/tags/:tag").handler(Http::rejectBody)
-        .handler(ctx -> noContent(ctx, images.removeTag(AuthHandler.context(ctx), Http.pathParam(ctx, "id"),
+        .handler(ctx -> noContent(ctx, tags.remove(AuthHandler.context(ctx), Http.pathParam(ctx, "id"),
             Http.pathParam(ctx, "tag"))));
     Http.allow(v2, "/images/:id/tags/:tag", "PUT, DELETE");
-    action(v2, "deactivate", images::deactivate);
-    action(v2, "reactivate", images::reactivate);
+    action(v2, "deactivate", actions::deactivate);
+    action(v2, "reactivate", actions::reactivate);
   }
 
   private void action(Router v2, String name,

@@ -4,6 +4,7 @@ import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.error.GlintException.Kind;
 import io.glint.event.DomainEvent;
+import io.glint.event.DomainEvents;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
@@ -48,17 +49,19 @@ public final class ImageDataService {
   public record Download(Image image, ImageData data, ByteRange range) {}
 
   private final ImageRepository repository;
-  private final ImageService images;
+  private final ImageLookup lookup;
   private final Policy policy;
+  private final DomainEvents events;
   private final StoreRegistry stores;
   private final Executor digestPool;
   private final Settings settings;
 
-  public ImageDataService(ImageRepository repository, ImageService images, Policy policy, StoreRegistry stores,
-      Executor digestPool, Settings settings) {
+  public ImageDataService(ImageRepository repository, ImageLookup lookup, Policy policy, DomainEvents events,
+      StoreRegistry stores, Executor digestPool, Settings settings) {
     this.repository = repository;
-    this.images = images;
+    this.lookup = lookup;
     this.policy = policy;
+    this.events = events;
     this.stores = stores;
     this.digestPool = digestPool;
     this.settings = settings;
@@ -82,33 +85,37 @@ public final class ImageDataService {
         .compose(image -> uploadLimit(image, upload).compose(limit -> clientStillThere(upload).map(limit))
             .compose(limit -> markSaving(image)
             .compose(v -> writeData(image, upload, limit, target))));
-    return images.events().announce(uploaded, EventType.IMAGE_UPLOAD, id, ctx)
+    return events.announce(uploaded, EventType.IMAGE_UPLOAD, id, ctx)
         .andThen(ar -> {
           if (ar.succeeded()) {
-            images.events().publish(DomainEvent.of(EventType.IMAGE_ACTIVATE, id, ar.result(), ctx));
+            events.publish(DomainEvent.of(EventType.IMAGE_ACTIVATE, id, ar.result(), ctx));
           }
         });
   }
 
   private Future<Image> loadForUpload(RequestContext ctx, String id) {
-    return images.getFresh(ctx, id).compose(image -> {
+    return lookup.visibleFresh(ctx, id).compose(image -> {
       policy.enforce(ctx, Action.UPLOAD_IMAGE, Target.of(image), "Not allowed to upload image data for image " + id);
-      if (!image.status().canTransitionTo(ImageStatus.SAVING)) {
-        throw GlintException.conflict("Image status transition from " + image.status() + " to saving is not allowed");
-      }
-      List<String> missing = new java.util.ArrayList<>();
-      if (image.diskFormat() == null) {
-        missing.add("disk_format");
-      }
-      if (image.containerFormat() == null) {
-        missing.add("container_format");
-      }
-      if (!missing.isEmpty()) {
-        throw GlintException.badRequest((missing.size() == 1 ? "Property " : "Properties ")
-            + String.join(", ", missing) + " must be set prior to saving data.");
+      image.status().transitionTo(ImageStatus.SAVING); // else 409, InvalidImageTransition
+      if (image.status().needsFormatsFor(ImageStatus.SAVING)) {
+        requireFormats(image);
       }
       return Future.succeededFuture(image);
     });
+  }
+
+  private static void requireFormats(Image image) {
+    List<String> missing = new java.util.ArrayList<>();
+    if (image.diskFormat() == null) {
+      missing.add("disk_format");
+    }
+    if (image.containerFormat() == null) {
+      missing.add("container_format");
+    }
+    if (!missing.isEmpty()) {
+      throw GlintException.badRequest((missing.size() == 1 ? "Property " : "Properties ")
+          + String.join(", ", missing) + " must be set prior to saving data.");
+    }
   }
 
   /** The most bytes this upload may bring: {@code image_size_cap}, and what is left of the storage quota. */
@@ -232,7 +239,7 @@ public final class ImageDataService {
       return Future.failedFuture(GlintException.forbidden(
           "The requested image has been deactivated. Image data download is forbidden."));
     }
-    if (image.size() == null || (image.status() != ImageStatus.ACTIVE && image.status() != ImageStatus.DEACTIVATED)) {
+    if (image.size() == null || !image.status().servesData()) {
       return Future.succeededFuture(java.util.Optional.empty());
     }
     ByteRange range;

@@ -127,7 +127,7 @@ final class ImagePatcher {
   }
 
   private static void checkFormatChangeable(Image.Builder b, String attribute) {
-    if (b.status != ImageStatus.QUEUED && b.status != ImageStatus.IMPORTING) {
+    if (!b.status.formatsChangeable()) {
       throw GlintException.forbidden("Attribute " + attribute + " can be only replaced for a queued image.");
     }
   }

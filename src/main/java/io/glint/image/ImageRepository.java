@@ -38,13 +38,14 @@ public interface ImageRepository {
   /**
    * Saves an image (all fields but id, owner-independent timestamps) together with its new list of locations,
    * if nobody changed it since {@code expectedUpdatedAt}: locations with an id are kept (re-ordered), those
-   * without are added, the others become pending_delete and are returned for their data to be removed.
+   * without are added, the others become pending_delete and are returned for their data to be removed. The
+   * result also has the image's live locations as saved, in order.
    */
   Future<Optional<LocationUpdate>> updateWithLocations(Image image, java.time.Instant expectedUpdatedAt,
       List<ImageLocation> newLocations);
 
   /** The result of {@link #updateWithLocations}. */
-  record LocationUpdate(Image image, List<ImageLocation> removed) {}
+  record LocationUpdate(Image image, List<ImageLocation> locations, List<ImageLocation> removed) {}
 
   /** The live locations of several images, by image id. */
   Future<java.util.Map<String, List<ImageLocation>>> locationsOf(List<String> imageIds);

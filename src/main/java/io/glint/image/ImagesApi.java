@@ -1,5 +1,6 @@
 package io.glint.image;
 
+import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
@@ -13,12 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code /v2/images} routes: HTTP in, {@link ImageService} call, Glance JSON out. */
+/**
+ * The {@code /v2/images} routes: HTTP in, {@link ImageService} call ({@link ImageLocations} for a patch of
+ * locations), Glance JSON out.
+ */
 public final class ImagesApi implements io.glint.http.Routes {
   static final String PATCH_V21 = "application/openstack-images-v2.1-json-patch";
   static final String PATCH_V20 = "application/openstack-images-v2.0-json-patch";
 
   private final ImageService service;
+  private final ImageLocations locations;
   private final ImageRequests requests;
   private final ImageQueryParser queryParser;
   private final String publicEndpoint;
@@ -29,10 +34,11 @@ public final class ImagesApi implements io.glint.http.Routes {
   /**
    * @param storeIds in multi-store mode, the store ids sent as {@code OpenStack-image-store-ids} on create; else null
    */
-  public ImagesApi(ImageService service, ImageQueryParser queryParser, String publicEndpoint,
-      ImageJson.Options view, String storeIds, JsonBodyHandler json) {
+  public ImagesApi(ImageService service, ImageLocations locations, ImageQueryParser queryParser,
+      String publicEndpoint, ImageJson.Options view, String storeIds, JsonBodyHandler json) {
     this.json = json;
     this.service = service;
+    this.locations = locations;
     this.view = view;
     this.storeIds = storeIds;
     this.requests = new ImageRequests(service.rules());
@@ -56,7 +62,7 @@ public final class ImagesApi implements io.glint.http.Routes {
     ImageQuery query = queryParser.parse(params);
     service.list(AuthHandler.context(ctx), query)
         .compose(page -> !view.any() ? Future.succeededFuture(renderPage(page, params, Map.of()))
-            : service.locationsOf(page.images()).map(locations -> renderPage(page, params, locations)))
+            : locations.of(page.images()).map(found -> renderPage(page, params, found)))
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -97,8 +103,11 @@ public final class ImagesApi implements io.glint.http.Routes {
     boolean draft4 = PATCH_V20.equals(mediaType(ctx.request().getHeader("Content-Type")));
     String id = Http.pathParam(ctx, "id");
     List<PatchOp> ops = requests.parsePatch(Http.jsonBody(ctx), draft4);
-    service.update(AuthHandler.context(ctx), id, ops)
-        .compose(this::render)
+    RequestContext caller = AuthHandler.context(ctx);
+    Future<Buffer> rendered = ImageLocations.touchesLocations(ops)
+        ? locations.patch(caller, id, ops).map(patched -> render(patched.image(), patched.locations()))
+        : service.update(caller, id, ops).compose(this::render);
+    rendered
         .onSuccess(body -> sendJson(ctx, 200, body))
         .onFailure(ctx::fail);
   }
@@ -109,13 +118,17 @@ public final class ImagesApi implements io.glint.http.Routes {
         .onFailure(ctx::fail);
   }
 
-  /** One image view, with locations / direct_url when configured. */
+  /** One image view, with locations / direct_url when configured (read for it). */
   private Future<Buffer> render(Image image) {
     if (!view.any()) {
       return Future.succeededFuture(ImageJson.toBuffer(image));
     }
-    return service.locationsOf(List.of(image))
-        .map(locations -> ImageJson.toBuffer(image, view, locations.getOrDefault(image.id(), List.of())));
+    return locations.of(List.of(image)).map(found -> render(image, found.getOrDefault(image.id(), List.of())));
+  }
+
+  /** One image view, with these locations / direct_url when configured. */
+  private Buffer render(Image image, List<ImageLocation> imageLocations) {
+    return view.any() ? ImageJson.toBuffer(image, view, imageLocations) : ImageJson.toBuffer(image);
   }
 
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */

@@ -89,7 +89,7 @@ final class LocationPatcher {
     if (!(value instanceof List<?> list) || list.isEmpty()) {
       throw GlintException.forbidden("Cannot set locations to empty list.");
     }
-    if (b.status != ImageStatus.ACTIVE && b.status != ImageStatus.QUEUED) {
+    if (!b.status.acceptsLocations()) {
       throw GlintException.conflict("It's not allowed to replace locations if image status is " + b.status + ".");
     }
     validationData(b, list);
@@ -104,7 +104,7 @@ final class LocationPatcher {
   }
 
   private void add(Image.Builder b, List<Entry> locations, String position, Object value, Map<String, Long> sizes) {
-    if (b.status != ImageStatus.ACTIVE && b.status != ImageStatus.QUEUED) {
+    if (!b.status.acceptsLocations()) {
       throw GlintException.conflict("It's not allowed to add locations if image status is " + b.status + ".");
     }
     validationData(b, List.of(value));
@@ -119,7 +119,7 @@ final class LocationPatcher {
   }
 
   private static void remove(Image.Builder b, List<Entry> locations, String position) {
-    if (b.status != ImageStatus.ACTIVE) {
+    if (!b.status.allowsLocationRemoval()) {
       throw GlintException.conflict("It's not allowed to remove locations if image status is " + b.status + ".");
     }
     if (locations.size() == 1) {
@@ -132,15 +132,16 @@ final class LocationPatcher {
     locations.remove((int) pos);
   }
 
-  /** A queued image with a location becomes active, with the size the store reports. */
+  /** An image without data that gets a location becomes active, with the size the store reports. */
   private static void activate(Image.Builder b, Long size) {
-    if (b.status == ImageStatus.QUEUED) {
-      if (b.diskFormat == null || b.containerFormat == null) {
-        throw GlintException.badRequest("Properties disk_format, container_format must be set prior to saving data.");
-      }
-      b.status = ImageStatus.QUEUED.transitionTo(ImageStatus.ACTIVE);
-      b.size = size;
+    if (!b.status.acceptsData()) {
+      return; // it has its data already
     }
+    if (b.status.needsFormatsFor(ImageStatus.ACTIVE) && (b.diskFormat == null || b.containerFormat == null)) {
+      throw GlintException.badRequest("Properties disk_format, container_format must be set prior to saving data.");
+    }
+    b.status = b.status.transitionTo(ImageStatus.ACTIVE);
+    b.size = size;
   }
 
   private Entry entry(Object value, List<Entry> existing, List<Entry> pending, boolean replacing) {
@@ -216,7 +217,7 @@ final class LocationPatcher {
     if (fresh.isEmpty()) {
       return;
     }
-    if (b.status != ImageStatus.QUEUED) {
+    if (!b.status.acceptsData()) {
       throw GlintException.conflict("New value(s) for " + String.join(", ", fresh.keySet())
           + " may only be provided when image status is 'queued'");
     }

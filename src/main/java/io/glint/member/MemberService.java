@@ -1,5 +1,6 @@
 package io.glint.member;
 
+import io.glint.event.DomainEvents;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
@@ -7,7 +8,7 @@ import io.glint.policy.Target;
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.image.Image;
-import io.glint.image.ImageService;
+import io.glint.image.ImageLookup;
 import io.glint.image.Visibility;
 import io.vertx.core.Future;
 import java.util.List;
@@ -18,20 +19,23 @@ import java.util.List;
  * every member, a member only itself.
  */
 public final class MemberService {
-  private final ImageService images;
+  private final ImageLookup images;
   private final Policy policy;
+  private final DomainEvents events;
   private final MemberRepository members;
   private final int quota;
 
-  public MemberService(ImageService images, MemberRepository members, int quota) {
+  public MemberService(ImageLookup images, Policy policy, DomainEvents events, MemberRepository members,
+      int quota) {
     this.images = images;
-    this.policy = images.policy();
+    this.policy = policy;
+    this.events = events;
     this.members = members;
     this.quota = quota;
   }
 
   public Future<Member> add(RequestContext ctx, String imageId, String memberId) {
-    return images.events().announce(addMember(ctx, imageId, memberId), EventType.IMAGE_MEMBER_CREATE, imageId,
+    return events.announce(addMember(ctx, imageId, memberId), EventType.IMAGE_MEMBER_CREATE, imageId,
         ctx);
   }
 
@@ -68,7 +72,7 @@ public final class MemberService {
 
   /** Sets a member's status; {@code status} is the raw JSON value, checked after the access checks (Glance's order). */
   public Future<Member> setStatus(RequestContext ctx, String imageId, String memberId, Object rawStatus) {
-    return images.events().announce(updateMember(ctx, imageId, memberId, rawStatus),
+    return events.announce(updateMember(ctx, imageId, memberId, rawStatus),
         EventType.IMAGE_MEMBER_UPDATE, imageId, ctx);
   }
 
@@ -92,7 +96,7 @@ public final class MemberService {
   }
 
   public Future<Void> remove(RequestContext ctx, String imageId, String memberId) {
-    return images.events().announce(removeMember(ctx, imageId, memberId), EventType.IMAGE_MEMBER_DELETE,
+    return events.announce(removeMember(ctx, imageId, memberId), EventType.IMAGE_MEMBER_DELETE,
         imageId, ctx);
   }
 
@@ -113,8 +117,7 @@ public final class MemberService {
   }
 
   private Future<Image> image(RequestContext ctx, String imageId) {
-    return images.getFresh(ctx, imageId).recover(ImageService.whenImageMissing(
-        missing -> GlintException.notFound("Image " + imageId + " not found.")));
+    return images.visibleFresh(ctx, imageId).recover(ImageLookup.whenParentImageMissing(imageId));
   }
 
   private Future<Member> visibleMember(RequestContext ctx, Image image, String memberId) {

@@ -192,10 +192,4 @@ public final class CachingImageRepository implements ImageRepository {
   public Future<Void> uploadsAlive() {
     return delegate.uploadsAlive();
   }
-
-  /** Empties the database and this cache (tests). */
-  public Future<Void> deleteEverything() {
-    invalidateAll();
-    return delegate.deleteEverything().onComplete(ar -> invalidateAll());
-  }
 }

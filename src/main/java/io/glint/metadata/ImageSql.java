@@ -47,7 +47,8 @@ final class ImageSql {
 
   static final String INSERT_LOCATION_AT = """
       INSERT INTO image_locations (image_id, url, metadata, status, position, created_at, updated_at)
-      VALUES ($1, $2, $3, 'active', $4, $5, $5)""";
+      VALUES ($1, $2, $3, 'active', $4, $5, $5)
+      RETURNING id, url, metadata""";
 
   static final String LOCATIONS_OF = """
       SELECT id, url, metadata, image_id FROM image_locations
@@ -131,6 +132,4 @@ final class ImageSql {
   static final String DELETE_MEMBERS = """
       UPDATE image_members SET deleted = true, deleted_at = $2, updated_at = $2
       WHERE image_id = $1 AND NOT deleted""";
-
-  static final String DELETE_ALL_FOR_TESTS = "TRUNCATE image_locations, image_members, images";
 }

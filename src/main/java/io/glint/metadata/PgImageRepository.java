@@ -106,28 +106,41 @@ public final class PgImageRepository implements ImageRepository {
             return Future.succeededFuture(Optional.<LocationUpdate>empty());
           }
           return conn.preparedQuery(ImageSql.LOCATIONS).execute(Tuple.of(image.id())).compose(current -> {
+            Map<Long, ImageLocation> live = new java.util.LinkedHashMap<>();
+            for (Row row : current) {
+              live.put(row.getLong(0), location(image.id(), row));
+            }
             java.util.Set<Long> kept = new java.util.HashSet<>();
             newLocations.forEach(l -> kept.add(l.id()));
             List<ImageLocation> removed = new ArrayList<>();
             Future<Void> chain = Future.succeededFuture();
-            for (Row row : current) {
-              long id = row.getLong(0);
-              if (!kept.contains(id)) {
-                removed.add(new ImageLocation(id, image.id(), row.getString(1), metadata(row.getValue(2))));
+            for (ImageLocation l : live.values()) {
+              if (!kept.contains(l.id())) {
+                removed.add(l);
                 chain = chain.compose(v -> conn.preparedQuery(ImageSql.LOCATION_PENDING_DELETE)
-                    .execute(Tuple.of(id, now)).mapEmpty());
+                    .execute(Tuple.of(l.id(), now)).mapEmpty());
               }
             }
+            // The live locations as saved, by position: kept ones as they are, added ones as inserted.
+            ImageLocation[] positions = new ImageLocation[newLocations.size()];
             for (int i = 0; i < newLocations.size(); i++) {
               ImageLocation l = newLocations.get(i);
               int position = i;
-              chain = chain.compose(v -> (l.id() != 0
-                  ? conn.preparedQuery(ImageSql.LOCATION_POSITION).execute(Tuple.of(l.id(), position, now))
-                  : conn.preparedQuery(ImageSql.INSERT_LOCATION_AT)
-                      .execute(Tuple.of(image.id(), l.url(), new JsonObject(l.metadata()), position, now)))
-                  .mapEmpty());
+              if (l.id() != 0) {
+                positions[position] = live.get(l.id());
+                chain = chain.compose(v -> conn.preparedQuery(ImageSql.LOCATION_POSITION)
+                    .execute(Tuple.of(l.id(), position, now)).mapEmpty());
+              } else {
+                chain = chain.compose(v -> conn.preparedQuery(ImageSql.INSERT_LOCATION_AT)
+                    .execute(Tuple.of(image.id(), l.url(), new JsonObject(l.metadata()), position, now))
+                    .map(inserted -> {
+                      positions[position] = location(image.id(), inserted.iterator().next());
+                      return null;
+                    }));
+              }
             }
-            return chain.map(v -> Optional.of(new LocationUpdate(saved.get(), removed)));
+            return chain.map(v -> Optional.of(new LocationUpdate(saved.get(),
+                java.util.Arrays.stream(positions).filter(java.util.Objects::nonNull).toList(), removed)));
           });
         }));
   }
@@ -143,7 +156,7 @@ public final class PgImageRepository implements ImageRepository {
           for (Row row : rows) {
             String imageId = row.getString(3);
             out.computeIfAbsent(imageId, k -> new ArrayList<>())
-                .add(new ImageLocation(row.getLong(0), imageId, row.getString(1), metadata(row.getValue(2))));
+                .add(location(imageId, row));
           }
           return out;
         });
@@ -159,7 +172,7 @@ public final class PgImageRepository implements ImageRepository {
     return pool.preparedQuery(ImageSql.LOCATIONS).execute(Tuple.of(imageId)).map(rows -> {
       List<ImageLocation> out = new ArrayList<>();
       for (Row row : rows) {
-        out.add(new ImageLocation(row.getLong(0), imageId, row.getString(1), metadata(row.getValue(2))));
+        out.add(location(imageId, row));
       }
       return out;
     });
@@ -249,6 +262,11 @@ public final class PgImageRepository implements ImageRepository {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
+  /** A location from a row of {@code id, url, metadata}. */
+  private static ImageLocation location(String imageId, Row row) {
+    return new ImageLocation(row.getLong(0), imageId, row.getString(1), metadata(row.getValue(2)));
+  }
+
   private static Map<String, Object> metadata(Object value) {
     return value instanceof JsonObject json ? json.getMap() : Map.of();
   }
@@ -263,11 +281,6 @@ public final class PgImageRepository implements ImageRepository {
       }
       return images;
     });
-  }
-
-  /** Empties every table; for tests only. */
-  public Future<Void> deleteEverything() {
-    return pool.query(ImageSql.DELETE_ALL_FOR_TESTS).execute().mapEmpty();
   }
 
   private static Optional<Image> first(RowSet<Row> rows) {

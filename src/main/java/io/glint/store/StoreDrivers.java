@@ -1,13 +1,16 @@
 package io.glint.store;
 
-import io.glint.store.file.FileStoreDriver;
-import io.glint.store.http.HttpStoreDriver;
+import io.glint.config.BackendType;
+import io.glint.config.BackendTypes;
 import java.util.List;
 import java.util.Optional;
 
-/** The store types Glint has: the one list to extend with a new one (S3 next). */
+/**
+ * The store types Glint has: those registered in {@code META-INF/services/io.glint.config.BackendType} (S3
+ * next: one package and one line there), each a {@link StoreDriver}.
+ */
 public final class StoreDrivers {
-  private static final List<StoreDriver> ALL = List.of(new FileStoreDriver(), new HttpStoreDriver());
+  private static final List<StoreDriver> ALL = BackendTypes.all().stream().map(StoreDrivers::driver).toList();
 
   private StoreDrivers() {}
 
@@ -17,5 +20,13 @@ public final class StoreDrivers {
 
   public static Optional<StoreDriver> byType(String type) {
     return ALL.stream().filter(d -> d.type().equals(type)).findFirst();
+  }
+
+  private static StoreDriver driver(BackendType type) {
+    if (type instanceof StoreDriver driver) {
+      return driver;
+    }
+    throw new IllegalStateException("Store type '" + type.type() + "' (" + type.getClass().getName()
+        + ") is registered but is no StoreDriver");
   }
 }

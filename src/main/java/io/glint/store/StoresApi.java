@@ -3,7 +3,10 @@ package io.glint.store;
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
-import io.glint.image.ImageService;
+import io.glint.image.ImageLocations;
+import io.glint.policy.Action;
+import io.glint.policy.Policy;
+import io.glint.policy.Target;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,11 +19,13 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class StoresApi implements io.glint.http.Routes {
   private final StoreRegistry stores;
-  private final ImageService images;
+  private final ImageLocations locations;
+  private final Policy policy;
 
-  public StoresApi(StoreRegistry stores, ImageService images) {
+  public StoresApi(StoreRegistry stores, ImageLocations locations, Policy policy) {
     this.stores = stores;
-    this.images = images;
+    this.locations = locations;
+    this.policy = policy;
   }
 
   @Override
@@ -38,8 +43,7 @@ public final class StoresApi implements io.glint.http.Routes {
       throw GlintException.notFound("Multi backend is not supported at this site.");
     }
     if (detail) {
-      images.policy().enforce(AuthHandler.context(ctx), io.glint.policy.Action.STORES_INFO_DETAIL,
-          io.glint.policy.Target.none());
+      policy.enforce(AuthHandler.context(ctx), Action.STORES_INFO_DETAIL, Target.none());
     }
     JsonArray list = new JsonArray();
     for (ImageStore store : stores.all()) {
@@ -69,7 +73,7 @@ public final class StoresApi implements io.glint.http.Routes {
     if (stores.byId(storeId).isEmpty()) {
       throw GlintException.conflict("The selected store " + storeId + " is not available on this node.");
     }
-    images.deleteFromStore(AuthHandler.context(ctx), storeId, Http.pathParam(ctx, "id"))
+    locations.deleteFromStore(AuthHandler.context(ctx), storeId, Http.pathParam(ctx, "id"))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -66,40 +66,40 @@ class GlintConfigTest {
   @Test
   void defaults() {
     GlintConfig c = load(List.of(), Map.of());
-    assertEquals("0.0.0.0", c.bindHost());
-    assertEquals(9292, c.bindPort());
+    assertEquals("0.0.0.0", c.server().bindHost());
+    assertEquals(9292, c.server().bindPort());
     assertEquals(Path.of("./data"), c.dataDir());
-    assertEquals(Optional.empty(), c.publicEndpoint());
-    assertEquals(1099511627776L, c.imageSizeCap());
-    assertEquals(0L, c.userStorageQuota());
-    assertEquals(25, c.limitParamDefault());
-    assertEquals(1000, c.apiLimitMax());
-    assertEquals(128, c.imageMemberQuota());
-    assertEquals(128, c.imagePropertyQuota());
-    assertEquals(128, c.imageTagQuota());
-    assertEquals(10, c.imageLocationQuota());
-    assertFalse(c.showImageDirectUrl());
-    assertFalse(c.showMultipleLocations());
-    assertEquals("sha512", c.hashingAlgorithm());
-    assertEquals("SHA-512", c.hashingAlgorithmJcaName());
-    assertFalse(c.allowAnonymousAccess());
-    assertEquals(64, c.maxRequestIdLength());
-    assertEquals(16384, c.maxHeaderLine());
-    assertEquals(List.of("glance-direct", "web-download", "copy-image"), c.enabledImportMethods());
-    assertFalse(c.delayedDelete());
-    assertEquals(0, c.scrubTime());
-    assertFalse(c.trustedHeaderAnyHost());
-    assertEquals("INFO", c.logLevel());
-    assertFalse(c.debug());
-    assertEquals(Optional.empty(), c.databaseConnection());
-    assertEquals(16, c.databaseMaxPoolSize());
-    assertEquals(List.of("file", "http"), c.stores());
-    assertEquals("file", c.defaultStore());
-    assertEquals(Path.of("./data", "images"), c.filesystemStoreDatadir());
-    assertEquals(List.of("ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"), c.containerFormats());
-    assertEquals(List.of("ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"), c.diskFormats());
-    assertEquals("keystone", c.pasteFlavor());
-    assertFalse(c.unauthenticated());
+    assertEquals(Optional.empty(), c.server().publicEndpoint());
+    assertEquals(1099511627776L, c.quotas().imageSizeCap());
+    assertEquals(0L, c.quotas().userStorageQuota());
+    assertEquals(25, c.images().limitParamDefault());
+    assertEquals(1000, c.images().apiLimitMax());
+    assertEquals(128, c.quotas().imageMemberQuota());
+    assertEquals(128, c.quotas().imagePropertyQuota());
+    assertEquals(128, c.quotas().imageTagQuota());
+    assertEquals(10, c.quotas().imageLocationQuota());
+    assertFalse(c.images().showImageDirectUrl());
+    assertFalse(c.images().showMultipleLocations());
+    assertEquals("sha512", c.images().hashingAlgorithm());
+    assertEquals("SHA-512", c.images().hashingAlgorithmJcaName());
+    assertFalse(c.auth().allowAnonymousAccess());
+    assertEquals(64, c.server().maxRequestIdLength());
+    assertEquals(16384, c.server().maxHeaderLine());
+    assertEquals(List.of("glance-direct", "web-download", "copy-image"), c.images().enabledImportMethods());
+    assertFalse(c.scrubber().delayedDelete());
+    assertEquals(0, c.scrubber().scrubTime());
+    assertFalse(c.auth().trustedHeaderAnyHost());
+    assertEquals("INFO", c.logging().logLevel());
+    assertFalse(c.logging().debug());
+    assertEquals(Optional.empty(), c.database().connection());
+    assertEquals(16, c.database().maxPoolSize());
+    assertEquals(List.of("file", "http"), c.stores().stores());
+    assertEquals("file", c.stores().defaultStore());
+    assertEquals(Path.of("./data", "images"), c.stores().filesystemStoreDatadir());
+    assertEquals(List.of("ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"), c.images().containerFormats());
+    assertEquals(List.of("ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"), c.images().diskFormats());
+    assertEquals("keystone", c.auth().pasteFlavor());
+    assertFalse(c.auth().unauthenticated());
     assertEquals(List.of(), c.configFiles());
     assertEquals(List.of(), c.warnings());
     assertEquals("default", c.source("DEFAULT", "bind_port"));
@@ -110,8 +110,8 @@ class GlintConfigTest {
 
   @Test
   void workersDefaultResolvesToCores() {
-    assertEquals(Runtime.getRuntime().availableProcessors(), GlintConfig.defaults().workers());
-    assertEquals(3, GlintConfig.of(Map.of("workers", "3")).workers());
+    assertEquals(Runtime.getRuntime().availableProcessors(), GlintConfig.defaults().server().workers());
+    assertEquals(3, GlintConfig.of(Map.of("workers", "3")).server().workers());
     assertEquals("0", GlintConfig.defaults().raw("DEFAULT", "workers"));
   }
 
@@ -145,14 +145,14 @@ class GlintConfigTest {
         "flavor =",
         ""));
     GlintConfig c = load(List.of("--config-file", f.toString()), Map.of());
-    assertEquals(9393, c.bindPort());
-    assertTrue(c.showImageDirectUrl());
-    assertEquals(10737418240L, c.userStorageQuota());
-    assertEquals(List.of("glance-direct", "web-download"), c.enabledImportMethods());
-    assertEquals(Optional.of("postgresql://glance:s3cret@db.example.com:5432/glance"), c.databaseConnection());
-    assertEquals(Path.of("/srv/glance/images"), c.filesystemStoreDatadir());
-    assertEquals("", c.pasteFlavor());
-    assertTrue(c.unauthenticated());
+    assertEquals(9393, c.server().bindPort());
+    assertTrue(c.images().showImageDirectUrl());
+    assertEquals(10737418240L, c.quotas().userStorageQuota());
+    assertEquals(List.of("glance-direct", "web-download"), c.images().enabledImportMethods());
+    assertEquals(Optional.of("postgresql://glance:s3cret@db.example.com:5432/glance"), c.database().connection());
+    assertEquals(Path.of("/srv/glance/images"), c.stores().filesystemStoreDatadir());
+    assertEquals("", c.auth().pasteFlavor());
+    assertTrue(c.auth().unauthenticated());
     assertEquals(List.of(f), c.configFiles());
     assertEquals(f + ":2", c.source("DEFAULT", "bind_port"));
     assertEquals("postgresql+psycopg2://glance:s3cret@db.example.com:5432/glance", c.raw("database", "connection"));
@@ -163,15 +163,15 @@ class GlintConfigTest {
     write("a.conf", "[DEFAULT]\nbind_port = 1\nworkers = 2\n");
     write("b.conf", "[DEFAULT]\nbind_port = 3\n");
     GlintConfig c = load(List.of("--config-file=a.conf", "--config-file=b.conf"), Map.of());
-    assertEquals(3, c.bindPort(), "later file wins");
-    assertEquals(2, c.workers());
+    assertEquals(3, c.server().bindPort(), "later file wins");
+    assertEquals(2, c.server().workers());
     assertEquals(2, c.configFiles().size());
   }
 
   @Test
   void configFileFromEnvironment() throws Exception {
     Path f = write("env.conf", "[DEFAULT]\nbind_port = 7000\n");
-    assertEquals(7000, load(List.of(), Map.of("GLINT_CONFIG_FILE", f.toString())).bindPort());
+    assertEquals(7000, load(List.of(), Map.of("GLINT_CONFIG_FILE", f.toString())).server().bindPort());
     assertEquals(List.of(), logged(Level.WARN), "GLINT_CONFIG_FILE is not an unknown option");
   }
 
@@ -179,7 +179,7 @@ class GlintConfigTest {
   void flagFileBeatsEnvironmentFile() throws Exception {
     Path a = write("a.conf", "[DEFAULT]\nbind_port = 1\n");
     Path b = write("b.conf", "[DEFAULT]\nbind_port = 2\n");
-    assertEquals(2, load(List.of("--config-file", b.toString()), Map.of("GLINT_CONFIG_FILE", a.toString())).bindPort());
+    assertEquals(2, load(List.of("--config-file", b.toString()), Map.of("GLINT_CONFIG_FILE", a.toString())).server().bindPort());
   }
 
   @Test
@@ -187,7 +187,7 @@ class GlintConfigTest {
     assertEquals(List.of(), load(List.of(), Map.of()).configFiles());
     write("conf/glint.conf", "[DEFAULT]\nbind_port = 8080\n");
     GlintConfig c = load(List.of(), Map.of());
-    assertEquals(8080, c.bindPort());
+    assertEquals(8080, c.server().bindPort());
     assertEquals(List.of(dir.resolve("conf/glint.conf")), c.configFiles());
   }
 
@@ -226,8 +226,8 @@ class GlintConfigTest {
         "connection = postgresql://x/y",
         ""));
     GlintConfig c = load(List.of("--config-file", f.toString()), Map.of());
-    assertEquals(9393, c.bindPort());
-    assertEquals(Optional.empty(), c.databaseConnection(), "[Database] is not [database]");
+    assertEquals(9393, c.server().bindPort());
+    assertEquals(Optional.empty(), c.database().connection(), "[Database] is not [database]");
 
     List<String> warns = logged(Level.WARN);
     assertEquals(warns, c.warnings());
@@ -260,10 +260,10 @@ class GlintConfigTest {
         "GLINT_GLANCE_STORE_FILESYSTEM_STORE_DATADIR", "/x",
         "GLINT_PASTE_DEPLOY_FLAVOR", "noauth",
         "PATH", "/usr/bin"));
-    assertEquals(9393, c.bindPort());
-    assertEquals(Optional.of("postgresql://glance:pw@db/glance"), c.databaseConnection());
-    assertEquals(Path.of("/x"), c.filesystemStoreDatadir());
-    assertTrue(c.unauthenticated());
+    assertEquals(9393, c.server().bindPort());
+    assertEquals(Optional.of("postgresql://glance:pw@db/glance"), c.database().connection());
+    assertEquals(Path.of("/x"), c.stores().filesystemStoreDatadir());
+    assertTrue(c.auth().unauthenticated());
     assertEquals("environment variable GLINT_BIND_PORT", c.source("DEFAULT", "bind_port"));
     assertEquals(List.of(), c.warnings());
   }
@@ -271,7 +271,7 @@ class GlintConfigTest {
   @Test
   void unknownGlintEnvironmentVariableWarns() {
     GlintConfig c = load(List.of(), Map.of("GLINT_BIND_PROT", "1", "GLINT_CONFIG_FILE", ""));
-    assertEquals(9292, c.bindPort());
+    assertEquals(9292, c.server().bindPort());
     assertEquals(1, c.warnings().size(), c.warnings().toString());
     assertTrue(c.warnings().get(0).contains("GLINT_BIND_PROT") && c.warnings().get(0).contains("GLINT_BIND_PORT"), c.warnings().get(0));
     assertEquals(c.warnings(), logged(Level.WARN));
@@ -290,14 +290,14 @@ class GlintConfigTest {
         "--delayed_delete", "yes",
         "--image-member-quota", "-1",
         "--log_level=debug"), Map.of());
-    assertEquals(1234, c.bindPort());
-    assertEquals("127.0.0.1", c.bindHost());
-    assertEquals(Optional.of("postgresql://u:p@h/db"), c.databaseConnection());
-    assertEquals(Path.of("/srv/img"), c.filesystemStoreDatadir());
-    assertTrue(c.showImageDirectUrl());
-    assertTrue(c.delayedDelete());
-    assertEquals(-1, c.imageMemberQuota());
-    assertEquals("DEBUG", c.logLevel());
+    assertEquals(1234, c.server().bindPort());
+    assertEquals("127.0.0.1", c.server().bindHost());
+    assertEquals(Optional.of("postgresql://u:p@h/db"), c.database().connection());
+    assertEquals(Path.of("/srv/img"), c.stores().filesystemStoreDatadir());
+    assertTrue(c.images().showImageDirectUrl());
+    assertTrue(c.scrubber().delayedDelete());
+    assertEquals(-1, c.quotas().imageMemberQuota());
+    assertEquals("DEBUG", c.logging().logLevel());
     assertEquals("command-line flag --bind_port", c.source("DEFAULT", "bind_port"));
   }
 
@@ -305,10 +305,10 @@ class GlintConfigTest {
   void bareAndNegatedBooleanFlags() {
     GlintConfig c = load(List.of("--debug", "--bind_port=1", "--noshow_multiple_locations", "--allow_anonymous_access=on"),
         Map.of("GLINT_SHOW_MULTIPLE_LOCATIONS", "true"));
-    assertTrue(c.debug());
-    assertFalse(c.showMultipleLocations());
-    assertTrue(c.allowAnonymousAccess());
-    assertEquals(1, c.bindPort());
+    assertTrue(c.logging().debug());
+    assertFalse(c.images().showMultipleLocations());
+    assertTrue(c.auth().allowAnonymousAccess());
+    assertEquals(1, c.server().bindPort());
   }
 
   @Test
@@ -317,13 +317,13 @@ class GlintConfigTest {
     List<String> args = List.of("--config-file", f.toString(), "--bind_port=3333");
     Map<String, String> env = Map.of("GLINT_BIND_PORT", "2222", "GLINT_WORKERS", "6");
     GlintConfig c = load(args, env);
-    assertEquals(3333, c.bindPort(), "flag beats env and file");
-    assertEquals(6, c.workers(), "env beats file");
-    assertEquals("10.0.0.1", c.bindHost(), "file beats default");
-    assertEquals(7, c.scrubTime());
-    assertEquals(1000, c.apiLimitMax(), "default");
-    assertEquals(2222, load(List.of("--config-file", f.toString()), env).bindPort());
-    assertEquals(1111, load(List.of("--config-file", f.toString()), Map.of()).bindPort());
+    assertEquals(3333, c.server().bindPort(), "flag beats env and file");
+    assertEquals(6, c.server().workers(), "env beats file");
+    assertEquals("10.0.0.1", c.server().bindHost(), "file beats default");
+    assertEquals(7, c.scrubber().scrubTime());
+    assertEquals(1000, c.images().apiLimitMax(), "default");
+    assertEquals(2222, load(List.of("--config-file", f.toString()), env).server().bindPort());
+    assertEquals(1111, load(List.of("--config-file", f.toString()), Map.of()).server().bindPort());
   }
 
   @Test
@@ -348,7 +348,7 @@ class GlintConfigTest {
     assertTrue(GlintConfig.helpRequested(List.of("--bind_port=1", "--help")));
     assertTrue(GlintConfig.helpRequested(List.of("-h")));
     assertFalse(GlintConfig.helpRequested(List.of("--debug")));
-    assertEquals(1, load(List.of("--help", "--bind_port=1"), Map.of()).bindPort());
+    assertEquals(1, load(List.of("--help", "--bind_port=1"), Map.of()).server().bindPort());
 
     String usage = GlintConfig.usage();
     for (ConfigOption<?> o : Options.all()) {
@@ -420,12 +420,12 @@ class GlintConfigTest {
     s.put("DEFAULT.workers", "4");
     s.put("limit_param_default", null);
     GlintConfig c = GlintConfig.of(s);
-    assertEquals(0, c.bindPort());
-    assertEquals(Optional.of("postgresql://u:p@localhost:5432/glint"), c.databaseConnection());
-    assertEquals(List.of("file"), c.stores());
-    assertEquals(List.of("raw", "qcow2"), c.diskFormats());
-    assertEquals(4, c.workers());
-    assertEquals(25, c.limitParamDefault());
+    assertEquals(0, c.server().bindPort());
+    assertEquals(Optional.of("postgresql://u:p@localhost:5432/glint"), c.database().connection());
+    assertEquals(List.of("file"), c.stores().stores());
+    assertEquals(List.of("raw", "qcow2"), c.images().diskFormats());
+    assertEquals(4, c.server().workers());
+    assertEquals(25, c.images().limitParamDefault());
     assertEquals("setting 'bind_port'", c.source("DEFAULT", "bind_port"));
     assertEquals(0, c.get(Options.BIND_PORT));
 
@@ -455,24 +455,95 @@ class GlintConfigTest {
 
   @Test
   void logLevelAndDebug() {
-    assertEquals("WARN", GlintConfig.of(Map.of("log_level", "warn")).logLevel());
-    assertEquals("DEBUG", GlintConfig.of(Map.of("log_level", "warn", "debug", "true")).logLevel());
-    assertEquals("DEBUG", GlintConfig.of(Map.of("debug", "1")).logLevel());
-    assertEquals("TRACE", GlintConfig.of(Map.of("log_level", "trace", "debug", "true")).logLevel());
+    assertEquals("WARN", GlintConfig.of(Map.of("log_level", "warn")).logging().logLevel());
+    assertEquals("DEBUG", GlintConfig.of(Map.of("log_level", "warn", "debug", "true")).logging().logLevel());
+    assertEquals("DEBUG", GlintConfig.of(Map.of("debug", "1")).logging().logLevel());
+    assertEquals("TRACE", GlintConfig.of(Map.of("log_level", "trace", "debug", "true")).logging().logLevel());
   }
 
   @Test
   void misc() {
-    assertEquals("SHA3-256", GlintConfig.of(Map.of("hashing_algorithm", "SHA3_256")).hashingAlgorithmJcaName());
-    assertEquals("sha3_256", GlintConfig.of(Map.of("hashing_algorithm", "SHA3_256")).hashingAlgorithm());
-    assertEquals("MD5", GlintConfig.of(Map.of("hashing_algorithm", "md5")).hashingAlgorithmJcaName());
-    assertEquals("SHA-1", GlintConfig.of(Map.of("hashing_algorithm", "sha1")).hashingAlgorithmJcaName());
-    assertTrue(GlintConfig.of(Map.of("paste_deploy.flavor", "noauth")).unauthenticated());
-    assertFalse(GlintConfig.of(Map.of("paste_deploy.flavor", "keystone+cachemanagement")).unauthenticated());
-    assertEquals(Path.of("/d", "images"), GlintConfig.of(Map.of("data_dir", "/d")).filesystemStoreDatadir());
-    assertEquals("file", GlintConfig.of(Map.of("glance_store.stores", "filesystem,https")).defaultStore(), "aliases accepted");
-    assertEquals(Optional.of("https://img.example.com"), GlintConfig.of(Map.of("public_endpoint", "https://img.example.com")).publicEndpoint());
+    assertEquals("SHA3-256", GlintConfig.of(Map.of("hashing_algorithm", "SHA3_256")).images().hashingAlgorithmJcaName());
+    assertEquals("sha3_256", GlintConfig.of(Map.of("hashing_algorithm", "SHA3_256")).images().hashingAlgorithm());
+    assertEquals("MD5", GlintConfig.of(Map.of("hashing_algorithm", "md5")).images().hashingAlgorithmJcaName());
+    assertEquals("SHA-1", GlintConfig.of(Map.of("hashing_algorithm", "sha1")).images().hashingAlgorithmJcaName());
+    assertTrue(GlintConfig.of(Map.of("paste_deploy.flavor", "noauth")).auth().unauthenticated());
+    assertFalse(GlintConfig.of(Map.of("paste_deploy.flavor", "keystone+cachemanagement")).auth().unauthenticated());
+    assertEquals(Path.of("/d", "images"), GlintConfig.of(Map.of("data_dir", "/d")).stores().filesystemStoreDatadir());
+    assertEquals("file", GlintConfig.of(Map.of("glance_store.stores", "filesystem,https")).stores().defaultStore(), "aliases accepted");
+    assertEquals(Optional.of("https://img.example.com"), GlintConfig.of(Map.of("public_endpoint", "https://img.example.com")).server().publicEndpoint());
     assertThrows(IllegalArgumentException.class, () -> GlintConfig.defaults().raw("DEFAULT", "nope"));
+  }
+
+  // ---------------------------------------------------------------------------- store sections
+
+  @Test
+  void storeTypesAreTheRegisteredDrivers() {
+    assertEquals(List.of("file", "http"), BackendTypes.names());
+    assertTrue(BackendTypes.byType("file").orElseThrow().options().stream()
+        .anyMatch(o -> o.name().equals("filesystem_store_datadir")));
+  }
+
+  @Test
+  void storeSectionsFromFileEnvironmentAndFlags() throws Exception {
+    Path f = write("multi.conf", String.join("\n",
+        "[DEFAULT]",
+        "enabled_backends = fast:file, web:http",
+        "[fast]",
+        "filesystem_store_datadir = /a",
+        "store_description = NVMe",
+        ""));
+    GlintConfig c = load(List.of("--config-file", f.toString(), "--fast.filesystem_store_datadir=/b"),
+        Map.of("GLINT_FAST_FILESYSTEM_STORE_FSYNC", "no", "GLINT_FAST_FILESYSTEM_STORE_DATADIR", "/c"));
+    assertEquals(List.of(), c.warnings());
+    List<Backend> backends = c.stores().enabledBackends();
+    assertEquals(List.of("fast", "web"), backends.stream().map(Backend::name).toList());
+    assertEquals(List.of("file", "http"), backends.stream().map(Backend::type).toList());
+    assertEquals(Path.of("/b"), backends.get(0).values().get("filesystem_store_datadir"));
+    assertEquals(Boolean.FALSE, backends.get(0).values().get("filesystem_store_fsync"));
+    assertEquals(Optional.of("NVMe"), backends.get(0).description());
+    assertEquals(Optional.empty(), backends.get(1).description());
+    assertEquals("fast", c.stores().defaultBackend());
+    assertEquals("command-line flag --fast.filesystem_store_datadir", c.source("fast", "filesystem_store_datadir"));
+    assertEquals("environment variable GLINT_FAST_FILESYSTEM_STORE_FSYNC", c.source("fast", "filesystem_store_fsync"));
+    assertEquals(f + ":5", c.source("fast", "store_description"));
+    assertEquals("/b", c.effective().get("fast.filesystem_store_datadir"));
+  }
+
+  @Test
+  void storeSectionProblems() {
+    assertInvalid(Map.of("enabled_backends", "fast:s3"), "enabled_backends", "file or http", "'fast:s3'");
+    assertInvalid(Map.of("enabled_backends", "fast:file", "fast.filesystem_store_fsync", "maybe"),
+        "fast.filesystem_store_fsync", "setting 'fast.filesystem_store_fsync'", "yes/no");
+    assertInvalid(Map.of("enabled_backends", "fast:file", "slow.filesystem_store_datadir", "/x"),
+        "slow.filesystem_store_datadir", "not a store named in enabled_backends");
+    assertInvalid(Map.of("enabled_backends", "fast:file", "glance_store.default_backend", "slow"),
+        "default_backend", "'slow'", "[fast]");
+    GlintConfig c = GlintConfig.of(Map.of("enabled_backends", "web:http", "web.filesystem_store_datadir", "/x"));
+    assertEquals(1, c.warnings().size(), c.warnings().toString());
+    assertTrue(c.warnings().get(0).contains("'filesystem_store_datadir' of store [web]")
+        && c.warnings().get(0).contains("[store_description]"), c.warnings().get(0));
+    assertEquals("file", GlintConfig.of(Map.of("glance_store.default_backend", "elsewhere")).stores().defaultStore(),
+        "default_backend matters in multi-store mode only");
+  }
+
+  @Test
+  void usageListsEachStoreTypesOptions() {
+    String usage = GlintConfig.usage();
+    assertTrue(usage.contains("--<backend>.store_description=STRING"), usage);
+    assertTrue(usage.contains("--<backend>.filesystem_store_datadir=PATH    env GLINT_<BACKEND>_FILESYSTEM_STORE_DATADIR"),
+        usage);
+    assertTrue(usage.contains("stores of type 'http': no options of their own"), usage);
+    assertTrue(usage.contains("name:type pairs (types: file, http)"), usage);
+  }
+
+  @Test
+  void secretsAreMaskedWhereverValuesAreShown() {
+    ConfigOption<String> password = ConfigOption.define("keystone_authtoken", "password", OptionType.string(true),
+        "changeme", "A password.").asSecret();
+    assertEquals("***", password.display("hunter2"));
+    assertNull(password.display(null));
+    assertEquals("postgresql://u:***@h/db", Options.DATABASE_CONNECTION.display("postgresql://u:pw@h/db"));
   }
 
   // ------------------------------------------------------------------------------ sample file

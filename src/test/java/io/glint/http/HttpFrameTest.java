@@ -52,6 +52,34 @@ class HttpFrameTest extends ApiTestBase {
   }
 
   @Test
+  @DisplayName("an empty segment where an id belongs, or a trailing slash, is Glance's 404, never the shorter route")
+  void emptyIdSegments() {
+    String id = alice.create(new JsonObject()).getString("id");
+    String[][] requests = {
+        {"GET", "/v2/images/"}, {"DELETE", "/v2/images/"}, {"PATCH", "/v2/images/"},
+        {"GET", "/v2/images//file"}, {"PUT", "/v2/images//file"},
+        {"GET", "/v2/images//members"}, {"POST", "/v2/images//members"},
+        {"GET", "/v2/images//members/p2"}, {"PUT", "/v2/images//members/p2"},
+        {"GET", "/v2/images/" + id + "/members/"}, {"DELETE", "/v2/images/" + id + "/members/"},
+        {"PUT", "/v2/images//tags/t"}, {"PUT", "/v2/images/" + id + "/tags/"},
+        {"DELETE", "/v2/images/" + id + "/tags/"},
+        {"POST", "/v2/images//actions/deactivate"}, {"POST", "/v2/images//actions/reactivate"},
+        {"DELETE", "/v2/stores/file/"}, {"DELETE", "/v2/stores//" + id},
+        {"GET", "/v2/schemas/image/"}, {"GET", "/v2/schemas/images/"}, {"GET", "/v2/info/stores/"},
+        {"GET", "/v2.1/images/"},
+    };
+    for (String[] request : requests) {
+      Response r = alice.send(request[0], request[1], null, null);
+      assertEquals(404, r.status(), request[0] + " " + request[1] + ": " + r.body());
+      assertTrue(r.body().contains("The resource could not be found."), request[0] + " " + request[1] + ": " + r.body());
+    }
+    // The image is untouched and the list still answers without the slash.
+    assertEquals(200, alice.get("/v2/images/" + id).status());
+    assertEquals(List.of(id), alice.get("/v2/images").ids());
+    assertEquals(200, Api.anonymous(server).get("/versions/").status(), "Glance serves /versions/ as /versions");
+  }
+
+  @Test
   @DisplayName("every response carries x-openstack-request-id; an inbound one is reused")
   void requestIds() {
     Response a = alice.get("/v2/images");

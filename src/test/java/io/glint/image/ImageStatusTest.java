@@ -66,4 +66,42 @@ class ImageStatusTest {
     }
     assertThrows(IllegalArgumentException.class, () -> ImageStatus.fromWire("bogus"));
   }
+
+  @Test
+  @DisplayName("deactivate and reactivate toggle active and deactivated, and refuse every other status")
+  void actions() {
+    assertEquals(DEACTIVATED, ACTIVE.deactivate());
+    assertEquals(DEACTIVATED, DEACTIVATED.deactivate());
+    assertEquals(ACTIVE, DEACTIVATED.reactivate());
+    assertEquals(ACTIVE, ACTIVE.reactivate());
+    for (ImageStatus s : EnumSet.complementOf(EnumSet.of(ACTIVE, DEACTIVATED))) {
+      InvalidImageTransition deactivate = assertThrows(InvalidImageTransition.class, s::deactivate);
+      assertEquals(s, deactivate.from());
+      assertEquals(DEACTIVATED, deactivate.to());
+      assertEquals(ACTIVE, assertThrows(InvalidImageTransition.class, s::reactivate).to());
+    }
+  }
+
+  @Test
+  @DisplayName("what each status allows: data, locations, format changes, downloads")
+  void allowances() {
+    assertEquals(EnumSet.of(QUEUED), allowing(ImageStatus::acceptsData));
+    assertEquals(EnumSet.of(QUEUED, ACTIVE), allowing(ImageStatus::acceptsLocations));
+    assertEquals(EnumSet.of(ACTIVE), allowing(ImageStatus::allowsLocationRemoval));
+    assertEquals(EnumSet.of(QUEUED, IMPORTING), allowing(ImageStatus::formatsChangeable));
+    assertEquals(EnumSet.of(ACTIVE, DEACTIVATED), allowing(ImageStatus::servesData));
+    for (ImageStatus s : allowing(ImageStatus::acceptsData)) {
+      assertTrue(s.canTransitionTo(SAVING) && s.canTransitionTo(ACTIVE), s::toString);
+    }
+  }
+
+  private static Set<ImageStatus> allowing(java.util.function.Predicate<ImageStatus> rule) {
+    Set<ImageStatus> out = EnumSet.noneOf(ImageStatus.class);
+    for (ImageStatus s : ImageStatus.values()) {
+      if (rule.test(s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
 }

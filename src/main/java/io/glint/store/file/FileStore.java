@@ -125,7 +125,7 @@ public final class FileStore implements ImageStore {
 
   @Override
   public StoreCapabilities capabilities() {
-    return new StoreCapabilities(true, true, true);
+    return new StoreCapabilities(true, true);
   }
 
   public Path directory() {

@@ -88,7 +88,7 @@ public final class HttpStore implements ImageStore {
 
   @Override
   public StoreCapabilities capabilities() {
-    return new StoreCapabilities(false, false, false);
+    return new StoreCapabilities(false, false);
   }
 
   @Override
