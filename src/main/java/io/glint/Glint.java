@@ -1,6 +1,7 @@
 package io.glint;
 
 import ch.qos.logback.classic.Level;
+import io.glint.auth.AuthStrategy;
 import io.glint.config.ConfigException;
 import io.glint.config.GlintConfig;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ public final class Glint {
     GlintConfig config;
     try {
       config = GlintConfig.load(argList, System.getenv());
+      AuthStrategy.validate(config);
     } catch (ConfigException e) {
       System.err.println("glint: configuration error: " + e.getMessage());
       System.exit(2);

@@ -1,7 +1,6 @@
 package io.glint;
 
-import io.glint.auth.TrustedHeadersAuthenticator;
-import io.glint.config.AuthSettings;
+import io.glint.auth.AuthStrategy;
 import io.glint.config.GlintConfig;
 import io.glint.config.ImageSettings;
 import io.glint.config.ImportFilteringSettings;
@@ -233,10 +232,8 @@ public final class GlintServer {
               imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName()));
       String publicEndpoint = server.publicEndpoint().orElse(null);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
-      AuthSettings auth = config.auth();
       ApiRouter.Parts parts = new ApiRouter.Parts(
-          new TrustedHeadersAuthenticator(auth.unauthenticated(), auth.allowAnonymousAccess(),
-              auth.trustedHeaderAnyHost(), policy::isAdmin),
+          AuthStrategy.authenticator(vertx, config, policy::isAdmin),
           List.of(
               new ImagesApi(images, locations, new ImageQueryParser(imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()), publicEndpoint, new ImageJson.Options(
@@ -334,7 +331,9 @@ public final class GlintServer {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.onComplete(ar -> wiring.transferPool().shutdown());
+    return chain
+        .eventually(() -> wiring.parts().authenticator().close())
+        .onComplete(ar -> wiring.transferPool().shutdown());
   }
 
   public int port() {

@@ -44,6 +44,12 @@ public record RequestContext(
     return new RequestContext(null, null, Set.of(), false, true, requestId);
   }
 
+  /** The same caller, with policy's {@code context_is_admin} decided as {@code isAdmin}. */
+  public RequestContext withAdmin(boolean isAdmin) {
+    return isAdmin == admin ? this : new RequestContext(userId, projectId, roles, isAdmin, readOnly, requestId,
+        userDomainId, projectDomainId, systemScope, serviceRoles);
+  }
+
   /** Glance's {@code context.owner}: the project id. */
   public String owner() {
     return projectId;

@@ -1,66 +1,58 @@
 package io.glint.auth;
 
 import io.glint.error.GlintException;
+import io.vertx.core.Future;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Builds the request context from the identity headers keystonemiddleware sets ({@code X-Identity-Status},
- * {@code X-Roles}, {@code X-Project-Id}/{@code X-Tenant-Id}, {@code X-User-Id}…), as Glance's
- * {@code ContextMiddleware} does. Headers are trusted only from loopback peers unless
- * {@code trusted_header_any_host} is set: anything else could forge them. Keystone token validation will sit
- * in front of this as another authenticator.
+ * {@code X-Roles}, {@code X-Project-Id}/{@code X-Tenant-Id}, {@code X-User-Id}, the domain ids,
+ * {@code OpenStack-System-Scope}, {@code X-Service-Roles}), as Glance's {@code ContextMiddleware} reads them
+ * through oslo.context. For a Glint behind a proxy that has already authenticated the caller. Headers are
+ * trusted only from loopback peers unless {@code trusted_header_any_host} is set: anything else could forge
+ * them.
  */
-public final class TrustedHeadersAuthenticator {
+public final class TrustedHeadersAuthenticator implements Authenticator {
 
-  private final boolean unauthenticatedPipeline;
   private final boolean allowAnonymous;
   private final boolean anyHost;
-  private final Predicate<RequestContext> isAdmin;
 
-  /** With Glance's default {@code context_is_admin}: the {@code admin} role. */
-  public TrustedHeadersAuthenticator(boolean unauthenticatedPipeline, boolean allowAnonymous, boolean anyHost) {
-    this(unauthenticatedPipeline, allowAnonymous, anyHost, ctx -> ctx.roles().contains("admin"));
-  }
-
-  /**
-   * @param isAdmin policy {@code context_is_admin}, asked of each authenticated caller (as Glance's
-   *     {@code RequestContext} asks {@code check_is_admin})
-   */
-  public TrustedHeadersAuthenticator(boolean unauthenticatedPipeline, boolean allowAnonymous, boolean anyHost,
-      Predicate<RequestContext> isAdmin) {
-    this.unauthenticatedPipeline = unauthenticatedPipeline;
+  public TrustedHeadersAuthenticator(boolean allowAnonymous, boolean anyHost) {
     this.allowAnonymous = allowAnonymous;
     this.anyHost = anyHost;
-    this.isAdmin = isAdmin;
   }
 
-  /**
-   * @param header reads one request header (null when absent)
-   * @param loopbackPeer whether the TCP peer is a loopback address
-   */
-  public RequestContext authenticate(Function<String, String> header, boolean loopbackPeer, String requestId) {
-    if (unauthenticatedPipeline) {
-      return RequestContext.unauthenticatedAdmin(requestId);
+  @Override
+  public Future<RequestContext> authenticate(Function<String, String> header, boolean loopbackPeer, String requestId) {
+    try {
+      return Future.succeededFuture(context(header, loopbackPeer, requestId));
+    } catch (GlintException e) {
+      return Future.failedFuture(e);
     }
+  }
+
+  /** The context the headers describe; throws UNAUTHORIZED when they describe none. */
+  public RequestContext context(Function<String, String> header, boolean loopbackPeer, String requestId) {
     if ("Confirmed".equals(header.apply("X-Identity-Status"))) {
       if (!anyHost && !loopbackPeer) {
         throw GlintException.unauthorized("Identity headers are only trusted from loopback clients; set "
             + "trusted_header_any_host = true when Glint runs behind an authenticating proxy.");
       }
       Set<String> roles = roles(first(header, "X-Roles", "X-Role"));
-      RequestContext caller = new RequestContext(
+      return new RequestContext(
           first(header, "X-User-Id", "X-User"),
           first(header, "X-Project-Id", "X-Tenant-Id", "X-Tenant"),
           roles,
+          roles.contains("admin"),
           false,
-          false,
-          requestId);
-      return isAdmin.test(caller) ? new RequestContext(caller.userId(), caller.projectId(), roles, true, false,
-          requestId) : caller;
+          requestId,
+          first(header, "X-User-Domain-Id"),
+          first(header, "X-Project-Domain-Id"),
+          first(header, "OpenStack-System-Scope"),
+          roles(first(header, "X-Service-Roles")));
     }
     if (allowAnonymous) {
       return RequestContext.anonymous(requestId);
@@ -78,7 +70,8 @@ public final class TrustedHeadersAuthenticator {
     return null;
   }
 
-  private static Set<String> roles(String header) {
+  /** A comma-separated role list, lower-cased as Glance does. */
+  static Set<String> roles(String header) {
     Set<String> roles = new LinkedHashSet<>();
     if (header != null) {
       for (String role : header.split(",")) {

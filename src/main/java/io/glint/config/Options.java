@@ -27,6 +27,7 @@ public final class Options {
   public static final String IMPORT_FILTERING = "import_filtering_opts";
   public static final String OSLO_MIDDLEWARE = "oslo_middleware";
   public static final String OSLO_POLICY = "oslo_policy";
+  public static final String KEYSTONE_AUTHTOKEN = "keystone_authtoken";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -34,7 +35,7 @@ public final class Options {
    * one warning each.
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
-      "keystone_authtoken", "oslo_messaging_notifications",
+      "oslo_messaging_notifications",
       "taskflow_executor", "wsgi", "cors", "healthcheck", "image_import_opts",
       "task", "oslo_limit", "store_type_location_strategy");
 
@@ -103,6 +104,11 @@ public final class Options {
       "Glint: log level (case-insensitive).");
   public static final ConfigOption<Boolean> DEBUG = register(DEFAULT, "debug", OptionType.bool(), "false",
       "Log at DEBUG level (as log_level = DEBUG, unless log_level is TRACE).");
+  public static final ConfigOption<String> AUTH_STRATEGY = register(DEFAULT, "auth_strategy",
+      OptionType.choice(true, "", "keystone", "trusted-headers", "noauth"), "",
+      "Glint: how callers are authenticated, overriding [paste_deploy] flavor: 'keystone' (validate X-Auth-Token "
+          + "with Keystone, [keystone_authtoken]), 'trusted-headers' (identity headers set by a proxy), 'noauth' "
+          + "(everyone is admin). Empty: from the flavor, keystone when [keystone_authtoken] auth_url is set.");
 
   public static final ConfigOption<Path> PROPERTY_PROTECTION_FILE = register(DEFAULT, "property_protection_file", OptionType.path(true), null,
       "Property protections: an INI file whose sections are regular expressions over custom property names (first match in file order wins), each with create/read/update/delete = roles or a policy rule; unset = no protections. Relative paths are looked up beside the config file.");
@@ -173,8 +179,114 @@ public final class Options {
   // ------------------------------------------------------------------------------- [paste_deploy]
 
   public static final ConfigOption<String> PASTE_FLAVOR = register(PASTE_DEPLOY, "flavor",
-      OptionType.choice(false, "keystone", "keystone+caching", "keystone+cachemanagement", "", "noauth"), "keystone",
-      "Request pipeline: keystone variants authenticate via identity headers; '' or 'noauth' treats every request as admin.");
+      OptionType.choice(false, "keystone", "keystone+caching", "keystone+cachemanagement", "", "caching",
+          "cachemanagement", "noauth"), "keystone",
+      "Request pipeline, as Glance's paste flavors: keystone variants authenticate (Keystone tokens when "
+          + "[keystone_authtoken] auth_url is set, else trusted identity headers); '', 'caching', "
+          + "'cachemanagement' (and 'noauth') are the unauthenticated pipeline: every request is admin.");
+
+  // ------------------------------------------------------------------------- [keystone_authtoken]
+  // keystonemiddleware's auth_token options (keystonemiddleware/auth_token/_opts.py) and the keystoneauth
+  // 'password' plugin's, as glance-api.conf carries them.
+
+  public static final ConfigOption<String> WWW_AUTHENTICATE_URI = register(KEYSTONE_AUTHTOKEN, "www_authenticate_uri",
+      OptionType.string(true), null,
+      "Public Identity endpoint, named in the WWW-Authenticate header of 401 answers; unset = auth_url.");
+  public static final ConfigOption<String> AUTH_URI = register(KEYSTONE_AUTHTOKEN, "auth_uri", OptionType.string(true), null,
+      "Deprecated name of www_authenticate_uri (used when that is unset).");
+  public static final ConfigOption<String> AUTH_URL = register(KEYSTONE_AUTHTOKEN, "auth_url", OptionType.string(true), null,
+      "Identity endpoint Glint authenticates itself at (POST <auth_url>/v3/auth/tokens). Setting it makes 'keystone' "
+          + "the default auth strategy.");
+  public static final ConfigOption<String> AUTH_TYPE = register(KEYSTONE_AUTHTOKEN, "auth_type",
+      OptionType.string(true), null,
+      "How Glint authenticates itself to Keystone: the keystoneauth 'password' (or 'v3password') plugin, required "
+          + "in keystone mode.");
+  public static final ConfigOption<String> KS_USERNAME = register(KEYSTONE_AUTHTOKEN, "username", OptionType.string(true), null,
+      "Glint's service user name (or user_id).");
+  public static final ConfigOption<String> KS_USER_ID = register(KEYSTONE_AUTHTOKEN, "user_id", OptionType.string(true), null,
+      "Glint's service user id (instead of username).");
+  public static final ConfigOption<String> KS_PASSWORD = registerSecret(KEYSTONE_AUTHTOKEN, "password", OptionType.string(true), null,
+      "Glint's service user password (never logged).");
+  public static final ConfigOption<String> KS_USER_DOMAIN_NAME = register(KEYSTONE_AUTHTOKEN, "user_domain_name", OptionType.string(true), null,
+      "Domain of the service user, by name.");
+  public static final ConfigOption<String> KS_USER_DOMAIN_ID = register(KEYSTONE_AUTHTOKEN, "user_domain_id", OptionType.string(true), null,
+      "Domain of the service user, by id.");
+  public static final ConfigOption<String> KS_PROJECT_NAME = register(KEYSTONE_AUTHTOKEN, "project_name", OptionType.string(true), null,
+      "Project Glint's own token is scoped to (usually 'service').");
+  public static final ConfigOption<String> KS_PROJECT_ID = register(KEYSTONE_AUTHTOKEN, "project_id", OptionType.string(true), null,
+      "Project Glint's own token is scoped to, by id.");
+  public static final ConfigOption<String> KS_PROJECT_DOMAIN_NAME = register(KEYSTONE_AUTHTOKEN, "project_domain_name", OptionType.string(true), null,
+      "Domain of project_name, by name.");
+  public static final ConfigOption<String> KS_PROJECT_DOMAIN_ID = register(KEYSTONE_AUTHTOKEN, "project_domain_id", OptionType.string(true), null,
+      "Domain of project_name, by id.");
+  public static final ConfigOption<String> KS_DOMAIN_NAME = register(KEYSTONE_AUTHTOKEN, "domain_name", OptionType.string(true), null,
+      "Domain Glint's own token is scoped to, by name (instead of a project).");
+  public static final ConfigOption<String> KS_DOMAIN_ID = register(KEYSTONE_AUTHTOKEN, "domain_id", OptionType.string(true), null,
+      "Domain Glint's own token is scoped to, by id (instead of a project).");
+  public static final ConfigOption<String> KS_SYSTEM_SCOPE = register(KEYSTONE_AUTHTOKEN, "system_scope", OptionType.string(true), null,
+      "'all': Glint's own token is system-scoped (instead of a project).");
+  public static final ConfigOption<String> KS_DEFAULT_DOMAIN_NAME = register(KEYSTONE_AUTHTOKEN, "default_domain_name", OptionType.string(true), null,
+      "Domain name used for the user and the project when their own domain options are unset.");
+  public static final ConfigOption<String> KS_DEFAULT_DOMAIN_ID = register(KEYSTONE_AUTHTOKEN, "default_domain_id", OptionType.string(true), null,
+      "Domain id used for the user and the project when their own domain options are unset.");
+  public static final ConfigOption<String> KS_REGION_NAME = register(KEYSTONE_AUTHTOKEN, "region_name", OptionType.string(true), null,
+      "Region of the identity endpoint taken from the service catalog.");
+  public static final ConfigOption<String> KS_INTERFACE = register(KEYSTONE_AUTHTOKEN, "interface",
+      OptionType.choice(true, "internal", "public", "admin"), "internal",
+      "Catalog interface of the identity endpoint tokens are validated at.");
+  public static final ConfigOption<String> KS_AUTH_VERSION = register(KEYSTONE_AUTHTOKEN, "auth_version", OptionType.string(true), null,
+      "Identity API version; Glint speaks v3 only, as keystonemiddleware does today.");
+  public static final ConfigOption<String> KS_SERVICE_TYPE = register(KEYSTONE_AUTHTOKEN, "service_type", OptionType.string(true), null,
+      "Accepted for compatibility (access-rule checks): Glint does not send OpenStack-Identity-Access-Rules, so Keystone "
+          + "refuses tokens restricted by access rules.");
+  public static final ConfigOption<Boolean> DELAY_AUTH_DECISION = register(KEYSTONE_AUTHTOKEN, "delay_auth_decision", OptionType.bool(), "true",
+      "Leave the decision on unauthenticated requests to the API (401, or read-only anonymous access with "
+          + "allow_anonymous_access). Glance's paste pipeline forces true; so does Glint.");
+  public static final ConfigOption<Boolean> INCLUDE_SERVICE_CATALOG = register(KEYSTONE_AUTHTOKEN, "include_service_catalog", OptionType.bool(), "true",
+      "Ask Keystone for the caller's service catalog when validating (false: '?nocatalog', smaller answers).");
+  public static final ConfigOption<List<String>> SERVICE_TOKEN_ROLES = register(KEYSTONE_AUTHTOKEN, "service_token_roles", OptionType.list(), "service",
+      "Roles an X-Service-Token must carry (any of them).");
+  public static final ConfigOption<Boolean> SERVICE_TOKEN_ROLES_REQUIRED = register(KEYSTONE_AUTHTOKEN, "service_token_roles_required", OptionType.bool(), "false",
+      "When true, a service token without one of service_token_roles is ignored (its roles are not service roles).");
+  public static final ConfigOption<Integer> TOKEN_CACHE_TIME = register(KEYSTONE_AUTHTOKEN, "token_cache_time", OptionType.integer(-1, Integer.MAX_VALUE), "300",
+      "Seconds a validated token is trusted without asking Keystone again (never past its expiry); -1 = no cache. "
+          + "A revoked token keeps working on this node for up to this long.");
+  public static final ConfigOption<Integer> TOKEN_CACHE_SIZE = register(KEYSTONE_AUTHTOKEN, "token_cache_size", OptionType.integer(1, Integer.MAX_VALUE), "10000",
+      "Glint: most tokens kept in the in-process validation cache.");
+  public static final ConfigOption<Integer> HTTP_CONNECT_TIMEOUT = register(KEYSTONE_AUTHTOKEN, "http_connect_timeout", OptionType.integer(0, 86_400), "0",
+      "Seconds a request to Keystone may take; 0 = Glint's default of 30 (keystonemiddleware waits forever).");
+  public static final ConfigOption<Integer> HTTP_REQUEST_MAX_RETRIES = register(KEYSTONE_AUTHTOKEN, "http_request_max_retries", OptionType.integer(0, 100), "3",
+      "How many times a request to Keystone is retried when the connection cannot be made (backing off 0.5 s, 1 s, 2 s...).");
+  public static final ConfigOption<Path> KS_CAFILE = register(KEYSTONE_AUTHTOKEN, "cafile", OptionType.path(true), null,
+      "PEM CA bundle to verify Keystone's HTTPS certificate (default: the JVM's trust store).");
+  public static final ConfigOption<Path> KS_CERTFILE = register(KEYSTONE_AUTHTOKEN, "certfile", OptionType.path(true), null,
+      "PEM client certificate, when Keystone requires one (with keyfile).");
+  public static final ConfigOption<Path> KS_KEYFILE = register(KEYSTONE_AUTHTOKEN, "keyfile", OptionType.path(true), null,
+      "PEM private key of certfile.");
+  public static final ConfigOption<Boolean> KS_INSECURE = register(KEYSTONE_AUTHTOKEN, "insecure", OptionType.bool(), "false",
+      "Do not verify Keystone's HTTPS certificate (testing only).");
+  public static final ConfigOption<String> ENFORCE_TOKEN_BIND = register(KEYSTONE_AUTHTOKEN, "enforce_token_bind",
+      OptionType.string(false), "permissive",
+      "Token binding: 'disabled' or 'permissive' (ignored), 'strict' (tokens bound to anything are refused: Glint "
+          + "verifies no binding); 'required' or a bind name cannot be honoured and stop start-up.");
+
+  /**
+   * keystonemiddleware's memcache options: accepted (glance-api.conf carries them) and ignored, with one log line,
+   * because Glint caches validated tokens in process.
+   */
+  public static final List<ConfigOption<String>> KEYSTONE_IGNORED = List.of(
+      "memcached_servers", "memcache_servers", "memcache_security_strategy", "memcache_use_advanced_pool",
+      "memcache_pool_dead_retry", "memcache_pool_maxsize", "memcache_pool_socket_timeout",
+      "memcache_pool_unused_timeout", "memcache_pool_conn_get_timeout", "memcache_tls_enabled",
+      "memcache_tls_cafile", "memcache_tls_certfile", "memcache_tls_keyfile", "memcache_tls_allowed_ciphers",
+      "memcache_sasl_enabled", "memcache_username", "cache").stream()
+      .map(name -> register(KEYSTONE_AUTHTOKEN, name, OptionType.string(true), null,
+          "Accepted for compatibility and ignored: Glint caches tokens in process."))
+      .toList();
+  public static final ConfigOption<String> MEMCACHE_SECRET_KEY = registerSecret(KEYSTONE_AUTHTOKEN, "memcache_secret_key",
+      OptionType.string(true), null, "Accepted for compatibility and ignored (never logged).");
+  public static final ConfigOption<String> MEMCACHE_PASSWORD = registerSecret(KEYSTONE_AUTHTOKEN, "memcache_password",
+      OptionType.string(true), null, "Accepted for compatibility and ignored (never logged).");
 
   // ---------------------------------------------------------------------------------------------
 
@@ -202,6 +314,14 @@ public final class Options {
   private static <T> ConfigOption<T> register(String section, String name, OptionType<T> type, String defaultValue, String help) {
     ConfigOption<T> option = ConfigOption.define(section, name, type, defaultValue, help);
 
+    REGISTRY.add(option);
+    return option;
+  }
+
+  /** As {@link #register}, for a value never shown in logs or messages. */
+  private static <T> ConfigOption<T> registerSecret(String section, String name, OptionType<T> type, String defaultValue,
+      String help) {
+    ConfigOption<T> option = ConfigOption.define(section, name, type, defaultValue, help).asSecret();
     REGISTRY.add(option);
     return option;
   }

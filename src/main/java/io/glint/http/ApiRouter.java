@@ -1,6 +1,6 @@
 package io.glint.http;
 
-import io.glint.auth.TrustedHeadersAuthenticator;
+import io.glint.auth.Authenticator;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +18,7 @@ public final class ApiRouter {
 
   /** What the router needs from the rest of Glint. */
   public record Parts(
-      TrustedHeadersAuthenticator authenticator,
+      Authenticator authenticator,
       java.util.List<Routes> features,
       Versions versions,
       int maxRequestIdLength) {}
