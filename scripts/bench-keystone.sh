@@ -74,7 +74,6 @@ export BENCH_CLK_TCK
 BENCH_CLK_TCK=$(getconf CLK_TCK)
 
 build_jar
-jar=$ROOT/target/glint.jar
 
 # ------------------------------------------------------------------------------------------- lifecycle
 start_run keystone

@@ -274,10 +274,7 @@ def cmd_report(a):
     w = out.append
     w("# Glint Keystone-mode benchmark, %s" % info["date"])
     w("")
-    w("- Command: `%s`" % info["command"])
-    w("- Machine: %s cores (nproc), %s, %s" % (info["nproc"], info["cpu"], info["kernel"]))
-    w("- JDK: %s; JVM options: %s" % (info["jdk"], info["jvm_opts"] or "(none)"))
-    w("- Glint: commit %s%s, jar built %s" % (info["commit"], info["dirty"], info["jar_time"]))
+    out.extend(metabench.facts_lines(info))
     w("- Two Glints on one embedded PostgreSQL (%s images seeded, GET spreads over %s ids visible to project "
       "`bench`): one in trusted-headers mode (`X-Identity-Status: Confirmed`, `X-Project-Id: bench`, "
       "`X-Roles: member`), one in keystone mode (`[keystone_authtoken]` against a stub Keystone, "

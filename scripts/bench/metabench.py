@@ -529,6 +529,16 @@ def read_run(results_path, info_path):
     return rows, info
 
 
+def facts_lines(info):
+    """The report lines every benchmark starts with: command, machine, JDK, which Glint (lib.sh run_facts)."""
+    return [
+        "- Command: `%s`" % info["command"],
+        "- Machine: %s cores (nproc), %s, %s" % (info["nproc"], info["cpu"], info["kernel"]),
+        "- JDK: %s; JVM options: %s" % (info["jdk"], info["jvm_opts"] or "(none)"),
+        "- Glint: commit %s%s, jar built %s" % (info["commit"], info["dirty"], info["jar_time"]),
+    ]
+
+
 def cmd_report(a):
     rows, info = read_run(a.results, a.info)
     info["embedded"] = info.get("embedded") == "1"
@@ -536,10 +546,7 @@ def cmd_report(a):
     w = out.append
     w("# Glint metadata benchmark, %s" % info["date"])
     w("")
-    w("- Command: `%s`" % info["command"])
-    w("- Machine: %s cores (nproc), %s, %s" % (info["nproc"], info["cpu"], info["kernel"]))
-    w("- JDK: %s; JVM options: %s" % (info["jdk"], info["jvm_opts"] or "(none)"))
-    w("- Glint: commit %s%s, jar built %s" % (info["commit"], info["dirty"], info["jar_time"]))
+    out.extend(facts_lines(info))
     w("- Database: %s" % info["db"])
     w("- Data: %s images seeded through the API in %s (bench project: 35 %% public, 25 %% shared, "
       "25 %% private, 5 %% community; 10 %% private/shared of another project; 4 properties, 2–3 tags each); "
