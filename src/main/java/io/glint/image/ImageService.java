@@ -31,6 +31,7 @@ public final class ImageService {
   private final Scrubber scrubber;
   private final boolean delayedDelete;
   private final DomainEvents events;
+  private StagingArea staging;
 
   public ImageService(ImageRepository repository, ImageLookup lookup, Policy policy,
       PropertyProtections protections, ImageRules rules, Scrubber scrubber, boolean delayedDelete,
@@ -45,6 +46,12 @@ public final class ImageService {
     this.scrubber = scrubber;
     this.delayedDelete = delayedDelete;
     this.events = events;
+  }
+
+  /** Deleting an image that is staged or importing removes its staged data from here (Glance does too). */
+  public ImageService withStaging(StagingArea area) {
+    this.staging = area;
+    return this;
   }
 
   public ImageRules rules() {
@@ -142,9 +149,15 @@ public final class ImageService {
 
   /** {@code DELETE /v2/images/{id}}. */
   public Future<Void> delete(RequestContext ctx, String id) {
+    ImageStatus[] before = new ImageStatus[1];
     Future<Void> deleted = lookup.visibleFresh(ctx, id)
-        .compose(image -> updater.untilSaved(ctx, image, current -> markDeleted(ctx, current)))
-        .compose(scrubber::remove);
+        .compose(image -> updater.untilSaved(ctx, image, current -> {
+          before[0] = current.status();
+          return markDeleted(ctx, current);
+        }))
+        .compose(scrubber::remove)
+        .compose(v -> staging != null && (before[0] == ImageStatus.UPLOADING || before[0] == ImageStatus.IMPORTING)
+            ? staging.delete(id) : Future.succeededFuture());
     return events.announce(deleted, EventType.IMAGE_DELETE, id, ctx);
   }
 
