@@ -125,8 +125,8 @@ public final class FormatInspector {
     if (prefixFilled >= 512 && prefixWanted == BASE_PREFIX) {
       if (startsWith("KDMV")) {
         ByteBuffer h = le(0, 64);
-        long descSectors = h.getLong(32);
-        long descCount = h.getLong(40);
+        long descSectors = h.getLong(28); // packed little-endian header: '<4sIIQQQQIQQ'
+        long descCount = h.getLong(36);
         if (descSectors * 512 == VMDK_DESC_OFFSET) {
           grow((int) Math.min(VMDK_DESC_OFFSET + Math.min(descCount * 512, VMDK_DESC_MAX), VMDK_DESC_OFFSET + VMDK_DESC_MAX));
         }
@@ -254,14 +254,14 @@ public final class FormatInspector {
     if (!type.equals("monolithicSparse") && !type.equals("streamOptimized")) {
       return 0;
     }
-    return le(0, 64).getLong(16) * 512;
+    return le(0, 64).getLong(12) * 512;
   }
 
   /** The VMDK descriptor text, or null when the header does not point at a whole one. */
   private String vmdkDescriptor() {
     ByteBuffer h = le(0, 64);
     int version = h.getInt(4);
-    long descSector = h.getLong(32);
+    long descSector = h.getLong(28);
     long gdOffset = h.getLong(56);
     if (version < 1 || version > 3 || gdOffset == -1L || descSector * 512 != VMDK_DESC_OFFSET
         || prefixFilled < prefixWanted || prefixWanted <= VMDK_DESC_OFFSET) {
