@@ -255,7 +255,7 @@ public final class GlintServer {
           dataSettings);
       images.withStaging(staging);
       ImportQuotas importQuotas = new ImportQuotas(importSettings.limits());
-      ImportPlugins plugins = ImportPluginSet.build(vertx, importSettings, transferPool);
+      ImportPlugins plugins = ImportPluginSet.build(vertx, importSettings, quotas.imageSizeCap());
       GuardedFetch fetch = new GuardedFetch(vertx, guard, config.stores().httpStoreIdleTimeout());
       ImageStaging staging1 = new ImageStaging(repository, lookup, policy, staging, transferPool, dataSettings,
           importSettings.selfUrl(), !plugins.has("image_decompression"), importQuotas);

@@ -214,9 +214,12 @@ final class ImportJob {
     if (copy || parts.plugins().isEmpty()) {
       return Future.succeededFuture(source);
     }
-    ImportPlugins.Step step = new ImportPlugins.Step(imageId, caller, usesStaging ? parts.staging().path(imageId) : null,
-        this::changeImage);
-    return parts.plugins().run(step).map(source);
+    ImportPlugins.Step step = new ImportPlugins.Step(() -> image, caller,
+        usesStaging ? parts.staging().path(imageId) : null, this::changeImage);
+    return parts.plugins().run(step)
+        .recover(e -> Future.failedFuture(e instanceof ImportFailed ? e : new ImportFailed(e.getMessage() == null
+            ? e.toString() : e.getMessage())))
+        .map(source);
   }
 
   /** A plugin's change to the image (properties, formats, size), saved under the lock. */

@@ -13,9 +13,16 @@ import java.util.function.UnaryOperator;
  */
 public final class ImportPlugins {
 
-  /** What a plugin works on: the image, the caller, the staged file (null when the data streams), a saver. */
-  public record Step(String imageId, RequestContext caller, Path stagedFile,
-      Function<UnaryOperator<Image.Builder>, Future<Image>> change) {}
+  /**
+   * What a plugin works on: the image as it is now, the caller, the staged file (null when the data streams),
+   * and a way to change the image (saved under the import lock).
+   */
+  public record Step(java.util.function.Supplier<Image> image, RequestContext caller, Path stagedFile,
+      Function<UnaryOperator<Image.Builder>, Future<Image>> change) {
+    public String imageId() {
+      return image.get().id();
+    }
+  }
 
   /** One plugin. */
   public interface Plugin {
