@@ -254,7 +254,9 @@ public final class GlintServer {
       ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
           dataSettings);
       images.withStaging(staging);
-      ImportQuotas importQuotas = new ImportQuotas(importSettings.limits());
+      ImportQuotas importQuotas = new ImportQuotas(importSettings.limits()).withRepository(repository);
+      images.withQuotas(importQuotas);
+      data.withQuotas(importQuotas);
       ImportPlugins plugins = ImportPluginSet.build(vertx, importSettings, quotas.imageSizeCap());
       GuardedFetch fetch = new GuardedFetch(vertx, guard, config.stores().httpStoreIdleTimeout());
       ImageStaging staging1 = new ImageStaging(repository, lookup, policy, staging, transferPool, dataSettings,
@@ -274,7 +276,7 @@ public final class GlintServer {
                   imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
                   json).withImportMethods(importSettings.enabledImportMethods()),
-              new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json),
+              new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas),
               new TasksApi(metadata.tasks(), policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()),
               new ImageDataApi(images, data),

@@ -55,6 +55,7 @@ public final class ImageDataService {
   private final StoreRegistry stores;
   private final Executor digestPool;
   private final Settings settings;
+  private ImportQuotas quotas = ImportQuotas.off();
 
   public ImageDataService(ImageRepository repository, ImageLookup lookup, Policy policy, DomainEvents events,
       StoreRegistry stores, Executor digestPool, Settings settings) {
@@ -65,6 +66,12 @@ public final class ImageDataService {
     this.stores = stores;
     this.digestPool = digestPool;
     this.settings = settings;
+  }
+
+  /** Glint's per-project limits: {@code image_size_total} and {@code image_count_uploading} on upload. */
+  public ImageDataService withQuotas(ImportQuotas limits) {
+    this.quotas = limits;
+    return this;
   }
 
   /** {@code PUT /v2/images/{id}/file}. Completes when the image is active with its data. */
@@ -82,6 +89,7 @@ public final class ImageDataService {
     }
     ImageStore target = store;
     Future<Image> uploaded = loadForUpload(ctx, id)
+        .compose(image -> quotas.beforeUpload(image.owner(), upload.contentLength()).map(image))
         .compose(image -> uploadLimit(image, upload).compose(limit -> clientStillThere(upload).map(limit))
             .compose(limit -> markSaving(image)
             .compose(v -> writeData(image, upload, limit, target))));

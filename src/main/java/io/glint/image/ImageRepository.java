@@ -97,6 +97,16 @@ public interface ImageRepository {
   /** Tells the other nodes that this node still receives the uploads it marked as its own. */
   Future<Void> uploadsAlive();
 
+  /**
+   * What a project uses, as Glance's unified limits count it: bytes stored (size × locations), bytes staged
+   * (images uploading or importing, or being copied), images, and images being uploaded, staged, imported or
+   * copied.
+   */
+  record Usage(long storedBytes, long stagedBytes, long images, long uploading) {}
+
+  /** A project's {@link Usage}. */
+  Future<Usage> usage(String owner);
+
   /** Bytes stored by a project's images other than {@code excludingImageId}. */
   Future<Long> storageUsed(String owner, String excludingImageId);
 

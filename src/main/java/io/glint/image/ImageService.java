@@ -32,6 +32,7 @@ public final class ImageService {
   private final boolean delayedDelete;
   private final DomainEvents events;
   private StagingArea staging;
+  private ImportQuotas quotas = ImportQuotas.off();
 
   public ImageService(ImageRepository repository, ImageLookup lookup, Policy policy,
       PropertyProtections protections, ImageRules rules, Scrubber scrubber, boolean delayedDelete,
@@ -51,6 +52,12 @@ public final class ImageService {
   /** Deleting an image that is staged or importing removes its staged data from here (Glance does too). */
   public ImageService withStaging(StagingArea area) {
     this.staging = area;
+    return this;
+  }
+
+  /** Glint's per-project limits: {@code image_count_total} on create. */
+  public ImageService withQuotas(ImportQuotas limits) {
+    this.quotas = limits;
     return this;
   }
 
@@ -87,7 +94,9 @@ public final class ImageService {
       b.updatedAt = now;
       b.properties.putAll(request.properties());
       b.tags.addAll(request.tags());
-      return events.announce(repository.insert(b.build()), EventType.IMAGE_CREATE, b.id, ctx);
+      Image image = b.build();
+      return events.announce(quotas.beforeCreate(ctx).compose(v -> repository.insert(image)), EventType.IMAGE_CREATE,
+          b.id, ctx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

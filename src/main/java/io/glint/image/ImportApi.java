@@ -24,8 +24,11 @@ public final class ImportApi implements io.glint.http.Routes {
   private final ImageImports imports;
   private final List<String> methods;
   private final JsonBodyHandler json;
+  private final ImportQuotas quotas;
 
-  public ImportApi(ImageStaging staging, ImageImports imports, List<String> methods, JsonBodyHandler json) {
+  public ImportApi(ImageStaging staging, ImageImports imports, List<String> methods, JsonBodyHandler json,
+      ImportQuotas quotas) {
+    this.quotas = quotas;
     this.staging = staging;
     this.imports = imports;
     this.methods = methods;
@@ -38,6 +41,8 @@ public final class ImportApi implements io.glint.http.Routes {
     v2.post("/images/:id/import").handler(json).handler(this::importImage);
     v2.get("/images/:id/tasks").handler(Http::rejectBody).handler(this::tasks);
     v2.get("/info/import").handler(Http::rejectBody).handler(this::info);
+    v2.get("/info/usage").handler(Http::rejectBody).handler(this::usage);
+    Http.allow(v2, "/info/usage", "GET");
     Http.allow(v2, "/images/:id/stage", "PUT");
     Http.allow(v2, "/images/:id/import", "POST");
     Http.allow(v2, "/images/:id/tasks", "GET");
@@ -99,6 +104,13 @@ public final class ImportApi implements io.glint.http.Routes {
     imports.tasksOf(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
         .onSuccess(found -> ctx.response().putHeader("Content-Type", "application/json")
             .end(TaskJson.imageTasks(found).toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  private void usage(RoutingContext ctx) {
+    quotas.usage(AuthHandler.context(ctx))
+        .onSuccess(usage -> ctx.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("usage", new JsonObject(new java.util.LinkedHashMap<>(usage))).toBuffer()))
         .onFailure(ctx::fail);
   }
 

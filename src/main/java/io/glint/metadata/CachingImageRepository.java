@@ -195,6 +195,11 @@ public final class CachingImageRepository implements ImageRepository {
   }
 
   @Override
+  public Future<Usage> usage(String owner) {
+    return delegate.usage(owner);
+  }
+
+  @Override
   public Future<Long> storageUsed(String owner, String excludingImageId) {
     return delegate.storageUsed(owner, excludingImageId);
   }

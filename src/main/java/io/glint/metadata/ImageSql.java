@@ -154,6 +154,24 @@ final class ImageSql {
       WHERE i.owner = $1 AND i.id <> $2 AND NOT i.deleted AND i.size > 0
         AND i.status NOT IN ('killed', 'deleted', 'pending_delete')""";
 
+  /** A project's usage, as Glance's unified limits count it (glance/db/sqlalchemy/api.py user_get_*). */
+  static final String USAGE = """
+      SELECT
+        COALESCE((SELECT SUM(i.size * (SELECT count(*) FROM image_locations l
+                                       WHERE l.image_id = i.id AND NOT l.deleted AND l.status = 'active'))
+                  FROM images i WHERE i.owner = $1 AND NOT i.deleted AND i.size > 0
+                    AND i.status NOT IN ('killed', 'deleted', 'pending_delete')), 0),
+        COALESCE((SELECT SUM(size) FROM images WHERE owner = $1 AND NOT deleted AND size > 0
+                    AND (status IN ('uploading', 'importing')
+                      OR (COALESCE(properties->>'os_glance_importing_to_stores', '') <> ''
+                        AND status NOT IN ('killed', 'deleted', 'pending_delete')))), 0),
+        (SELECT count(*) FROM images WHERE owner = $1 AND NOT deleted
+           AND status NOT IN ('killed', 'pending_delete', 'deleted')),
+        (SELECT count(*) FROM images WHERE owner = $1 AND NOT deleted
+           AND (status IN ('saving', 'uploading', 'importing')
+             OR (COALESCE(properties->>'os_glance_importing_to_stores', '') <> ''
+               AND status NOT IN ('killed', 'deleted', 'pending_delete'))))""";
+
   /** Location data the scrubber must remove: of images deleted at least $1 ago. */
   static final String PENDING_DELETES = """
       SELECT l.id, l.image_id, l.url FROM image_locations l JOIN images i ON i.id = l.image_id

@@ -267,6 +267,15 @@ public final class PgImageRepository implements ImageRepository {
   }
 
   @Override
+  public Future<Usage> usage(String owner) {
+    return pool.preparedQuery(ImageSql.USAGE).execute(Tuple.of(owner)).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Usage(((Number) r.getValue(0)).longValue(), ((Number) r.getValue(1)).longValue(),
+          ((Number) r.getValue(2)).longValue(), ((Number) r.getValue(3)).longValue());
+    });
+  }
+
+  @Override
   public Future<Long> storageUsed(String owner, String excludingImageId) {
     return pool.preparedQuery(ImageSql.STORAGE_USED).execute(Tuple.of(owner, excludingImageId))
         .map(rows -> {
