@@ -107,14 +107,17 @@ python3 "$META" wait-ready "$base/versions" "$glint_pid" "$t0" 180 >/dev/null ||
 postmaster=$(head -n 1 "$tmp/data/pg/postmaster.pid" 2>/dev/null || true)
 curl -sf -o /dev/null "http://127.0.0.1:$nport/image.raw" || die "nginx does not serve the payload"
 
-echo "Measuring $rounds round(s) of upload, web-download and copy-image of $size..." >&2
+echo "Measuring $rounds round(s) (after a warm-up round) of upload, web-download and copy-image of $size..." >&2
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 python3 "$DRIVER" --url "$base" --file "$tmp/origin/image.raw" --origin "http://127.0.0.1:$nport/image.raw" \
   --size "$bytes" --md5 "$md5" --rounds "$rounds" | tee "$results"
 
-python3 - "$results" "$report" <<PY
+run_facts >"$tmp/facts.txt"
+{ echo "load_before=$load_before"; echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"; } >>"$tmp/facts.txt"
+python3 - "$results" "$report" "$tmp/facts.txt" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-facts = """$(run_facts)"""
+facts = open(sys.argv[3]).read()
 by = {}
 for r in rows:
     by.setdefault(r["kind"], []).append(r["mb_s"])
