@@ -123,7 +123,10 @@ public final class TaskJson {
       p.put("result", new JsonObject().put("description", "The result of current task, JSON blob")
           .put("type", new JsonArray().add("null").add("object")));
     }
-    p.put("owner", new JsonObject().put("description", "An identifier for the owner of this task").put("type", "string"));
+    // Glance says "string"; a task of the unauthenticated pipeline has no owner, which clients validating against
+    // this schema (python-glanceclient) would refuse.
+    p.put("owner", new JsonObject().put("description", "An identifier for the owner of this task")
+        .put("type", new JsonArray().add("null").add("string")));
     if (full) {
       p.put("message", new JsonObject().put("description", "Human-readable informative message only included when "
           + "appropriate (usually on failure)").put("type", "string"));
