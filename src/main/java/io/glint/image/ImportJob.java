@@ -137,7 +137,9 @@ final class ImportJob {
       return Future.succeededFuture(direct);
     }
     usesStaging = true;
-    return parts.staging().create(imageId).compose(pending -> direct.open().compose(opened -> {
+    return parts.staging().create(imageId).compose(pending -> direct.open()
+        .recover(e -> pending.discard().transform(ar -> Future.failedFuture(e)))
+        .compose(opened -> {
       UploadPump pump = new UploadPump(context, opened.stream(), pending, parts.settings().imageSizeCap(),
           ImageDataService::sizeCapExceeded, null, parts.digestPool(), parts.settings().hashAlgo(),
           parts.settings().jcaHashName());
@@ -148,7 +150,7 @@ final class ImportJob {
             abandon(opened);
             return pending.discard().transform(ar -> Future.failedFuture(e));
           });
-    })).map(v -> staged());
+        })).map(v -> staged());
   }
 
   /** copy-image: the image's data in the default store if it has it there, else in any other store. */

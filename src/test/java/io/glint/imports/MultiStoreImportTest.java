@@ -150,6 +150,22 @@ class MultiStoreImportTest {
   }
 
   @Test
+  @DisplayName("a web-download into two stores from a missing URL fails its task and leaves nothing staged")
+  void webDownloadTwoStoresMissing() throws Exception {
+    String id = create(alice, "raw");
+    assertEquals(202, importImage(alice, id, webDownload(origin.url("/missing.raw"))
+        .put("stores", new JsonArray().add("fast").add("cheap"))).status());
+    JsonObject task = awaitTask(alice, id);
+    assertEquals("failure", task.getString("status"));
+    assertEquals("The remote server answered 404.", task.getString("message"));
+    JsonObject image = image(alice, id);
+    assertEquals("queued", image.getString("status"));
+    assertEquals("cheap,fast", image.getString("os_glance_failed_import"));
+    assertEquals("", image.getString("os_glance_importing_to_stores"));
+    assertEquals(List.of(), files(server.server().staging().directory()));
+  }
+
+  @Test
   @DisplayName("a failing store with all_stores_must_succeed=false is listed in os_glance_failed_import")
   void partialFailure() throws Exception {
     byte[] data = Bytes.random(1024 * 1024, 24);
