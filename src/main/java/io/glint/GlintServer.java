@@ -25,6 +25,17 @@ import io.glint.image.ImageService;
 import io.glint.image.ImageTags;
 import io.glint.image.ImagesApi;
 import io.glint.image.Scrubber;
+import io.glint.image.ImageImports;
+import io.glint.image.ImageStaging;
+import io.glint.image.ImportApi;
+import io.glint.image.ImportPluginSet;
+import io.glint.image.ImportPlugins;
+import io.glint.image.ImportQuotas;
+import io.glint.image.StagingArea;
+import io.glint.config.ImportSettings;
+import io.glint.net.GuardedFetch;
+import io.glint.store.file.FileStore;
+import io.glint.task.TasksApi;
 import io.glint.member.MemberService;
 import io.glint.member.MembersApi;
 import io.glint.metadata.MetadataVerticle;
@@ -75,7 +86,8 @@ public final class GlintServer {
 
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
-      ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events) {}
+      ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
+      ImageImports imports, GuardedFetch fetch) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -150,9 +162,13 @@ public final class GlintServer {
       });
     }
 
-    /** Uploads this node was receiving when it last stopped go back to queued. */
+    /**
+     * Uploads and stagings this node was receiving when it last stopped go back to queued; imports it was running
+     * fail and their images are put back.
+     */
     Future<Void> recoverOwnUploads() {
-      return recoverInterruptedUploads(metadata.images(), wiring.stores(), true);
+      return recoverInterruptedUploads(metadata.images(), wiring.stores(), wiring.staging(), true)
+          .compose(v -> wiring.imports().recoverOrphaned(true, UPLOAD_SILENCE));
     }
 
     /** One API verticle per worker, all on the same port. */
@@ -209,9 +225,14 @@ public final class GlintServer {
       PolicyLoader.Authorization authorization) {
     CachingImageRepository repository = metadata.images();
     ExecutorService transferPool = transferPool(config.server().workers());
-    StoreRegistry stores = Stores.create(vertx, config.stores(), urlGuard(config.importFiltering()), transferPool,
-        nodeId);
-    return Future.all(stores.all().stream().map(ImageStore::prepare).toList()).map(v -> {
+    UrlGuard guard = urlGuard(config.importFiltering());
+    StoreRegistry stores = Stores.create(vertx, config.stores(), guard, transferPool, nodeId);
+    ImportSettings importSettings = config.imports();
+    StagingArea staging = new StagingArea(vertx, new FileStore("os_glance_staging_store", vertx,
+        importSettings.stagingDir(), transferPool, config.stores().filesystemStoreFsync(), nodeId));
+    List<Future<Void>> prepared = new java.util.ArrayList<>(stores.all().stream().map(ImageStore::prepare).toList());
+    prepared.add(staging.prepare());
+    return Future.all(prepared).map(v -> {
       ImageSettings imageSettings = config.images();
       QuotaSettings quotas = config.quotas();
       ServerSettings server = config.server();
@@ -227,9 +248,21 @@ public final class GlintServer {
       ImageLocations locations = new ImageLocations(repository, lookup, policy, authorization.protections(), rules,
           new ImageLocations.Settings(imageSettings.showMultipleLocations(), quotas.imageLocationQuota(),
               imageSettings.hashingAlgorithm()), locationChecker, scrubber, events);
+      ImageDataService.Settings dataSettings = new ImageDataService.Settings(quotas.imageSizeCap(),
+          quotas.userStorageQuota(), imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName());
       ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
-          new ImageDataService.Settings(quotas.imageSizeCap(), quotas.userStorageQuota(),
-              imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName()));
+          dataSettings);
+      images.withStaging(staging);
+      ImportQuotas importQuotas = new ImportQuotas(importSettings.limits()).withRepository(repository);
+      images.withQuotas(importQuotas);
+      data.withQuotas(importQuotas);
+      ImportPlugins plugins = ImportPluginSet.build(vertx, importSettings, quotas.imageSizeCap());
+      GuardedFetch fetch = new GuardedFetch(vertx, guard, config.stores().httpStoreIdleTimeout());
+      ImageStaging staging1 = new ImageStaging(repository, lookup, policy, staging, transferPool, dataSettings,
+          importSettings.selfUrl(), !plugins.has("image_decompression"), importQuotas);
+      ImageImports imports = new ImageImports(repository, lookup, policy, stores, metadata.tasks(), fetch,
+          ImageImports.parts(vertx, repository, metadata.tasks(), stores, staging, fetch, transferPool, dataSettings,
+              plugins, importSettings.taskTimeToLiveHours(), scrubber), importQuotas).withImageService(images);
       String publicEndpoint = server.publicEndpoint().orElse(null);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
@@ -239,7 +272,10 @@ public final class GlintServer {
                   imageSettings.apiLimitMax()), publicEndpoint, new ImageJson.Options(
                   imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
-                  json),
+                  json).withImportMethods(importSettings.enabledImportMethods()),
+              new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas),
+              new TasksApi(metadata.tasks(), policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
+                  imageSettings.apiLimitMax()),
               new ImageDataApi(images, data),
               new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
                   new ImageActions(repository, lookup, policy, events)),
@@ -250,11 +286,15 @@ public final class GlintServer {
           new Versions(false, stores.multiStore(), publicEndpoint),
           server.maxRequestIdLength());
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
+          .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
       long uploadTimer = vertx.setPeriodic(UPLOAD_HEARTBEAT.toMillis(), t -> repository.uploadsAlive()
-          .compose(alive -> recoverInterruptedUploads(repository, stores, false))
+          .compose(alive -> metadata.tasks().alive())
+          .compose(alive -> recoverInterruptedUploads(repository, stores, staging, false))
+          .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
-      return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events);
+      return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
+          fetch);
     });
   }
 
@@ -306,7 +346,7 @@ public final class GlintServer {
    * removed by each store's {@link ImageStore#prepare()}.
    */
   private static Future<Void> recoverInterruptedUploads(CachingImageRepository repository, StoreRegistry stores,
-      boolean ownToo) {
+      StagingArea staging, boolean ownToo) {
     return repository.recoverSaving(ownToo, UPLOAD_SILENCE).compose(ids -> {
       if (!ids.isEmpty()) {
         LOG.warn("Recovered {} image(s) left in 'saving' by an interrupted upload{}, now 'queued': {}", ids.size(),
@@ -317,6 +357,7 @@ public final class GlintServer {
         for (ImageStore store : stores.all()) {
           chain = chain.compose(v -> store.discardInterrupted(id));
         }
+        chain = chain.compose(v -> staging.delete(id));
       }
       return chain;
     });
@@ -332,6 +373,7 @@ public final class GlintServer {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain
+        .compose(v -> wiring.fetch().close())
         .eventually(() -> wiring.parts().authenticator().close())
         .onComplete(ar -> wiring.transferPool().shutdown());
   }
@@ -357,6 +399,11 @@ public final class GlintServer {
   /** Where committed changes are announced (listeners subscribe here). */
   public DomainEvents events() {
     return wiring.events();
+  }
+
+  /** The staging area of the interoperable import. */
+  public StagingArea staging() {
+    return wiring.staging();
   }
 
   /** The scrubber (tests run it on demand). */

@@ -40,6 +40,7 @@ public final class GlintConfig {
   private final LogSettings logging;
   private final ScrubberSettings scrubber;
   private final ImportFilteringSettings importFiltering;
+  private final ImportSettings imports;
 
   /**
    * @param settings every option's raw value and source: the registry's, then each store section's
@@ -61,6 +62,7 @@ public final class GlintConfig {
     this.logging = LogSettings.from(this);
     this.scrubber = ScrubberSettings.from(this);
     this.importFiltering = ImportFilteringSettings.from(this);
+    this.imports = ImportSettings.from(this);
   }
 
   // ------------------------------------------------------------------------------------ factories
@@ -224,6 +226,11 @@ public final class GlintConfig {
   /** Which URLs Glint may fetch from. */
   public ImportFilteringSettings importFiltering() {
     return importFiltering;
+  }
+
+  /** Interoperable import: staging, methods, plugins, tasks, per-project limits. */
+  public ImportSettings imports() {
+    return imports;
   }
 
   /** Config files read, then every non-default value with its source (passwords masked). */

@@ -28,6 +28,11 @@ public final class Options {
   public static final String OSLO_MIDDLEWARE = "oslo_middleware";
   public static final String OSLO_POLICY = "oslo_policy";
   public static final String KEYSTONE_AUTHTOKEN = "keystone_authtoken";
+  public static final String TASK = "task";
+  public static final String IMAGE_IMPORT_OPTS = "image_import_opts";
+  public static final String INJECT_METADATA = "inject_metadata_properties";
+  public static final String IMAGE_CONVERSION = "image_conversion";
+  public static final String PROJECT_LIMITS = "project_limits";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -36,8 +41,8 @@ public final class Options {
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
       "oslo_messaging_notifications",
-      "taskflow_executor", "wsgi", "cors", "healthcheck", "image_import_opts",
-      "task", "oslo_limit", "store_type_location_strategy");
+      "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_limit", "store_type_location_strategy",
+      "glance_download_properties");
 
   // Must be initialised before the options below (static initialisation is in textual order).
   private static final List<ConfigOption<?>> REGISTRY = new ArrayList<>();
@@ -92,6 +97,12 @@ public final class Options {
   public static final ConfigOption<List<String>> ENABLED_IMPORT_METHODS = register(DEFAULT, "enabled_import_methods",
       OptionType.list(List.of("glance-direct", "web-download", "copy-image", "glance-download")), "glance-direct,web-download,copy-image",
       "Image import methods offered by the interoperable image import API.");
+  public static final ConfigOption<String> NODE_STAGING_URI = register(DEFAULT, "node_staging_uri", OptionType.string(true), null,
+      "Where staged image data is kept (PUT /v2/images/{id}/stage, and web-download and copy-image when they need a local copy): a file:/// URL of a directory; unset = file://<data_dir>/staging. Several nodes share staged data when this directory is shared (NFS); otherwise set worker_self_reference_url so that an import or delete reaching another node is forwarded to the node holding the data.");
+  public static final ConfigOption<String> WORKER_SELF_REFERENCE_URL = register(DEFAULT, "worker_self_reference_url", OptionType.string(true), null,
+      "The URL other nodes reach this node at; recorded on images staged here (os_glance_stage_host) so that an import or delete of such an image on another node is forwarded here. Unset: public_endpoint.");
+  public static final ConfigOption<Boolean> USE_KEYSTONE_LIMITS = register(DEFAULT, "use_keystone_limits", OptionType.bool(), "false",
+      "Enforce per-project limits on image count and storage. Glint reads the limits from [project_limits] (Keystone unified limits are not read yet).");
   public static final ConfigOption<Boolean> DELAYED_DELETE = register(DEFAULT, "delayed_delete", OptionType.bool(), "false",
       "Mark deleted images 'pending_delete' and leave the data for the scrubber.");
   public static final ConfigOption<Integer> SCRUB_TIME = register(DEFAULT, "scrub_time", OptionType.integer(0, Integer.MAX_VALUE), "0",
@@ -114,6 +125,39 @@ public final class Options {
       "Property protections: an INI file whose sections are regular expressions over custom property names (first match in file order wins), each with create/read/update/delete = roles or a policy rule; unset = no protections. Relative paths are looked up beside the config file.");
   public static final ConfigOption<String> PROPERTY_PROTECTION_RULE_FORMAT = register(DEFAULT, "property_protection_rule_format", OptionType.choice(false, "roles", "policies"), "roles",
       "How property_protection_file names who may act: comma-separated roles, or one policy rule name per operation.");
+
+  // --------------------------------------------------------------------------------------- [task]
+
+  public static final ConfigOption<Integer> TASK_TIME_TO_LIVE = register(TASK, "task_time_to_live", OptionType.integer(1, Integer.MAX_VALUE), "48",
+      "Hours a task is kept after it succeeded or failed; then it is purged.");
+
+  // ------------------------------------------------------------------------------ [image_import_opts]
+
+  public static final ConfigOption<List<String>> IMAGE_IMPORT_PLUGINS = register(IMAGE_IMPORT_OPTS, "image_import_plugins", OptionType.list(), "",
+      "Import plugins run on the data of glance-direct and web-download imports, in order: no_op, inject_image_metadata, image_decompression, image_conversion (Glance's '[a, b]' form is accepted).");
+
+  public static final ConfigOption<List<String>> INJECT = register(INJECT_METADATA, "inject", OptionType.list(), "",
+      "inject_image_metadata plugin: properties set on imported images, as key:value pairs.");
+  public static final ConfigOption<List<String>> IGNORE_USER_ROLES = register(INJECT_METADATA, "ignore_user_roles", OptionType.list(), "admin",
+      "inject_image_metadata plugin: callers with any of these roles get no properties injected.");
+
+  public static final ConfigOption<String> CONVERSION_OUTPUT_FORMAT = register(IMAGE_CONVERSION, "output_format", OptionType.choice(false, "raw", "qcow2", "vmdk"), "raw",
+      "image_conversion plugin: the disk format imported images are converted to (with qemu-img).");
+  public static final ConfigOption<Integer> CONVERSION_TIMEOUT = register(IMAGE_CONVERSION, "conversion_timeout", OptionType.integer(1, Integer.MAX_VALUE), "1800",
+      "Glint: seconds one qemu-img convert may run before it is killed and the import fails.");
+  public static final ConfigOption<Long> CONVERSION_MEMORY_LIMIT = register(IMAGE_CONVERSION, "memory_limit", OptionType.size(), "1GB",
+      "Glint: address-space limit of each qemu-img process (qemu-img info also gets 2 s of CPU, as in Glance).");
+
+  // ---------------------------------------------------------------------------------- [project_limits]
+
+  public static final ConfigOption<Long> LIMIT_IMAGE_SIZE_TOTAL = register(PROJECT_LIMITS, "image_size_total", OptionType.longInteger(-1, Long.MAX_VALUE), "-1",
+      "Glint (with use_keystone_limits): MiB of image data a project may store; -1 = unlimited.");
+  public static final ConfigOption<Long> LIMIT_IMAGE_STAGE_TOTAL = register(PROJECT_LIMITS, "image_stage_total", OptionType.longInteger(-1, Long.MAX_VALUE), "-1",
+      "Glint (with use_keystone_limits): MiB of staged data a project may hold; -1 = unlimited.");
+  public static final ConfigOption<Long> LIMIT_IMAGE_COUNT_TOTAL = register(PROJECT_LIMITS, "image_count_total", OptionType.longInteger(-1, Long.MAX_VALUE), "-1",
+      "Glint (with use_keystone_limits): images a project may have; -1 = unlimited.");
+  public static final ConfigOption<Long> LIMIT_IMAGE_COUNT_UPLOADING = register(PROJECT_LIMITS, "image_count_uploading", OptionType.longInteger(-1, Long.MAX_VALUE), "-1",
+      "Glint (with use_keystone_limits): images a project may be uploading, staging or importing at once; -1 = unlimited.");
 
   // ----------------------------------------------------------------------------------- [database]
 

@@ -28,6 +28,9 @@ public final class Versions {
         add(v, "SUPPORTED");
       }
     } else {
+      // Glint serves GET /v2/images/{id}/tasks (2.12) and /v2/info/usage (2.13) in single-store mode too.
+      add("2.13", "SUPPORTED");
+      add("2.12", "SUPPORTED");
       add("2.9", "SUPPORTED");
     }
     for (String v : List.of("2.7", "2.6", "2.5", "2.4", "2.3", "2.2", "2.1", "2.0")) {

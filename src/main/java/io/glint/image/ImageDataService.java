@@ -55,6 +55,7 @@ public final class ImageDataService {
   private final StoreRegistry stores;
   private final Executor digestPool;
   private final Settings settings;
+  private ImportQuotas quotas = ImportQuotas.off();
 
   public ImageDataService(ImageRepository repository, ImageLookup lookup, Policy policy, DomainEvents events,
       StoreRegistry stores, Executor digestPool, Settings settings) {
@@ -65,6 +66,12 @@ public final class ImageDataService {
     this.stores = stores;
     this.digestPool = digestPool;
     this.settings = settings;
+  }
+
+  /** Glint's per-project limits: {@code image_size_total} and {@code image_count_uploading} on upload. */
+  public ImageDataService withQuotas(ImportQuotas limits) {
+    this.quotas = limits;
+    return this;
   }
 
   /** {@code PUT /v2/images/{id}/file}. Completes when the image is active with its data. */
@@ -82,6 +89,7 @@ public final class ImageDataService {
     }
     ImageStore target = store;
     Future<Image> uploaded = loadForUpload(ctx, id)
+        .compose(image -> quotas.beforeUpload(image.owner(), upload.contentLength()).map(image))
         .compose(image -> uploadLimit(image, upload).compose(limit -> clientStillThere(upload).map(limit))
             .compose(limit -> markSaving(image)
             .compose(v -> writeData(image, upload, limit, target))));
@@ -104,7 +112,7 @@ public final class ImageDataService {
     });
   }
 
-  private static void requireFormats(Image image) {
+  static void requireFormats(Image image) {
     List<String> missing = new java.util.ArrayList<>();
     if (image.diskFormat() == null) {
       missing.add("disk_format");
@@ -134,7 +142,7 @@ public final class ImageDataService {
   }
 
   /** A client that left while the upload was being checked: no need to flip the image to saving at all. */
-  private static Future<Void> clientStillThere(Upload upload) {
+  static Future<Void> clientStillThere(Upload upload) {
     Throwable gone = upload.clientGone().get();
     if (gone != null) {
       return Future.failedFuture(new io.vertx.core.http.HttpClosedException(
@@ -158,13 +166,32 @@ public final class ImageDataService {
     return store.create(image.id()).compose(pending -> {
       UploadPump pump = new UploadPump(context, upload.body(), pending, limit,
           received -> limit < settings.imageSizeCap() ? quotaExceeded(received, limit) : sizeCapExceeded(received),
-          upload.declaredSize(), digestPool, settings.hashAlgo(), settings.jcaHashName());
+          upload.declaredSize(), digestPool, settings.hashAlgo(), settings.jcaHashName(), true);
       upload.readyForBody().run();
       return pump.run()
+          .map(received -> inspected(image, received, pump.inspection()))
           .compose(received -> pending.commit().map(received))
           .compose(received -> markActive(image, received, pending, store))
           .recover(failure -> abandon(image, pending, failure));
     }, failure -> restoreAndFail(image, failure));
+  }
+
+  /**
+   * The data as the format inspector saw it go by: its virtual size, or 415 with Glance's message when it is not
+   * the disk_format it claims or fails the safety checks (a qcow2 backing file or external data file).
+   */
+  static ReceivedData inspected(Image image, ReceivedData received, io.glint.format.FormatInspector.Result result) {
+    if (result == null) {
+      return received;
+    }
+    try {
+      return received.withVirtualSize(io.glint.format.FormatCheck.verdict(image.diskFormat(),
+          image.containerFormat(), result));
+    } catch (io.glint.format.FormatCheck.Refused e) {
+      LOG.warn("Data of image {} refused: {} (inspected as {}{})", image.id(), e.getMessage(), result.format(),
+          result.unsafeReason() == null ? "" : ", " + result.unsafeReason());
+      throw GlintException.unsupportedMediaType(e.getMessage());
+    }
   }
 
   private Future<Image> markActive(Image image, ReceivedData received, PendingData pending, ImageStore store) {
@@ -208,7 +235,7 @@ public final class ImageDataService {
         });
   }
 
-  private static Throwable translate(Throwable failure) {
+  static Throwable translate(Throwable failure) {
     if (failure instanceof StoreException s) {
       return switch (s.reason()) {
         case STORAGE_FULL -> GlintException.tooLarge("Image storage media is full: " + s.getMessage());
@@ -222,12 +249,12 @@ public final class ImageDataService {
     return failure;
   }
 
-  private static GlintException sizeCapExceeded(long attempted) {
+  static GlintException sizeCapExceeded(long attempted) {
     return GlintException.tooLarge("The incoming image is too large: image size " + attempted
         + " exceeds the image size cap (image_size_cap).");
   }
 
-  private static GlintException quotaExceeded(long attempted, long remaining) {
+  static GlintException quotaExceeded(long attempted, long remaining) {
     return GlintException.tooLarge("Image exceeds the storage quota: The size of the data " + attempted
         + " will exceed the limit. " + remaining + " bytes remaining.");
   }

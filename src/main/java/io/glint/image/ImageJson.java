@@ -80,7 +80,9 @@ public final class ImageJson {
       throws IOException {
     g.writeStartObject();
     for (Map.Entry<String, String> p : i.properties().entrySet()) {
-      g.writeStringField(p.getKey(), p.getValue());
+      if (!p.getKey().equals("os_glance_stage_host")) { // as Glance's _hidden_properties
+        g.writeStringField(p.getKey(), p.getValue());
+      }
     }
     g.writeStringField("name", i.name());
     g.writeStringField("disk_format", i.diskFormat());

@@ -65,6 +65,26 @@ public interface ImageRepository {
    */
   Future<Optional<Image>> markActive(String id, ReceivedData data, String location, java.util.Map<String, Object> metadata);
 
+  /** queued → uploading: a staging begins, received by this node; false when the image is not queued. */
+  Future<Boolean> markUploading(String id);
+
+  /**
+   * The staging this node received is complete: the image keeps uploading, with the staged size and, when
+   * given, {@code os_glance_stage_host}. Empty when the image left uploading meanwhile (deleted).
+   */
+  Future<Optional<Image>> staged(String id, long size, String stageHost);
+
+  /** uploading → queued (a failed staging, or staged data given up), clearing the size and the stage host. */
+  Future<Boolean> unstage(String id);
+
+  /**
+   * Saves every field an import may change (status, formats, size, digests, virtual size, properties) if
+   * nobody changed the image since {@code expectedUpdatedAt}, and appends a location when {@code location} is
+   * not null; empty when the image changed meanwhile.
+   */
+  Future<Optional<Image>> saveAll(Image image, java.time.Instant expectedUpdatedAt, String location,
+      java.util.Map<String, Object> metadata);
+
   /** saving → queued, clearing size and digests (a failed upload). */
   Future<Boolean> restoreQueued(String id);
 
@@ -76,6 +96,16 @@ public interface ImageRepository {
 
   /** Tells the other nodes that this node still receives the uploads it marked as its own. */
   Future<Void> uploadsAlive();
+
+  /**
+   * What a project uses, as Glance's unified limits count it: bytes stored (size × locations), bytes staged
+   * (images uploading or importing, or being copied), images, and images being uploaded, staged, imported or
+   * copied.
+   */
+  record Usage(long storedBytes, long stagedBytes, long images, long uploading) {}
+
+  /** A project's {@link Usage}. */
+  Future<Usage> usage(String owner);
 
   /** Bytes stored by a project's images other than {@code excludingImageId}. */
   Future<Long> storageUsed(String owner, String excludingImageId);

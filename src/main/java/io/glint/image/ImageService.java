@@ -31,6 +31,8 @@ public final class ImageService {
   private final Scrubber scrubber;
   private final boolean delayedDelete;
   private final DomainEvents events;
+  private StagingArea staging;
+  private ImportQuotas quotas = ImportQuotas.off();
 
   public ImageService(ImageRepository repository, ImageLookup lookup, Policy policy,
       PropertyProtections protections, ImageRules rules, Scrubber scrubber, boolean delayedDelete,
@@ -45,6 +47,18 @@ public final class ImageService {
     this.scrubber = scrubber;
     this.delayedDelete = delayedDelete;
     this.events = events;
+  }
+
+  /** Deleting an image that is staged or importing removes its staged data from here (Glance does too). */
+  public ImageService withStaging(StagingArea area) {
+    this.staging = area;
+    return this;
+  }
+
+  /** Glint's per-project limits: {@code image_count_total} on create. */
+  public ImageService withQuotas(ImportQuotas limits) {
+    this.quotas = limits;
+    return this;
   }
 
   public ImageRules rules() {
@@ -80,7 +94,9 @@ public final class ImageService {
       b.updatedAt = now;
       b.properties.putAll(request.properties());
       b.tags.addAll(request.tags());
-      return events.announce(repository.insert(b.build()), EventType.IMAGE_CREATE, b.id, ctx);
+      Image image = b.build();
+      return events.announce(quotas.beforeCreate(ctx).compose(v -> repository.insert(image)), EventType.IMAGE_CREATE,
+          b.id, ctx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -142,9 +158,15 @@ public final class ImageService {
 
   /** {@code DELETE /v2/images/{id}}. */
   public Future<Void> delete(RequestContext ctx, String id) {
+    ImageStatus[] before = new ImageStatus[1];
     Future<Void> deleted = lookup.visibleFresh(ctx, id)
-        .compose(image -> updater.untilSaved(ctx, image, current -> markDeleted(ctx, current)))
-        .compose(scrubber::remove);
+        .compose(image -> updater.untilSaved(ctx, image, current -> {
+          before[0] = current.status();
+          return markDeleted(ctx, current);
+        }))
+        .compose(scrubber::remove)
+        .compose(v -> staging != null && (before[0] == ImageStatus.UPLOADING || before[0] == ImageStatus.IMPORTING)
+            ? staging.delete(id) : Future.succeededFuture());
     return events.announce(deleted, EventType.IMAGE_DELETE, id, ctx);
   }
 

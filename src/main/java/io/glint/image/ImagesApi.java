@@ -30,6 +30,7 @@ public final class ImagesApi implements io.glint.http.Routes {
   private final ImageJson.Options view;
   private final String storeIds;
   private final JsonBodyHandler json;
+  private String importMethods;
 
   /**
    * @param storeIds in multi-store mode, the store ids sent as {@code OpenStack-image-store-ids} on create; else null
@@ -44,6 +45,12 @@ public final class ImagesApi implements io.glint.http.Routes {
     this.requests = new ImageRequests(service.rules());
     this.queryParser = queryParser;
     this.publicEndpoint = publicEndpoint;
+  }
+
+  /** The import methods sent as {@code OpenStack-image-import-methods} on create (none: no header). */
+  public ImagesApi withImportMethods(List<String> methods) {
+    this.importMethods = methods.isEmpty() ? null : String.join(",", methods);
+    return this;
   }
 
   @Override
@@ -74,6 +81,9 @@ public final class ImagesApi implements io.glint.http.Routes {
     service.create(caller, request)
         .compose(image -> render(caller, image).map(body -> {
           ctx.response().putHeader("Location", Http.baseUrl(ctx, publicEndpoint) + "/v2/images/" + image.id());
+          if (importMethods != null) {
+            ctx.response().putHeader("OpenStack-image-import-methods", importMethods);
+          }
           if (storeIds != null) {
             ctx.response().putHeader("OpenStack-image-store-ids", storeIds);
           }

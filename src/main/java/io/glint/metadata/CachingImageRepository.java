@@ -99,6 +99,27 @@ public final class CachingImageRepository implements ImageRepository {
   }
 
   @Override
+  public Future<Boolean> markUploading(String id) {
+    return evicting(id, () -> delegate.markUploading(id));
+  }
+
+  @Override
+  public Future<Optional<Image>> staged(String id, long size, String stageHost) {
+    return evicting(id, () -> delegate.staged(id, size, stageHost));
+  }
+
+  @Override
+  public Future<Boolean> unstage(String id) {
+    return evicting(id, () -> delegate.unstage(id));
+  }
+
+  @Override
+  public Future<Optional<Image>> saveAll(Image image, Instant expectedUpdatedAt, String location,
+      Map<String, Object> metadata) {
+    return evicting(image.id(), () -> delegate.saveAll(image, expectedUpdatedAt, location, metadata));
+  }
+
+  @Override
   public Future<Boolean> restoreQueued(String id) {
     return evicting(id, () -> delegate.restoreQueued(id));
   }
@@ -171,6 +192,11 @@ public final class CachingImageRepository implements ImageRepository {
   @Override
   public Future<List<ImageLocation>> locations(String imageId) {
     return delegate.locations(imageId);
+  }
+
+  @Override
+  public Future<Usage> usage(String owner) {
+    return delegate.usage(owner);
   }
 
   @Override

@@ -23,6 +23,7 @@ public final class MetadataVerticle extends VerticleBase {
   private Pool pool;
   private CachingImageRepository images;
   private PgMemberRepository members;
+  private PgTaskRepository tasks;
   private ImageChangeListener listener;
 
   public MetadataVerticle(String uri, int maxPoolSize, int eventLoops, String nodeId) {
@@ -46,6 +47,7 @@ public final class MetadataVerticle extends VerticleBase {
     return Migrations.apply(pool).compose(v -> {
       images = new CachingImageRepository(new PgImageRepository(pool, nodeId));
       members = new PgMemberRepository(pool);
+      tasks = new PgTaskRepository(pool, nodeId);
       listener = new ImageChangeListener(vertx, connect, images::changedElsewhere);
       return listener.start();
     }).onSuccess(v -> LOG.info("Metadata store ready at {}:{}/{} (pool of {})", connect.getHost(),
@@ -60,6 +62,10 @@ public final class MetadataVerticle extends VerticleBase {
 
   public CachingImageRepository images() {
     return images;
+  }
+
+  public PgTaskRepository tasks() {
+    return tasks;
   }
 
   public PgMemberRepository members() {

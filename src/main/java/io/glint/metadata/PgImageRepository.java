@@ -98,7 +98,8 @@ public final class PgImageRepository implements ImageRepository {
       List<ImageLocation> newLocations) {
     var now = ImageRows.odt(now());
     Tuple update = ImageRows.updateParams(image, expectedUpdatedAt)
-        .addValue(image.size()).addValue(image.checksum()).addValue(image.osHashAlgo()).addValue(image.osHashValue());
+        .addValue(image.size()).addValue(image.checksum()).addValue(image.osHashAlgo()).addValue(image.osHashValue())
+        .addValue(image.virtualSize());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.UPDATE_FULL).execute(update)
         .compose(rows -> {
           Optional<Image> saved = first(rows);
@@ -189,7 +190,8 @@ public final class PgImageRepository implements ImageRepository {
       Map<String, Object> metadata) {
     var now = ImageRows.odt(now());
     return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.MARK_ACTIVE)
-            .execute(Tuple.of(id, data.size(), data.checksum(), data.hashAlgo(), data.hashValue(), now))
+            .execute(Tuple.of(id, data.size(), data.checksum(), data.hashAlgo(), data.hashValue(), now,
+                data.virtualSize()))
             .compose(rows -> {
               Optional<Image> image = first(rows);
               if (image.isEmpty()) {
@@ -199,6 +201,42 @@ public final class PgImageRepository implements ImageRepository {
                   .execute(Tuple.of(id, location, new JsonObject(metadata), now))
                   .map(r -> image);
             }));
+  }
+
+  @Override
+  public Future<Boolean> markUploading(String id) {
+    return pool.preparedQuery(ImageSql.MARK_UPLOADING).execute(Tuple.of(id, ImageRows.odt(now()), nodeId))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  @Override
+  public Future<Optional<Image>> staged(String id, long size, String stageHost) {
+    return pool.preparedQuery(ImageSql.STAGED)
+        .execute(Tuple.of(id, size, stageHost, ImageRows.odt(now()), nodeId))
+        .map(PgImageRepository::first);
+  }
+
+  @Override
+  public Future<Boolean> unstage(String id) {
+    return pool.preparedQuery(ImageSql.UNSTAGE).execute(Tuple.of(id, ImageRows.odt(now())))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  @Override
+  public Future<Optional<Image>> saveAll(Image image, Instant expectedUpdatedAt, String location,
+      Map<String, Object> metadata) {
+    var now = ImageRows.odt(now());
+    Tuple update = ImageRows.updateParams(image, expectedUpdatedAt)
+        .addValue(image.size()).addValue(image.checksum()).addValue(image.osHashAlgo()).addValue(image.osHashValue())
+        .addValue(image.virtualSize());
+    return pool.withTransaction(conn -> conn.preparedQuery(ImageSql.UPDATE_ALL).execute(update).compose(rows -> {
+      Optional<Image> saved = first(rows);
+      if (saved.isEmpty() || location == null) {
+        return Future.succeededFuture(saved);
+      }
+      return conn.preparedQuery(ImageSql.APPEND_LOCATION).execute(Tuple.of(image.id(), location,
+          new JsonObject(metadata), now)).map(r -> saved);
+    }));
   }
 
   @Override
@@ -226,6 +264,15 @@ public final class PgImageRepository implements ImageRepository {
   @Override
   public Future<Void> uploadsAlive() {
     return pool.preparedQuery(ImageSql.UPLOADS_ALIVE).execute(Tuple.of(nodeId, ImageRows.odt(now()))).mapEmpty();
+  }
+
+  @Override
+  public Future<Usage> usage(String owner) {
+    return pool.preparedQuery(ImageSql.USAGE).execute(Tuple.of(owner)).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Usage(((Number) r.getValue(0)).longValue(), ((Number) r.getValue(1)).longValue(),
+          ((Number) r.getValue(2)).longValue(), ((Number) r.getValue(3)).longValue());
+    });
   }
 
   @Override

@@ -40,7 +40,15 @@ public enum Action {
   GET_IMAGE_LOCATION("get_image_location"),
   /** {@code DELETE /v2/stores/{store}/{image}}. */
   DELETE_IMAGE_LOCATION("delete_image_location"),
-  STORES_INFO_DETAIL("stores_info_detail");
+  STORES_INFO_DETAIL("stores_info_detail"),
+  /** copy-image imports of an active image into more stores. */
+  COPY_IMAGE("copy_image"),
+  /** The whole tasks API ({@code /v2/tasks}). */
+  TASKS_API_ACCESS("tasks_api_access"),
+  GET_TASK("get_task"),
+  GET_TASKS("get_tasks"),
+  ADD_TASK("add_task"),
+  MODIFY_TASK("modify_task");
 
   private final String rule;
 

@@ -83,6 +83,12 @@ public final class DefaultRules {
     rules.put(Action.GET_IMAGE_LOCATION, ANYONE);
     rules.put(Action.DELETE_IMAGE_LOCATION, mutable);
     rules.put(Action.STORES_INFO_DETAIL, ANYONE);
+    rules.put(Action.COPY_IMAGE, WRITER);
+    rules.put(Action.TASKS_API_ACCESS, ANYONE);
+    rules.put(Action.GET_TASK, ANYONE);
+    rules.put(Action.GET_TASKS, ANYONE);
+    rules.put(Action.ADD_TASK, WRITER);
+    rules.put(Action.MODIFY_TASK, WRITER);
     for (Action action : Action.values()) {
       if (!rules.containsKey(action)) {
         throw new IllegalStateException("No in-code check for " + action.rule());

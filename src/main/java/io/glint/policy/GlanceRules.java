@@ -74,6 +74,13 @@ public final class GlanceRules {
     image(rules, Action.DEACTIVATE, ADMIN_OR_PROJECT_MEMBER, DEFAULT, "Deactivate image");
     image(rules, Action.REACTIVATE, ADMIN_OR_PROJECT_MEMBER, DEFAULT, "Reactivate image");
     image(rules, Action.STORES_INFO_DETAIL, ADMIN, null, "Expose store specific information");
+    image(rules, Action.COPY_IMAGE, ADMIN, null, "Copy existing image to other stores");
+    // glance/policies/tasks.py: the tasks API is admin-only through tasks_api_access; the others are internal.
+    image(rules, Action.GET_TASK, DEFAULT, DEFAULT, "Get an image task.");
+    image(rules, Action.GET_TASKS, DEFAULT, DEFAULT, "List tasks for all images.");
+    image(rules, Action.ADD_TASK, DEFAULT, DEFAULT, "List tasks for all images.");
+    image(rules, Action.MODIFY_TASK, DEFAULT, null, "This policy is not used.");
+    image(rules, Action.TASKS_API_ACCESS, ADMIN, null, "Generic blanket policy for protecting all task APIs.");
     // Glint's own rules: decisions Glance makes in code, named so that an operator's file can change them.
     image(rules, Action.SET_IMAGE_OWNER, "rule:context_is_admin", null,
         "Glint: change an image's owner (Glance: admins only, in code)");

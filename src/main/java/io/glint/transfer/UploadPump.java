@@ -52,6 +52,8 @@ public final class UploadPump {
   private final MessageDigest hash;
   private final String hashAlgo;
   private final Promise<ReceivedData> result = Promise.promise();
+  private final io.glint.format.FormatInspector inspector;
+  private volatile io.glint.format.FormatInspector.Result inspection;
 
   private final BatchPool pool = POOL;
   private byte[] batch;
@@ -75,6 +77,17 @@ public final class UploadPump {
   public UploadPump(Context context, ReadStream<Buffer> source, PendingData sink, long limit,
       LongFunction<GlintException> overLimit, Long expectedSize, Executor digestPool, String hashAlgo,
       String jcaHashName) {
+    this(context, source, sink, limit, overLimit, expectedSize, digestPool, hashAlgo, jcaHashName, false);
+  }
+
+  /**
+   * As above; with {@code inspect}, the bytes are also shown to a {@link io.glint.format.FormatInspector} on the
+   * md5 lane as they go by (it keeps only the headers it needs), whose verdict is {@link #inspection()}.
+   */
+  public UploadPump(Context context, ReadStream<Buffer> source, PendingData sink, long limit,
+      LongFunction<GlintException> overLimit, Long expectedSize, Executor digestPool, String hashAlgo,
+      String jcaHashName, boolean inspect) {
+    this.inspector = inspect ? new io.glint.format.FormatInspector() : null;
     this.context = context;
     this.source = source;
     this.sink = sink;
@@ -227,6 +240,9 @@ public final class UploadPump {
     Future<Void> written = sink.write(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(array, 0, length)));
     Future<Void> md5ed = md5Lane.submit(() -> {
       md5.update(array, 0, length);
+      if (inspector != null) {
+        inspector.feed(array, 0, length); // once complete, it only counts
+      }
       return null;
     });
     Future<Void> hashed = hashLane.submit(() -> {
@@ -275,7 +291,12 @@ public final class UploadPump {
           + " bytes) does not match x-openstack-image-size (" + expectedSize + " bytes)."));
       return;
     }
-    Future<String> md5Hex = md5Lane.submit(() -> HexFormat.of().formatHex(md5.digest()));
+    Future<String> md5Hex = md5Lane.submit(() -> {
+      if (inspector != null) {
+        inspection = inspector.result();
+      }
+      return HexFormat.of().formatHex(md5.digest());
+    });
     Future<String> hashHex = hashLane.submit(() -> HexFormat.of().formatHex(hash.digest()));
     Future.all(md5Hex, hashHex).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
@@ -303,6 +324,11 @@ public final class UploadPump {
       flushTimer = -1;
     }
     result.fail(cause);
+  }
+
+  /** What the format inspector found, once {@link #run()} succeeded; null without inspection. */
+  public io.glint.format.FormatInspector.Result inspection() {
+    return inspection;
   }
 
   /** Bytes received so far. */

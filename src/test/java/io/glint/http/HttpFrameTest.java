@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class HttpFrameTest extends ApiTestBase {
 
   @Test
-  @DisplayName("GET /versions is 200 and GET / is 300, both with Zed's versions list")
+  @DisplayName("GET /versions is 200 and GET / is 300, both with Zed's versions list (and 2.12, 2.13)")
   void versions() {
     Api anon = Api.anonymous(server);
     Response versions = anon.get("/versions");
@@ -30,8 +30,11 @@ class HttpFrameTest extends ApiTestBase {
     JsonArray list = versions.json().getJsonArray("versions");
     assertEquals("v2.15", list.getJsonObject(0).getString("id"));
     assertEquals("CURRENT", list.getJsonObject(0).getString("status"));
-    assertEquals(10, list.size());
-    assertEquals("v2.0", list.getJsonObject(9).getString("id"));
+    // Zed's single-store list, plus 2.13 and 2.12 (usage and image tasks, which Glint serves in single-store too).
+    assertEquals(12, list.size());
+    assertEquals("v2.13", list.getJsonObject(1).getString("id"));
+    assertEquals("v2.12", list.getJsonObject(2).getString("id"));
+    assertEquals("v2.0", list.getJsonObject(11).getString("id"));
     assertEquals(server.base() + "/v2/",
         list.getJsonObject(0).getJsonArray("links").getJsonObject(0).getString("href"));
     Response root = anon.get("/");

@@ -116,7 +116,7 @@ class PolicyFileTest {
   @DisplayName("unknown rule names and references to undefined rules are logged, not fatal")
   void unknownNamesWarn() throws Exception {
     Path file = write("policy.yaml", String.join("\n",
-        "get_task: ''",
+        "not_a_glance_rule: ''",
         "helper: role:member",
         "add_image: rule:helper and rule:nothing_here",
         ""));
@@ -124,7 +124,7 @@ class PolicyFileTest {
     assertFalse(p.allows(MEMBER, Action.ADD_IMAGE, Target.newImage("project-a", Visibility.PRIVATE)),
         "an undefined rule denies");
     List<String> w = warnings();
-    assertTrue(w.stream().anyMatch(m -> m.contains("get_task") && !m.contains("helper")), w.toString());
+    assertTrue(w.stream().anyMatch(m -> m.contains("not_a_glance_rule") && !m.contains("helper")), w.toString());
     assertTrue(w.stream().anyMatch(m -> m.contains("add_image") && m.contains("not defined")), w.toString());
   }
 

@@ -30,8 +30,18 @@ public final class RawHttp implements AutoCloseable {
   /** As {@link #startUpload(String, String, long)}, optionally with {@code Expect: 100-continue}. */
   public RawHttp startUpload(String imageId, String project, long contentLength, boolean expectContinue)
       throws IOException {
+    return startPut("/v2/images/" + imageId + "/file", project, contentLength, expectContinue);
+  }
+
+  /** Starts a staging ({@code PUT /v2/images/{id}/stage}) of {@code contentLength} bytes. */
+  public RawHttp startStage(String imageId, String project, long contentLength) throws IOException {
+    return startPut("/v2/images/" + imageId + "/stage", project, contentLength, false);
+  }
+
+  private RawHttp startPut(String path, String project, long contentLength, boolean expectContinue)
+      throws IOException {
     StringBuilder head = new StringBuilder()
-        .append("PUT /v2/images/").append(imageId).append("/file HTTP/1.1\r\n")
+        .append("PUT ").append(path).append(" HTTP/1.1\r\n")
         .append("Host: 127.0.0.1\r\n")
         .append("X-Identity-Status: Confirmed\r\nX-Project-Id: ").append(project).append("\r\n")
         .append("X-Roles: member\r\nAccept: application/json\r\n")

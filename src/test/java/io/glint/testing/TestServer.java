@@ -102,15 +102,16 @@ public final class TestServer implements AutoCloseable {
    */
   public void reset() {
     server.images().invalidateAll();
-    execute("TRUNCATE image_locations, image_members, images");
+    execute("TRUNCATE image_locations, image_members, images, tasks");
     server.images().invalidateAll();
-    java.nio.file.Path dir = imageDirectory();
-    try (var files = java.nio.file.Files.walk(dir)) {
-      for (java.nio.file.Path p : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-        java.nio.file.Files.deleteIfExists(p);
+    for (java.nio.file.Path dir : java.util.List.of(imageDirectory(), server.staging().directory())) {
+      try (var files = java.nio.file.Files.walk(dir)) {
+        for (java.nio.file.Path p : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 

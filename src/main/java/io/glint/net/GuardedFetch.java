@@ -1,0 +1,136 @@
+package io.glint.net;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches a URL a user gave (web-download, the legacy import task) through the {@link UrlGuard}: the host is
+ * resolved and checked off the event loop, the connection goes to the very address checked (Host and SNI keep
+ * the name), and every redirect is checked again before it is followed. The response comes back paused, for the
+ * caller to stream with backpressure. The HTTP store does the same for locations ({@code store/http}).
+ */
+public final class GuardedFetch {
+  private static final Logger LOG = LoggerFactory.getLogger(GuardedFetch.class);
+  static final int MAX_REDIRECTS = 5;
+
+  /** The URL, or a redirect it led to, was refused or could not be fetched; the message says why. */
+  public static final class FetchFailed extends RuntimeException {
+    private final boolean refused;
+
+    FetchFailed(String message, boolean refused) {
+      super(message, null, false, false);
+      this.refused = refused;
+    }
+
+    /** Whether the guard refused the URL (or a redirect), rather than the fetch failing. */
+    public boolean refused() {
+      return refused;
+    }
+  }
+
+  /** A paused 2xx response and its length (-1 when the origin did not say). */
+  public record Fetched(HttpClientResponse response, long length) {
+    /** Gives the response up before its end: the connection is reset, not reused. */
+    public void abandon() {
+      try {
+        response.exceptionHandler(e -> { });
+        response.request().reset();
+      } catch (RuntimeException e) {
+        // already over
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final UrlGuard guard;
+  private final HttpClientAgent client;
+  private final int idleSeconds;
+
+  public GuardedFetch(Vertx vertx, UrlGuard guard, int idleSeconds) {
+    this.vertx = vertx;
+    this.guard = guard;
+    this.idleSeconds = idleSeconds;
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout(10_000)
+        .setIdleTimeout(idleSeconds)
+        .setForceSni(true)
+        .setDecompressionSupported(false)
+        .setMaxChunkSize(64 * 1024)
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(256));
+  }
+
+  /** Checks a URL without fetching it (DNS on a worker thread). */
+  public Future<UrlGuard.Target> check(String url) {
+    return vertx.executeBlocking(() -> guard.check(url), false)
+        .recover(e -> Future.failedFuture(e instanceof UrlGuard.Refused r ? new FetchFailed(r.getMessage(), true) : e));
+  }
+
+  /** GET with redirects followed by hand, each hop checked. */
+  public Future<Fetched> get(String url) {
+    return get(url, 0);
+  }
+
+  private Future<Fetched> get(String url, int hops) {
+    return check(url).compose(target -> {
+      RequestOptions options = new RequestOptions()
+          .setMethod(HttpMethod.GET)
+          .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+          .setHost(target.host())
+          .setPort(target.port())
+          .setSsl(target.tls())
+          .setURI(target.pathAndQuery())
+          .setFollowRedirects(false)
+          .setIdleTimeout(idleSeconds * 1000L);
+      return client.request(options)
+          .compose(req -> req.send())
+          .recover(e -> Future.failedFuture(new FetchFailed("Could not fetch the image data: " + e.getMessage(),
+              false)))
+          .compose(response -> handle(target.uri(), response, hops));
+    });
+  }
+
+  private Future<Fetched> handle(URI from, HttpClientResponse response, int hops) {
+    response.pause();
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      String length = response.getHeader("Content-Length");
+      long size = -1;
+      try {
+        size = length == null ? -1 : Long.parseLong(length.strip());
+      } catch (NumberFormatException e) {
+        size = -1;
+      }
+      return Future.succeededFuture(new Fetched(response, size));
+    }
+    new Fetched(response, -1).abandon();
+    String location = response.getHeader("Location");
+    if (status >= 300 && status < 400 && location != null) {
+      if (hops >= MAX_REDIRECTS) {
+        return Future.failedFuture(new FetchFailed("Too many redirects.", false));
+      }
+      String next;
+      try {
+        next = from.resolve(location).toString();
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(new FetchFailed("Invalid redirect.", true));
+      }
+      LOG.debug("Following a redirect from {} to {}", from, next);
+      return get(next, hops + 1);
+    }
+    return Future.failedFuture(new FetchFailed("The remote server answered " + status + ".", false));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}
