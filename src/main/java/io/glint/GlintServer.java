@@ -27,6 +27,12 @@ import io.glint.image.ImagesApi;
 import io.glint.image.Scrubber;
 import io.glint.member.MemberService;
 import io.glint.member.MembersApi;
+import io.glint.metadef.MetadefService;
+import io.glint.metadef.NamespacesApi;
+import io.glint.metadef.ObjectsApi;
+import io.glint.metadef.PropertiesApi;
+import io.glint.metadef.ResourceTypesApi;
+import io.glint.metadef.TagsApi;
 import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.CachingImageRepository;
 import io.glint.policy.Policy;
@@ -231,6 +237,7 @@ public final class GlintServer {
           new ImageDataService.Settings(quotas.imageSizeCap(), quotas.userStorageQuota(),
               imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName()));
       String publicEndpoint = server.publicEndpoint().orElse(null);
+      MetadefService metadefs = new MetadefService(metadata.metadefs(), policy);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),
@@ -246,6 +253,12 @@ public final class GlintServer {
               new MembersApi(new MemberService(lookup, policy, events, metadata.members(),
                   quotas.imageMemberQuota()), json),
               new StoresApi(stores, locations, policy),
+              new NamespacesApi(metadefs, json, publicEndpoint, imageSettings.limitParamDefault(),
+                  imageSettings.apiLimitMax()),
+              new ResourceTypesApi(metadefs, json),
+              new PropertiesApi(metadefs, json),
+              new ObjectsApi(metadefs, json),
+              new TagsApi(metadefs, json),
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
           server.maxRequestIdLength());

@@ -21,6 +21,7 @@ public final class MetadataVerticle extends VerticleBase {
   private final String nodeId;
   private final int eventLoops;
   private Pool pool;
+  private PgMetadefRepository metadefs;
   private CachingImageRepository images;
   private PgMemberRepository members;
   private ImageChangeListener listener;
@@ -46,6 +47,7 @@ public final class MetadataVerticle extends VerticleBase {
     return Migrations.apply(pool).compose(v -> {
       images = new CachingImageRepository(new PgImageRepository(pool, nodeId));
       members = new PgMemberRepository(pool);
+      metadefs = new PgMetadefRepository(pool);
       listener = new ImageChangeListener(vertx, connect, images::changedElsewhere);
       return listener.start();
     }).onSuccess(v -> LOG.info("Metadata store ready at {}:{}/{} (pool of {})", connect.getHost(),
@@ -60,6 +62,10 @@ public final class MetadataVerticle extends VerticleBase {
 
   public CachingImageRepository images() {
     return images;
+  }
+
+  public PgMetadefRepository metadefs() {
+    return metadefs;
   }
 
   public PgMemberRepository members() {

@@ -102,7 +102,8 @@ public final class TestServer implements AutoCloseable {
    */
   public void reset() {
     server.images().invalidateAll();
-    execute("TRUNCATE image_locations, image_members, images");
+    execute("TRUNCATE image_locations, image_members, images, metadef_namespace_resource_types, metadef_properties, "
+        + "metadef_objects, metadef_tags, metadef_namespaces, metadef_resource_types");
     server.images().invalidateAll();
     java.nio.file.Path dir = imageDirectory();
     try (var files = java.nio.file.Files.walk(dir)) {
