@@ -1,9 +1,13 @@
 package io.glint.metadef;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
 import io.glint.http.JsonBodyHandler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,6 +28,7 @@ public final class NamespacesApi implements io.glint.http.Routes {
   private final String publicEndpoint;
   private final int limitDefault;
   private final int limitMax;
+  private final Cache<ListEntry, byte[]> rendered = Caffeine.newBuilder().maximumSize(4096).build();
 
   public NamespacesApi(MetadefService service, JsonBodyHandler json, String publicEndpoint, int limitDefault,
       int limitMax) {
@@ -71,21 +76,18 @@ public final class NamespacesApi implements io.glint.http.Routes {
     String marker = MetadefHttp.param(params, "marker");
     service.list(AuthHandler.context(ctx), marker, visibility == null || visibility.isEmpty() ? null : visibility,
             resourceTypes, limit, sortKey, ascending)
-        .onSuccess(page -> MetadefHttp.send(ctx, 200, renderPage(page, params, limit)))
+        .onSuccess(page -> ctx.response().putHeader("Content-Type", "application/json")
+            .end(renderPage(page, params, limit)))
         .onFailure(ctx::fail);
   }
 
-  private static JsonObject renderPage(MetadefService.NamespacePage page, List<Map.Entry<String, String>> params,
-      int limit) {
-    JsonArray items = new JsonArray();
-    for (Namespace ns : page.namespaces()) {
-      TreeMap<String, Object> view = MetadefJson.namespace(ns);
-      List<Association> assocs = page.associations().get(ns.id());
-      if (assocs != null && !assocs.isEmpty()) {
-        view.put("resource_type_associations", associations(assocs));
-      }
-      items.add(new JsonObject(new LinkedHashMap<>(view)));
-    }
+  /**
+   * The list body, written as Glance orders it ({@code first}, {@code namespaces}, {@code next}, {@code schema}).
+   * Each namespace's JSON is memoised under the very values it is rendered from (the row and its associations,
+   * both read from the database on every request), so a cached entry can never be stale: rendering, not the
+   * database, was most of the list's cost.
+   */
+  private Buffer renderPage(MetadefService.NamespacePage page, List<Map.Entry<String, String>> params, int limit) {
     // webob's params as a dict (the last value of each name, first position), then urlencode.
     Map<String, String> query = new LinkedHashMap<>();
     params.forEach(e -> query.put(e.getKey(), e.getValue()));
@@ -93,16 +95,37 @@ public final class NamespacesApi implements io.glint.http.Routes {
     List<String> pairs = new ArrayList<>();
     query.forEach((k, v) -> pairs.add(MetadefHttp.pair(k, v)));
     String first = "/v2/metadefs/namespaces" + (pairs.isEmpty() ? "" : "?" + String.join("&", pairs));
-    TreeMap<String, Object> body = new TreeMap<>();
-    body.put("first", first);
-    body.put("namespaces", items);
-    body.put("schema", "/v2/schemas/metadefs/namespaces");
+    Buffer out = Buffer.buffer(1024 + 800 * page.namespaces().size());
+    out.appendString("{\"first\":").appendString(Json.encode(first)).appendString(",\"namespaces\":[");
+    boolean firstItem = true;
+    for (Namespace ns : page.namespaces()) {
+      List<Association> assocs = page.associations().getOrDefault(ns.id(), List.of());
+      byte[] item = rendered.get(new ListEntry(ns, assocs), NamespacesApi::renderEntry);
+      if (!firstItem) {
+        out.appendString(",");
+      }
+      out.appendBytes(item);
+      firstItem = false;
+    }
+    out.appendString("]");
     List<Namespace> listed = page.namespaces();
     if (!listed.isEmpty() && listed.size() == limit) {
       pairs.add(MetadefHttp.pair("marker", listed.get(listed.size() - 1).namespace()));
-      body.put("next", "/v2/metadefs/namespaces?" + String.join("&", pairs));
+      out.appendString(",\"next\":").appendString(Json.encode("/v2/metadefs/namespaces?" + String.join("&", pairs)));
     }
-    return new JsonObject(new LinkedHashMap<>(body));
+    out.appendString(",\"schema\":\"/v2/schemas/metadefs/namespaces\"}");
+    return out;
+  }
+
+  /** What one list entry is rendered from. */
+  private record ListEntry(Namespace namespace, List<Association> associations) {}
+
+  private static byte[] renderEntry(ListEntry e) {
+    TreeMap<String, Object> view = MetadefJson.namespace(e.namespace());
+    if (!e.associations().isEmpty()) {
+      view.put("resource_type_associations", associations(e.associations()));
+    }
+    return new JsonObject(new LinkedHashMap<>(view)).toBuffer().getBytes();
   }
 
   static JsonArray associations(List<Association> assocs) {
