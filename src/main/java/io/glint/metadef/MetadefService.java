@@ -241,7 +241,7 @@ public final class MetadefService {
   // ---------------------------------------------------------------------------------------------- objects
 
   public Future<List<MetaObject>> objects(RequestContext ctx, String name) {
-    return namespace(ctx, name).compose(ns -> {
+    return objectsNamespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.GET_METADEF_OBJECTS);
       return repo.objects(ns.id()).map(all -> all.stream()
           .filter(o -> policy.allows(ctx, Action.GET_METADEF_OBJECT, target(ns))).toList());
@@ -249,21 +249,21 @@ public final class MetadefService {
   }
 
   public Future<MetaObject> object(RequestContext ctx, String name, String objectName) {
-    return namespace(ctx, name).compose(ns -> {
+    return objectsNamespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.GET_METADEF_OBJECT);
       return repo.findObject(ns.id(), objectName).map(found -> found.orElseThrow(() -> objectNotFound(objectName, name)));
     });
   }
 
   public Future<MetaObject> addObject(RequestContext ctx, String name, MetaObject object) {
-    return namespace(ctx, name).compose(ns -> {
+    return objectsNamespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.ADD_METADEF_OBJECT);
       return repo.addObject(ns, object);
     });
   }
 
   public Future<MetaObject> updateObject(RequestContext ctx, String name, String objectName, MetaObject object) {
-    return namespace(ctx, name).compose(ns -> {
+    return objectsNamespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.MODIFY_METADEF_OBJECT);
       return repo.findObject(ns.id(), objectName).compose(found -> {
         found.orElseThrow(() -> objectNotFound(objectName, name));
@@ -273,7 +273,7 @@ public final class MetadefService {
   }
 
   public Future<Void> removeObject(RequestContext ctx, String name, String objectName) {
-    return namespace(ctx, name).compose(ns -> {
+    return objectsNamespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.DELETE_METADEF_OBJECT);
       return repo.findObject(ns.id(), objectName).compose(found -> {
         found.orElseThrow(() -> objectNotFound(objectName, name));
@@ -355,6 +355,20 @@ public final class MetadefService {
     return repo.findNamespace(name).map(found -> found
         .filter(ns -> visible(ctx, ns))
         .orElseThrow(() -> GlintException.notFound("Namespace " + name + " not found")));
+  }
+
+  /**
+   * The objects controller converts only an invisible namespace to "Namespace X not found"; a missing one keeps
+   * the database layer's message.
+   */
+  private Future<Namespace> objectsNamespace(RequestContext ctx, String name) {
+    return repo.findNamespace(name).map(found -> {
+      Namespace ns = found.orElseThrow(() -> notFound(name));
+      if (!visible(ctx, ns)) {
+        throw GlintException.notFound("Namespace " + name + " not found");
+      }
+      return ns;
+    });
   }
 
   /** Glance's {@code _is_namespace_visible}. */

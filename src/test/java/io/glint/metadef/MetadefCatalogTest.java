@@ -218,5 +218,15 @@ class MetadefCatalogTest extends ApiTestBase {
         text);
     assertTrue(text.contains("metadef_namespaces_pkey"), text);
     assertFalse(text.contains("Seq Scan"), text);
+    // Without the filter, Glance's default order walks the (created_at, id) index backwards.
+    var plain = PgMetadefRepository.listQuery(new NamespaceQuery(false, "p3", null, null, null, 25, "created_at",
+        false));
+    List<String> plainPlan = new ArrayList<>();
+    for (Row row : pool.preparedQuery("EXPLAIN " + plain.getKey()).execute(plain.getValue()).await()) {
+      plainPlan.add(row.getString(0));
+    }
+    String plainText = String.join("\n", plainPlan);
+    System.out.println("EXPLAIN " + plain.getKey() + "\n" + plainText);
+    assertTrue(plainText.contains("Index Scan Backward using metadef_namespaces_created_idx"), plainText);
   }
 }

@@ -176,6 +176,9 @@ class MetadefChildrenTest extends ApiTestBase {
     assertEquals("The metadata definition object with name=o1 was not found in namespace=ns.",
         alice.get(N + "/objects/o1").message());
     assertEquals(204, admin.delete(N + "/objects/o1b").status());
+    // The objects controller keeps the database layer's message for a namespace that does not exist.
+    assertEquals("Metadata definition namespace=nope was not found.", alice.get(NS + "/nope/objects").message());
+    assertEquals("Namespace nope not found", alice.get(NS + "/nope/properties").message());
     assertEquals(0, alice.get(N + "/objects").json().getJsonArray("objects").size());
   }
 
