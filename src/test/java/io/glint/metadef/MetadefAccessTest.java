@@ -29,14 +29,18 @@ class MetadefAccessTest extends ApiTestBase {
   private static TestServer anonymousServer;
   private Map<String, Api> callers;
 
+  private static TestServer rbacServer;
+
   @BeforeAll
-  static void startAnonymous() {
+  static void startServers() {
     anonymousServer = TestServer.start(Map.of("allow_anonymous_access", "true"));
+    rbacServer = TestServer.start(Map.of("oslo_policy.enforce_new_defaults", "true"));
   }
 
   @AfterAll
-  static void stopAnonymous() {
+  static void stopServers() {
     anonymousServer.close();
+    rbacServer.close();
   }
 
   @BeforeEach
@@ -116,5 +120,27 @@ class MetadefAccessTest extends ApiTestBase {
       assertEquals(403, callers.get(who).delete(NS + "/pub").status(), who);
     }
     assertEquals(204, admin.delete(NS + "/pub").status());
+  }
+
+  @Test
+  @DisplayName("secure RBAC (enforce_new_defaults): readers read their project's and public namespaces; no role, no list")
+  void secureRbac() {
+    Api reader = Api.as(rbacServer, "project-a", "reader");
+    Api stranger = Api.as(rbacServer, "project-b", "member,reader");
+    Api noRole = Api.as(rbacServer, "project-a", "");
+    Api member = Api.as(rbacServer, "project-a", "member,reader");
+    Api rbacAdmin = Api.as(rbacServer, "project-admin", "admin,member,reader");
+    assertEquals(List.of("pub", "priv-a"), names(reader.get(NS + "?sort_dir=asc")));
+    assertEquals(200, reader.get(NS + "/priv-a").status());
+    assertEquals(200, stranger.get(NS + "/pub").status());
+    assertEquals(404, stranger.get(NS + "/priv-a").status());
+    Response list = noRole.get(NS);
+    assertEquals(403, list.status());
+    assertEquals("You are not authorized to complete get_metadef_namespaces action.", list.message());
+    assertEquals(404, noRole.get(NS + "/pub").status());
+    JsonObject tag = new JsonObject().put("tags", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("name", "t")));
+    assertEquals(403, member.post(NS + "/priv-a/tags", tag).status());
+    assertEquals(201, rbacAdmin.post(NS + "/priv-a/tags", tag).status());
   }
 }
