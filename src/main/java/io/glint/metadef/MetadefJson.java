@@ -69,7 +69,6 @@ public final class MetadefJson {
     if (body instanceof Map<?, ?> map) {
       return map;
     }
-    validate(body, "namespace");
     throw GlintException.badRequest("Expected a JSON object.");
   }
 

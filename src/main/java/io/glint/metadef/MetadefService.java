@@ -26,10 +26,6 @@ public final class MetadefService {
     this.policy = policy;
   }
 
-  public MetadefRepository repository() {
-    return repo;
-  }
-
   /** A namespace page with the resource type associations of each listed namespace. */
   public record NamespacePage(List<Namespace> namespaces, Map<Long, List<Association>> associations) {}
 
