@@ -261,7 +261,36 @@ public final class MetadefJson {
     if (name != null) {
       parsed.put("name", name);
     }
-    return sorted(parsed);
+    return view(parsed);
+  }
+
+  private static final Set<String> INTEGER_KEYS = Set.of("minimum", "maximum", "minLength", "maxLength",
+      "minItems", "maxItems");
+
+  /**
+   * A stored definition as Glance's {@code PropertyType} model shows it: keys sorted, and wsme's conversions of
+   * the stored values: {@code default} is a string (wsme's {@code bytes}: {@code 8} shows as {@code "8"},
+   * {@code true} as {@code "True"}, a list or an object as {@code null}); the length and bound keywords are
+   * integers ({@code int()} of a number).
+   */
+  static JsonObject view(JsonObject definition) {
+    JsonObject out = sorted(definition);
+    if (out.containsKey("default")) {
+      Object d = out.getValue("default");
+      out.put("default", d instanceof String || d == null ? d
+          : d instanceof Boolean || d instanceof Number ? pythonStr(d) : null);
+    }
+    for (String key : INTEGER_KEYS) {
+      if (out.getValue(key) instanceof Double d) {
+        out.put(key, (long) d.doubleValue());
+      }
+    }
+    return out;
+  }
+
+  /** Python's {@code str()} of a JSON scalar. */
+  private static String pythonStr(Object v) {
+    return v instanceof Boolean b ? (b ? "True" : "False") : JsonSchema.repr(v);
   }
 
   /** A name → definition map, each definition sorted, the names prefixed with {@code prefix}. */
@@ -281,7 +310,7 @@ public final class MetadefJson {
     put(out, "name", o.name());
     JsonObject props = new JsonObject(o.properties());
     JsonObject renamed = new JsonObject();
-    props.forEach(e -> renamed.put(prefix + e.getKey(), sorted((JsonObject) e.getValue())));
+    props.forEach(e -> renamed.put(prefix + e.getKey(), view((JsonObject) e.getValue())));
     put(out, "properties", renamed);
     if (o.required() != null) {
       put(out, "required", new JsonArray(o.required().stream().map(r -> prefix + r).toList()));

@@ -94,6 +94,18 @@ class MetadefChildrenTest extends ApiTestBase {
 
     JsonObject all = alice.get(N + "/properties").json().getJsonObject("properties");
     assertEquals(List.of("p1", "p2", "p3"), new ArrayList<>(all.fieldNames()));
+    // wsme's PropertyType: "default" is bytes (always shown as a string), bounds are int.
+    Response eight = admin.post(N + "/properties", new JsonObject().put("name", "d1").put("title", "D")
+        .put("type", "integer").put("default", 8).put("maximum", 9.7));
+    assertEquals(201, eight.status(), eight.body());
+    assertEquals("8", eight.json().getValue("default"));
+    assertEquals(9L, ((Number) eight.json().getValue("maximum")).longValue());
+    Response yes = admin.post(N + "/properties", new JsonObject().put("name", "d2").put("title", "D")
+        .put("type", "boolean").put("default", true));
+    assertEquals("True", yes.json().getValue("default"));
+    assertEquals("True", alice.get(N + "/properties/d2").json().getValue("default"));
+    admin.delete(N + "/properties/d1");
+    admin.delete(N + "/properties/d2");
     assertEquals(MetadefJson.sorted(str), alice.get(N + "/properties/p2").json());
 
     String prefix = "Provided object does not match schema 'property': ";
