@@ -395,6 +395,9 @@ TESTS = {
     "get": ("get.lua", "GET /v2/images/{id}"),
     "list": ("list.lua", "GET /v2/images?limit=25"),
     "create_delete": ("create_delete.lua", "POST + DELETE /v2/images (pairs)"),
+    # scripts/bench-metadefs.sh
+    "metadef_list": ("metadef_list.lua", "GET /v2/metadefs/namespaces"),
+    "metadef_show": ("metadef_show.lua", "GET /v2/metadefs/namespaces/{namespace}"),
 }
 
 

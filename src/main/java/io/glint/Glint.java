@@ -24,6 +24,10 @@ public final class Glint {
 
   public static void main(String[] args) {
     List<String> argList = Arrays.asList(args);
+    if (!argList.isEmpty() && argList.get(0).equals("manage")) {
+      System.exit(Manage.run(argList.subList(1, argList.size()), System.out, System.err));
+      return;
+    }
     if (GlintConfig.helpRequested(argList)) {
       System.out.println(GlintConfig.usage());
       return;

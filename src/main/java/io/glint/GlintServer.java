@@ -38,6 +38,12 @@ import io.glint.store.file.FileStore;
 import io.glint.task.TasksApi;
 import io.glint.member.MemberService;
 import io.glint.member.MembersApi;
+import io.glint.metadef.MetadefService;
+import io.glint.metadef.NamespacesApi;
+import io.glint.metadef.ObjectsApi;
+import io.glint.metadef.PropertiesApi;
+import io.glint.metadef.ResourceTypesApi;
+import io.glint.metadef.TagsApi;
 import io.glint.metadata.MetadataVerticle;
 import io.glint.metadata.CachingImageRepository;
 import io.glint.policy.Policy;
@@ -264,6 +270,7 @@ public final class GlintServer {
           ImageImports.parts(vertx, repository, metadata.tasks(), stores, staging, fetch, transferPool, dataSettings,
               plugins, importSettings.taskTimeToLiveHours(), scrubber), importQuotas).withImageService(images);
       String publicEndpoint = server.publicEndpoint().orElse(null);
+      MetadefService metadefs = new MetadefService(metadata.metadefs(), policy);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),
@@ -282,6 +289,12 @@ public final class GlintServer {
               new MembersApi(new MemberService(lookup, policy, events, metadata.members(),
                   quotas.imageMemberQuota()), json),
               new StoresApi(stores, locations, policy),
+              new NamespacesApi(metadefs, json, publicEndpoint, imageSettings.limitParamDefault(),
+                  imageSettings.apiLimitMax()),
+              new ResourceTypesApi(metadefs, json),
+              new PropertiesApi(metadefs, json),
+              new ObjectsApi(metadefs, json),
+              new TagsApi(metadefs, json),
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
           server.maxRequestIdLength());

@@ -21,6 +21,7 @@ public final class MetadataVerticle extends VerticleBase {
   private final String nodeId;
   private final int eventLoops;
   private Pool pool;
+  private PgMetadefRepository metadefs;
   private CachingImageRepository images;
   private PgMemberRepository members;
   private PgTaskRepository tasks;
@@ -48,6 +49,7 @@ public final class MetadataVerticle extends VerticleBase {
       images = new CachingImageRepository(new PgImageRepository(pool, nodeId));
       members = new PgMemberRepository(pool);
       tasks = new PgTaskRepository(pool, nodeId);
+      metadefs = new PgMetadefRepository(pool);
       listener = new ImageChangeListener(vertx, connect, images::changedElsewhere);
       return listener.start();
     }).onSuccess(v -> LOG.info("Metadata store ready at {}:{}/{} (pool of {})", connect.getHost(),
@@ -66,6 +68,10 @@ public final class MetadataVerticle extends VerticleBase {
 
   public PgTaskRepository tasks() {
     return tasks;
+  }
+
+  public PgMetadefRepository metadefs() {
+    return metadefs;
   }
 
   public PgMemberRepository members() {

@@ -89,6 +89,14 @@ public final class DefaultRules {
     rules.put(Action.GET_TASKS, ANYONE);
     rules.put(Action.ADD_TASK, WRITER);
     rules.put(Action.MODIFY_TASK, WRITER);
+    // Metadata definitions: reads are decided by policy (the database's visibility filter is applied by the
+    // metadef service); an anonymous caller never writes.
+    for (Action action : Action.values()) {
+      if (action.rule().contains("metadef")) {
+        boolean read = action.rule().startsWith("get_") || action.rule().startsWith("list_");
+        rules.put(action, read ? ANYONE : WRITER);
+      }
+    }
     for (Action action : Action.values()) {
       if (!rules.containsKey(action)) {
         throw new IllegalStateException("No in-code check for " + action.rule());

@@ -41,6 +41,12 @@ public final class GlanceRules {
       "role:admin or role:reader and (project_id:%(project_id)s or " + IMAGE_MEMBER_CHECK + ")";
   static final String ADMIN = "role:admin";
   static final String DEFAULT = "rule:default";
+  static final String PROJECT_READER_OR_PUBLIC_NAMESPACE =
+      "role:reader and (project_id:%(project_id)s or " + PUBLIC_VISIBILITY_CHECK + ")";
+  static final String ADMIN_OR_PROJECT_READER_GET_NAMESPACE =
+      "role:admin or (" + PROJECT_READER_OR_PUBLIC_NAMESPACE + ")";
+  static final String METADEF_ADMIN = "rule:metadef_admin";
+  static final String METADEF_DEFAULT = "rule:metadef_default";
 
   private static final List<String> PROJECT = List.of("project");
 
@@ -81,6 +87,36 @@ public final class GlanceRules {
     image(rules, Action.ADD_TASK, DEFAULT, DEFAULT, "List tasks for all images.");
     image(rules, Action.MODIFY_TASK, DEFAULT, null, "This policy is not used.");
     image(rules, Action.TASKS_API_ACCESS, ADMIN, null, "Generic blanket policy for protecting all task APIs.");
+    // glance/policies/metadef.py (Zed): reads open to all with the legacy defaults (rule:metadef_default),
+    // writes admin-only (rule:metadef_admin) in every profile.
+    add(rules, "metadef_default", "", null, List.of(), "Default rule of the metadata definition reads.");
+    add(rules, "metadef_admin", "role:admin", null, List.of(), "Rule of the metadata definition writes.");
+    image(rules, Action.GET_METADEF_NAMESPACE, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "Get a specific namespace.");
+    image(rules, Action.GET_METADEF_NAMESPACES, ADMIN_OR_PROJECT_READER, METADEF_DEFAULT, "List namespace.");
+    image(rules, Action.MODIFY_METADEF_NAMESPACE, METADEF_ADMIN, null, "Modify an existing namespace.");
+    image(rules, Action.ADD_METADEF_NAMESPACE, METADEF_ADMIN, null, "Create a namespace.");
+    image(rules, Action.DELETE_METADEF_NAMESPACE, METADEF_ADMIN, null, "Delete a namespace.");
+    image(rules, Action.GET_METADEF_OBJECT, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "Get a specific object from a namespace.");
+    image(rules, Action.GET_METADEF_OBJECTS, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "Get objects from a namespace.");
+    image(rules, Action.MODIFY_METADEF_OBJECT, METADEF_ADMIN, null, "Update an object within a namespace.");
+    image(rules, Action.ADD_METADEF_OBJECT, METADEF_ADMIN, null, "Create an object within a namespace.");
+    image(rules, Action.DELETE_METADEF_OBJECT, METADEF_ADMIN, null, "Delete an object within a namespace.");
+    image(rules, Action.LIST_METADEF_RESOURCE_TYPES, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "List meta definition resource types.");
+    image(rules, Action.GET_METADEF_RESOURCE_TYPE, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "Get meta definition resource types associations.");
+    image(rules, Action.ADD_METADEF_RESOURCE_TYPE_ASSOCIATION, METADEF_ADMIN, null, "Create meta definition resource types association.");
+    image(rules, Action.REMOVE_METADEF_RESOURCE_TYPE_ASSOCIATION, METADEF_ADMIN, null, "Delete meta definition resource types association.");
+    image(rules, Action.GET_METADEF_PROPERTY, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "Get a specific meta definition property.");
+    image(rules, Action.GET_METADEF_PROPERTIES, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "List meta definition properties.");
+    image(rules, Action.MODIFY_METADEF_PROPERTY, METADEF_ADMIN, null, "Update meta definition property.");
+    image(rules, Action.ADD_METADEF_PROPERTY, METADEF_ADMIN, null, "Create meta definition property.");
+    image(rules, Action.REMOVE_METADEF_PROPERTY, METADEF_ADMIN, null, "Delete meta definition property.");
+    image(rules, Action.GET_METADEF_TAG, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "Get tag definition.");
+    image(rules, Action.GET_METADEF_TAGS, ADMIN_OR_PROJECT_READER_GET_NAMESPACE, METADEF_DEFAULT, "List tag definitions.");
+    image(rules, Action.MODIFY_METADEF_TAG, METADEF_ADMIN, null, "Update tag definition.");
+    image(rules, Action.ADD_METADEF_TAG, METADEF_ADMIN, null, "Add tag definition.");
+    image(rules, Action.ADD_METADEF_TAGS, METADEF_ADMIN, null, "Create tag definitions.");
+    image(rules, Action.DELETE_METADEF_TAG, METADEF_ADMIN, null, "Delete tag definition.");
+    image(rules, Action.DELETE_METADEF_TAGS, METADEF_ADMIN, null, "Delete tag definitions.");
     // Glint's own rules: decisions Glance makes in code, named so that an operator's file can change them.
     image(rules, Action.SET_IMAGE_OWNER, "rule:context_is_admin", null,
         "Glint: change an image's owner (Glance: admins only, in code)");

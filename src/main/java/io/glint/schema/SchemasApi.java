@@ -14,6 +14,8 @@ import java.util.List;
  * container formats. Rendered once at start-up.
  */
 public final class SchemasApi implements io.glint.http.Routes {
+  private static final List<String> METADEF_SCHEMAS = List.of("namespace", "namespaces", "resource_type",
+      "resource_types", "property", "properties", "object", "objects", "tag", "tags");
   private final Buffer image;
   private final Buffer images;
   private final Buffer member;
@@ -38,6 +40,11 @@ public final class SchemasApi implements io.glint.http.Routes {
     Http.allow(v2, "/schemas/members", "GET");
     Http.allow(v2, "/schemas/image", "GET");
     Http.allow(v2, "/schemas/images", "GET");
+    for (String name : METADEF_SCHEMAS) {
+      Buffer schema = io.glint.metadef.MetadefJson.schema(name).toBuffer();
+      v2.get("/schemas/metadefs/" + name).handler(Http::rejectBody).handler(ctx -> send(ctx, schema));
+      Http.allow(v2, "/schemas/metadefs/" + name, "GET");
+    }
   }
 
   static JsonObject imageSchema(List<String> containerFormats, List<String> diskFormats) {

@@ -102,7 +102,8 @@ public final class TestServer implements AutoCloseable {
    */
   public void reset() {
     server.images().invalidateAll();
-    execute("TRUNCATE image_locations, image_members, images, tasks");
+    execute("TRUNCATE image_locations, image_members, images, tasks, metadef_namespace_resource_types, "
+        + "metadef_properties, metadef_objects, metadef_tags, metadef_namespaces, metadef_resource_types");
     server.images().invalidateAll();
     for (java.nio.file.Path dir : java.util.List.of(imageDirectory(), server.staging().directory())) {
       try (var files = java.nio.file.Files.walk(dir)) {

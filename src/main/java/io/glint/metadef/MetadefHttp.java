@@ -1,0 +1,68 @@
+package io.glint.metadef;
+
+import io.glint.error.GlintException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** Response and query helpers shared by the metadef route classes. */
+final class MetadefHttp {
+  private MetadefHttp() {}
+
+  static void send(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+
+  static void noContent(RoutingContext ctx) {
+    ctx.response().setStatusCode(204).end();
+  }
+
+  /** The last value of query parameter {@code name} (webob's {@code params} dict), or null. */
+  static String param(List<Map.Entry<String, String>> params, String name) {
+    String value = null;
+    for (Map.Entry<String, String> e : params) {
+      if (e.getKey().equals(name)) {
+        value = e.getValue();
+      }
+    }
+    return value;
+  }
+
+  static boolean ascending(String sortDir) {
+    if (!sortDir.equals("asc") && !sortDir.equals("desc")) {
+      throw GlintException.badRequest("Invalid sort direction: " + sortDir);
+    }
+    return sortDir.equals("asc");
+  }
+
+  static int limit(String value) {
+    try {
+      long limit = Long.parseLong(value.strip());
+      if (limit < 0) {
+        throw GlintException.badRequest("limit param must be positive");
+      }
+      return (int) Math.min(limit, Integer.MAX_VALUE);
+    } catch (NumberFormatException e) {
+      throw GlintException.badRequest("limit param must be an integer");
+    }
+  }
+
+  /** Python's {@code urlencode} of one pair. */
+  static String pair(String key, String value) {
+    return URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** strutils.bool_from_string: true for "1", "t", "true", "on", "y", "yes" (any case). */
+  static boolean bool(String value) {
+    if (value == null) {
+      return false;
+    }
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "1", "t", "true", "on", "y", "yes" -> true;
+      default -> false;
+    };
+  }
+}
