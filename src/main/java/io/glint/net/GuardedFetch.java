@@ -7,21 +7,14 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
-import java.net.URI;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Fetches a URL a user gave (web-download, the legacy import task) through the {@link UrlGuard}: the host is
  * resolved and checked off the event loop, the connection goes to the very address checked (Host and SNI keep
  * the name), and every redirect is checked again before it is followed. The response comes back paused, for the
- * caller to stream with backpressure. The HTTP store does the same for locations ({@code store/http}).
+ * caller to stream with backpressure. The hops are {@link GuardedHops}'s, as the HTTP store's.
  */
 public final class GuardedFetch {
-  private static final Logger LOG = LoggerFactory.getLogger(GuardedFetch.class);
-  static final int MAX_REDIRECTS = 5;
 
   /** The URL, or a redirect it led to, was refused or could not be fetched; the message says why. */
   public static final class FetchFailed extends RuntimeException {
@@ -51,15 +44,12 @@ public final class GuardedFetch {
     }
   }
 
-  private final Vertx vertx;
-  private final UrlGuard guard;
   private final HttpClientAgent client;
-  private final int idleSeconds;
+  private final GuardedHops<HttpClientResponse> hops;
 
   public GuardedFetch(Vertx vertx, UrlGuard guard, int idleSeconds) {
-    this.vertx = vertx;
-    this.guard = guard;
-    this.idleSeconds = idleSeconds;
+    this.hops = new GuardedHops<>(vertx, guard, idleSeconds * 1000L, response -> response,
+        response -> new Fetched(response, -1).abandon());
     this.client = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout(10_000)
         .setIdleTimeout(idleSeconds)
@@ -71,63 +61,35 @@ public final class GuardedFetch {
 
   /** Checks a URL without fetching it (DNS on a worker thread). */
   public Future<UrlGuard.Target> check(String url) {
-    return vertx.executeBlocking(() -> guard.check(url), false)
-        .recover(e -> Future.failedFuture(e instanceof UrlGuard.Refused r ? new FetchFailed(r.getMessage(), true) : e));
+    return hops.check(url).recover(e -> Future.failedFuture(worded(e)));
   }
 
   /** GET with redirects followed by hand, each hop checked. */
   public Future<Fetched> get(String url) {
-    return get(url, 0);
+    return hops.request(HttpMethod.GET, url, options -> client.request(options).compose(req -> req.send()))
+        .map(response -> new Fetched(response, length(response)))
+        .recover(e -> Future.failedFuture(worded(e)));
   }
 
-  private Future<Fetched> get(String url, int hops) {
-    return check(url).compose(target -> {
-      RequestOptions options = new RequestOptions()
-          .setMethod(HttpMethod.GET)
-          .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
-          .setHost(target.host())
-          .setPort(target.port())
-          .setSsl(target.tls())
-          .setURI(target.pathAndQuery())
-          .setFollowRedirects(false)
-          .setIdleTimeout(idleSeconds * 1000L);
-      return client.request(options)
-          .compose(req -> req.send())
-          .recover(e -> Future.failedFuture(new FetchFailed("Could not fetch the image data: " + e.getMessage(),
-              false)))
-          .compose(response -> handle(target.uri(), response, hops));
-    });
+  private static long length(HttpClientResponse response) {
+    String length = response.getHeader("Content-Length");
+    try {
+      return length == null ? -1 : Long.parseLong(length.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
-  private Future<Fetched> handle(URI from, HttpClientResponse response, int hops) {
-    response.pause();
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      String length = response.getHeader("Content-Length");
-      long size = -1;
-      try {
-        size = length == null ? -1 : Long.parseLong(length.strip());
-      } catch (NumberFormatException e) {
-        size = -1;
-      }
-      return Future.succeededFuture(new Fetched(response, size));
+  private static Throwable worded(Throwable e) {
+    if (!(e instanceof GuardedHops.HopFailed failed)) {
+      return e;
     }
-    new Fetched(response, -1).abandon();
-    String location = response.getHeader("Location");
-    if (status >= 300 && status < 400 && location != null) {
-      if (hops >= MAX_REDIRECTS) {
-        return Future.failedFuture(new FetchFailed("Too many redirects.", false));
-      }
-      String next;
-      try {
-        next = from.resolve(location).toString();
-      } catch (IllegalArgumentException e) {
-        return Future.failedFuture(new FetchFailed("Invalid redirect.", true));
-      }
-      LOG.debug("Following a redirect from {} to {}", from, next);
-      return get(next, hops + 1);
-    }
-    return Future.failedFuture(new FetchFailed("The remote server answered " + status + ".", false));
+    return switch (failed.reason()) {
+      case REFUSED -> new FetchFailed(failed.getMessage(), true);
+      case UNREACHABLE -> new FetchFailed("Could not fetch the image data: " + failed.getMessage(), false);
+      case TOO_MANY_REDIRECTS -> new FetchFailed(failed.getMessage(), false);
+      case STATUS -> new FetchFailed("The remote server answered " + failed.status() + ".", false);
+    };
   }
 
   public Future<Void> close() {

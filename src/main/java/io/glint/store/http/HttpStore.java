@@ -1,5 +1,7 @@
 package io.glint.store.http;
 
+import io.glint.net.GuardedHops;
+import io.glint.net.UrlGuard;
 import io.glint.store.ByteRange;
 import io.glint.store.ImageData;
 import io.glint.store.ImageStore;
@@ -7,22 +9,15 @@ import io.glint.store.PendingData;
 import io.glint.store.SerialLane;
 import io.glint.store.StoreCapabilities;
 import io.glint.store.StoreException;
-
-import io.glint.net.UrlGuard;
 import io.glint.store.StoreException.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
-import java.net.URI;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * glance_store's read-only HTTP driver: images whose location is an {@code http(s)://} URL are streamed from
@@ -37,12 +32,10 @@ import org.slf4j.LoggerFactory;
  * use a pooled client.
  */
 public final class HttpStore implements ImageStore {
-  private static final Logger LOG = LoggerFactory.getLogger(HttpStore.class);
-  private static final int MAX_REDIRECTS = 5;
 
   private final String id;
   private final Vertx vertx;
-  private final UrlGuard guard;
+  private final GuardedHops<Opened> hops;
   private final HttpClientAgent client;
   private final HttpClientAgent relayClient;
   private final boolean splice;
@@ -57,7 +50,7 @@ public final class HttpStore implements ImageStore {
     this.idleSeconds = idleSeconds;
     this.id = id;
     this.vertx = vertx;
-    this.guard = guard;
+    this.hops = new GuardedHops<>(vertx, guard, idleSeconds * 1000L, Opened::response, HttpStore::discard);
     this.splice = splice && vertx.isNativeTransportEnabled();
     this.client = vertx.createHttpClient(clientOptions(idleSeconds).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(64));
@@ -113,7 +106,7 @@ public final class HttpStore implements ImageStore {
       return Future.failedFuture(new StoreException(Reason.RANGE_NOT_SUPPORTED,
           "The HTTP store cannot serve byte ranges."));
     }
-    return request(HttpMethod.GET, location, 0, true).compose(opened -> {
+    return request(HttpMethod.GET, location, true).compose(opened -> {
       HttpClientResponse response = opened.response();
       String length = response.getHeader("Content-Length");
       long size;
@@ -146,7 +139,7 @@ public final class HttpStore implements ImageStore {
 
   /** The size the remote server reports for a location (HEAD, Content-Length); 0 when unknown. */
   public Future<Long> size(String location) {
-    return request(HttpMethod.HEAD, location, 0, false).map(opened -> {
+    return request(HttpMethod.HEAD, location, false).map(opened -> {
       HttpClientResponse response = opened.response();
       String length = response.getHeader("Content-Length");
       response.resume(); // a HEAD response has no body: the connection stays usable
@@ -171,68 +164,41 @@ public final class HttpStore implements ImageStore {
   }
 
   /**
-   * Checks, connects to the checked address, follows redirects; the response is paused. With {@code dedicated},
-   * the request gets a connection of its own, made on the caller's event loop, with a relay on it.
+   * Checks, connects to the checked address, follows redirects ({@link GuardedHops}); the response is paused. With
+   * {@code dedicated}, each request gets a connection of its own, made on the caller's event loop, with a relay on
+   * it.
    */
-  private Future<Opened> request(HttpMethod method, String url, int hops, boolean dedicated) {
-    return vertx.executeBlocking(() -> guard.check(url), false)
-        .recover(e -> Future.failedFuture(e instanceof UrlGuard.Refused r
-            ? new StoreException(Reason.INVALID_LOCATION, r.getMessage(), r)
-            : e))
-        .compose(target -> {
-          RequestOptions options = new RequestOptions()
-              .setMethod(method)
-              .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
-              .setHost(target.host())
-              .setPort(target.port())
-              .setSsl(target.tls())
-              .setURI(target.pathAndQuery())
-              .setFollowRedirects(false)
-              .setIdleTimeout(idleSeconds * 1000L);
-          SpliceRelay[] relay = {null};
-          Future<HttpClientRequest> sent;
-          if (dedicated) {
-            // A connection of its own (made on this event loop); the relay goes on it before the request is sent.
-            sent = relayClient.request(options).map(req -> {
-              relay[0] = SpliceRelay.install(vertx, req.connection(), idleSeconds * 1000L, splice);
-              return req;
-            });
-          } else {
-            sent = client.request(options);
+  private Future<Opened> request(HttpMethod method, String url, boolean dedicated) {
+    return hops.request(method, url, options -> dedicated ? sendRelayed(options) : client.request(options)
+            .compose(req -> req.send()).map(response -> new Opened(response, null)))
+        .recover(e -> Future.failedFuture(e instanceof GuardedHops.HopFailed failed ? worded(failed) : e));
+  }
+
+  /** A connection of its own (made on this event loop); the relay goes on it before the request is sent. */
+  private Future<Opened> sendRelayed(RequestOptions options) {
+    SpliceRelay[] relay = {null};
+    return relayClient.request(options)
+        .compose(req -> {
+          relay[0] = SpliceRelay.install(vertx, req.connection(), idleSeconds * 1000L, splice);
+          return req.send();
+        })
+        .map(response -> new Opened(response, relay[0]))
+        .onFailure(e -> {
+          if (relay[0] != null) {
+            relay[0].close();
           }
-          return sent
-              .compose(req -> req.send())
-              .recover(e -> {
-                if (relay[0] != null) {
-                  relay[0].close();
-                }
-                return Future.failedFuture(new StoreException(Reason.UNAVAILABLE,
-                    "The remote image server is unavailable: " + e.getMessage(), e));
-              })
-              .compose(response -> handle(method, target.uri(), new Opened(response, relay[0]), hops, dedicated));
         });
   }
 
-  private Future<Opened> handle(HttpMethod method, URI from, Opened opened, int hops, boolean dedicated) {
-    HttpClientResponse response = opened.response();
-    response.pause();
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      return Future.succeededFuture(opened);
-    }
-    discard(opened);
-    if (status >= 300 && status < 400 && response.getHeader("Location") != null) {
-      if (hops >= MAX_REDIRECTS) {
-        return Future.failedFuture(new StoreException(Reason.UNAVAILABLE, "Too many redirects."));
-      }
-      String next = from.resolve(response.getHeader("Location")).toString();
-      LOG.debug("Following a redirect from {} to {}", from, next);
-      return request(method, next, hops + 1, dedicated);
-    }
-    if (status == 404 || status == 410) {
-      return Future.failedFuture(new StoreException(Reason.NOT_FOUND, "The remote server has no such image."));
-    }
-    return Future.failedFuture(new StoreException(Reason.UNAVAILABLE,
-        "The remote image server answered " + status + "."));
+  private static StoreException worded(GuardedHops.HopFailed failed) {
+    return switch (failed.reason()) {
+      case REFUSED -> new StoreException(Reason.INVALID_LOCATION, failed.getMessage(), failed);
+      case UNREACHABLE -> new StoreException(Reason.UNAVAILABLE,
+          "The remote image server is unavailable: " + failed.getMessage(), failed.getCause());
+      case TOO_MANY_REDIRECTS -> new StoreException(Reason.UNAVAILABLE, failed.getMessage());
+      case STATUS -> failed.status() == 404 || failed.status() == 410
+          ? new StoreException(Reason.NOT_FOUND, "The remote server has no such image.")
+          : new StoreException(Reason.UNAVAILABLE, "The remote image server answered " + failed.status() + ".");
+    };
   }
 }
