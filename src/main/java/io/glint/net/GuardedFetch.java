@@ -10,6 +10,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.URI;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,10 +78,19 @@ public final class GuardedFetch {
 
   /** GET with redirects followed by hand, each hop checked. */
   public Future<Fetched> get(String url) {
-    return get(url, 0);
+    return get(url, Map.of(), 0);
   }
 
-  private Future<Fetched> get(String url, int hops) {
+  /**
+   * GET with request headers (a token, {@code Accept}), redirects followed by hand, each hop checked; the headers
+   * go along only while the redirects stay on the first URL's scheme, host and port, so that a token is never
+   * handed to another server.
+   */
+  public Future<Fetched> get(String url, Map<String, String> headers) {
+    return get(url, headers, 0);
+  }
+
+  private Future<Fetched> get(String url, Map<String, String> headers, int hops) {
     return check(url).compose(target -> {
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.GET)
@@ -91,15 +101,16 @@ public final class GuardedFetch {
           .setURI(target.pathAndQuery())
           .setFollowRedirects(false)
           .setIdleTimeout(idleSeconds * 1000L);
+      headers.forEach(options::putHeader);
       return client.request(options)
           .compose(req -> req.send())
           .recover(e -> Future.failedFuture(new FetchFailed("Could not fetch the image data: " + e.getMessage(),
               false)))
-          .compose(response -> handle(target.uri(), response, hops));
+          .compose(response -> handle(target.uri(), headers, response, hops));
     });
   }
 
-  private Future<Fetched> handle(URI from, HttpClientResponse response, int hops) {
+  private Future<Fetched> handle(URI from, Map<String, String> headers, HttpClientResponse response, int hops) {
     response.pause();
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
@@ -118,16 +129,29 @@ public final class GuardedFetch {
       if (hops >= MAX_REDIRECTS) {
         return Future.failedFuture(new FetchFailed("Too many redirects.", false));
       }
-      String next;
+      URI next;
       try {
-        next = from.resolve(location).toString();
+        next = from.resolve(location);
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(new FetchFailed("Invalid redirect.", true));
       }
       LOG.debug("Following a redirect from {} to {}", from, next);
-      return get(next, hops + 1);
+      boolean sameOrigin = sameOrigin(from, next);
+      if (!sameOrigin && !headers.isEmpty()) {
+        LOG.debug("Redirect to another server: request headers not forwarded");
+      }
+      return get(next.toString(), sameOrigin ? headers : Map.of(), hops + 1);
     }
     return Future.failedFuture(new FetchFailed("The remote server answered " + status + ".", false));
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+        && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+  }
+
+  private static int port(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
   public Future<Void> close() {
