@@ -232,6 +232,74 @@ class GlanceDownloadTest {
     }
   }
 
+  @Test
+  @DisplayName("a remote Glance that redirects to another server: followed through the guard, the token not sent there")
+  void redirectKeepsTokenHome() throws Exception {
+    byte[] data = Bytes.random(70_000, 5);
+    String source = UUID.randomUUID().toString();
+    try (Origin glance = new Origin(); Origin elsewhere = new Origin()) {
+      JsonObject view = new JsonObject().put("id", source).put("status", "active").put("disk_format", "raw")
+          .put("container_format", "bare").put("size", data.length).put("checksum", Bytes.md5(data))
+          .put("os_hash_algo", "sha512").put("os_hash_value", Bytes.sha512(data)).put("os_type", "linux")
+          .put("os_glance_import_task", "x").put("visibility", "private");
+      glance.redirect("/v2/images/" + source, elsewhere.url("/v2/images/" + source));
+      glance.file("/v2/images/" + source + "/file", data);
+      elsewhere.file("/v2/images/" + source, view.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      keystone.imageEndpoint("RegionThree", glance.url("/"));
+      String token = keystone.issue(Identity.member("p-carol"));
+      Api carol = Api.anonymous(local).with("X-Auth-Token", token);
+      String id = carol.create(new JsonObject().put("name", "c").put("disk_format", "raw")
+          .put("container_format", "bare")).getString("id");
+      assertEquals(202, importImage(carol, id, glanceDownload(source, "RegionThree")).status());
+      JsonObject task = awaitTask(carol, id);
+      assertEquals("success", task.getString("status"), task.encode());
+      assertEquals(token, glance.tokenSeen("/v2/images/" + source), "the catalog's Glance gets the token");
+      assertEquals(token, glance.tokenSeen("/v2/images/" + source + "/file"));
+      assertEquals("", elsewhere.tokenSeen("/v2/images/" + source), "another server never does");
+      JsonObject image = image(carol, id);
+      assertEquals("active", image.getString("status"));
+      assertEquals("linux", image.getString("os_type"));
+      assertFalse(image.containsKey("os_glance_import_task"), "reserved properties are never copied");
+      assertArrayEquals(data, carol.download(id, Map.of()).body());
+    }
+  }
+
+  @Test
+  @DisplayName("with a plugin that needs the data in a file: staged first, checked against the remote digests there")
+  void stagedFirst() throws Exception {
+    Map<String, String> settings = new HashMap<>(keystone.glintSettings());
+    settings.put("enabled_import_methods", "glance-download");
+    settings.put("import_filtering_opts.allowed_hosts", "127.0.0.1");
+    settings.put("import_filtering_opts.allowed_ports", "");
+    settings.put("image_import_opts.image_import_plugins", "image_decompression");
+    try (TestServer staged = TestServer.start(settings)) {
+      Api api = Api.anonymous(staged).with("X-Auth-Token", keystone.issue(Identity.member("p-alice")));
+      byte[] data = Bytes.random(500_000, 9);
+      String good = remoteImage(data);
+      String id = api.create(new JsonObject().put("name", "s").put("disk_format", "raw")
+          .put("container_format", "bare")).getString("id");
+      assertEquals(202, importImage(api, id, glanceDownload(good, "RegionTwo")).status());
+      assertEquals("success", awaitTask(api, id).getString("status"));
+      assertEquals(Bytes.sha512(data), image(api, id).getString("os_hash_value"));
+
+      List<Path> stored = files(remote.imageDirectory());
+      byte[] tampered = data.clone();
+      tampered[0] ^= 1;
+      String bad = remoteImage(data);
+      List<Path> after = new java.util.ArrayList<>(files(remote.imageDirectory()));
+      after.removeAll(stored);
+      Files.write(after.get(0), tampered);
+      String id2 = api.create(new JsonObject().put("name", "s2").put("disk_format", "raw")
+          .put("container_format", "bare")).getString("id");
+      assertEquals(202, importImage(api, id2, glanceDownload(bad, "RegionTwo")).status());
+      JsonObject task = awaitTask(api, id2);
+      assertEquals("checksum of downloaded data is different from the checksum of remote image " + bad + ".",
+          task.getString("message"));
+      assertEquals("queued", image(api, id2).getString("status"));
+      assertFalse(staged.server().staging().has(id2), "staged data removed");
+    }
+  }
+
   private JsonObject awaitSecondTask(String id) throws InterruptedException {
     JsonObject[] last = new JsonObject[1];
     io.glint.testing.Await.until(() -> {
