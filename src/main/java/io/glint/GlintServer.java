@@ -13,6 +13,7 @@ import io.glint.http.ConnectionGuard;
 import io.glint.http.JsonBodyHandler;
 import io.glint.http.Versions;
 import io.glint.image.ImageActions;
+import io.glint.image.ImportRequest;
 import io.glint.image.ImageActionsApi;
 import io.glint.image.ImageDataApi;
 import io.glint.image.ImageDataService;
@@ -268,7 +269,13 @@ public final class GlintServer {
           importSettings.selfUrl(), !plugins.has("image_decompression"), importQuotas);
       ImageImports imports = new ImageImports(repository, lookup, policy, stores, metadata.tasks(), fetch,
           ImageImports.parts(vertx, repository, metadata.tasks(), stores, staging, fetch, transferPool, dataSettings,
-              plugins, importSettings.taskTimeToLiveHours(), scrubber), importQuotas).withImageService(images);
+              plugins, importSettings.taskTimeToLiveHours(), scrubber, importSettings.glanceDownloadProperties()),
+          importQuotas).withImageService(images);
+      if (importSettings.enabledImportMethods().contains(ImportRequest.GLANCE_DOWNLOAD)
+          && AuthStrategy.choose(config).strategy() != AuthStrategy.KEYSTONE) {
+        LOG.warn("enabled_import_methods offers glance-download, but without Keystone authentication there is no "
+            + "service catalog to find another region's Glance in: such imports are refused (400)");
+      }
       String publicEndpoint = server.publicEndpoint().orElse(null);
       MetadefService metadefs = new MetadefService(metadata.metadefs(), policy);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());

@@ -69,10 +69,12 @@ public final class KeystoneAuthenticator implements Authenticator {
     Future<TokenCheck> user = validator.check(userToken);
     String serviceToken = token(header, "X-Service-Token");
     if (serviceToken == null) {
-      return user.compose(check -> context(check, null, requestId));
+      String id = userToken;
+      return user.compose(check -> context(id, check, null, requestId));
     }
     Future<TokenCheck> service = validator.check(serviceToken);
-    return Future.all(user, service).compose(all -> context(user.result(), service.result(), requestId));
+    String id = userToken;
+    return Future.all(user, service).compose(all -> context(id, user.result(), service.result(), requestId));
   }
 
   @Override
@@ -87,14 +89,14 @@ public final class KeystoneAuthenticator implements Authenticator {
     return Future.succeededFuture();
   }
 
-  private Future<RequestContext> context(TokenCheck user, TokenCheck service, String requestId) {
+  private Future<RequestContext> context(String id, TokenCheck user, TokenCheck service, String requestId) {
     KeystoneToken token = usable(user);
     if (token == null) {
       return unauthenticated(requestId, user instanceof TokenCheck.Invalid invalid ? invalid.reason() : "expired");
     }
     return Future.succeededFuture(new RequestContext(token.userId(), token.projectId(), token.roles(),
         token.roles().contains("admin"), false, requestId, token.userDomainId(), token.projectDomainId(),
-        token.systemAll() ? "all" : null, serviceRoles(service)));
+        token.systemAll() ? "all" : null, serviceRoles(service), new CallerToken(id, token.imageEndpoints())));
   }
 
   /** The token of a valid verdict if it may be used now, else null (keystonemiddleware's {@code _validate_token}). */

@@ -7,7 +7,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -25,12 +27,15 @@ import java.util.Set;
  * @param expiresAt when the token stops being valid
  * @param bound whether the token carries {@code bind} information
  * @param accessRules whether the token is an application credential's restricted by access rules
+ * @param imageEndpoints the {@code image} endpoints of the token's catalog (none without a catalog)
  */
 public record KeystoneToken(String userId, String userDomainId, String projectId, String projectDomainId,
-    String domainId, boolean systemAll, Set<String> roles, Instant expiresAt, boolean bound, boolean accessRules) {
+    String domainId, boolean systemAll, Set<String> roles, Instant expiresAt, boolean bound, boolean accessRules,
+    List<CallerToken.Endpoint> imageEndpoints) {
 
   public KeystoneToken {
     roles = Set.copyOf(roles);
+    imageEndpoints = List.copyOf(imageEndpoints);
   }
 
   /** Thrown when a token body lacks what every Keystone v3 token has (keystonemiddleware: invalid token). */
@@ -78,7 +83,36 @@ public record KeystoneToken(String userId, String userDomainId, String projectId
         roles,
         time(text),
         bind != null && !bind.isEmpty(),
-        appCred != null && appCred.getValue("access_rules") != null);
+        appCred != null && appCred.getValue("access_rules") != null,
+        imageEndpoints(token.getValue("catalog")));
+  }
+
+  /**
+   * The {@code image} endpoints of a v3 catalog, with the region keystonemiddleware puts in
+   * {@code X-Service-Catalog} ({@code region}, else {@code region_id}).
+   */
+  static List<CallerToken.Endpoint> imageEndpoints(Object catalog) {
+    List<CallerToken.Endpoint> out = new ArrayList<>();
+    if (!(catalog instanceof JsonArray services)) {
+      return out;
+    }
+    for (Object s : services) {
+      if (!(s instanceof JsonObject service) || !"image".equals(service.getValue("type"))
+          || !(service.getValue("endpoints") instanceof JsonArray endpoints)) {
+        continue;
+      }
+      for (Object e : endpoints) {
+        if (e instanceof JsonObject endpoint && endpoint.getValue("url") instanceof String url
+            && endpoint.getValue("interface") instanceof String iface) {
+          Object region = endpoint.getValue("region");
+          if (region == null) {
+            region = endpoint.getValue("region_id");
+          }
+          out.add(new CallerToken.Endpoint(region == null ? null : region.toString(), iface, url));
+        }
+      }
+    }
+    return out;
   }
 
   /**

@@ -18,14 +18,22 @@ import java.util.Set;
  * @param projectDomainId the project's domain, or null
  * @param systemScope the system scope of the token ({@code "all"}), or null for a project-scoped token
  * @param serviceRoles lower-cased roles of the {@code X-Service-Token}, empty without one
+ * @param token the caller's Keystone token and the image endpoints of its catalog (keystone mode only), or null
  */
 public record RequestContext(
     String userId, String projectId, Set<String> roles, boolean admin, boolean readOnly, String requestId,
-    String userDomainId, String projectDomainId, String systemScope, Set<String> serviceRoles) {
+    String userDomainId, String projectDomainId, String systemScope, Set<String> serviceRoles, CallerToken token) {
 
   public RequestContext {
     roles = Set.copyOf(roles);
     serviceRoles = serviceRoles == null ? Set.of() : Set.copyOf(serviceRoles);
+  }
+
+  /** A caller without a Keystone token of its own (trusted headers, no-auth, tests). */
+  public RequestContext(String userId, String projectId, Set<String> roles, boolean admin, boolean readOnly,
+      String requestId, String userDomainId, String projectDomainId, String systemScope, Set<String> serviceRoles) {
+    this(userId, projectId, roles, admin, readOnly, requestId, userDomainId, projectDomainId, systemScope,
+        serviceRoles, null);
   }
 
   /** A project-scoped caller without domains, system scope or service token. */
@@ -47,7 +55,7 @@ public record RequestContext(
   /** The same caller, with policy's {@code context_is_admin} decided as {@code isAdmin}. */
   public RequestContext withAdmin(boolean isAdmin) {
     return isAdmin == admin ? this : new RequestContext(userId, projectId, roles, isAdmin, readOnly, requestId,
-        userDomainId, projectDomainId, systemScope, serviceRoles);
+        userDomainId, projectDomainId, systemScope, serviceRoles, token);
   }
 
   /** Glance's {@code context.owner}: the project id. */

@@ -24,10 +24,13 @@ import java.util.Map;
  * @param taskTimeToLiveHours hours a finished task is kept ([task] task_time_to_live)
  * @param limits per-project limits (MiB or counts, -1 = unlimited), or null when off ([DEFAULT]
  *     use_keystone_limits with [project_limits])
+ * @param glanceDownloadProperties prefixes of the properties glance-download copies from the remote image
+ *     ([glance_download_properties] extra_properties)
  */
 public record ImportSettings(List<String> enabledImportMethods, Path stagingDir, String selfUrl,
     List<String> plugins, Map<String, String> inject, List<String> injectIgnoreRoles, String conversionFormat,
-    int conversionTimeoutSeconds, long conversionMemoryLimit, int taskTimeToLiveHours, Limits limits) {
+    int conversionTimeoutSeconds, long conversionMemoryLimit, int taskTimeToLiveHours, Limits limits,
+    List<String> glanceDownloadProperties) {
 
   /** Glint's own per-project limits, as Glance's unified limits name them (sizes in MiB; -1 = unlimited). */
   public record Limits(long imageSizeTotal, long imageStageTotal, long imageCountTotal, long imageCountUploading) {}
@@ -81,6 +84,28 @@ public record ImportSettings(List<String> enabledImportMethods, Path stagingDir,
         : null;
     return new ImportSettings(c.get(ENABLED_IMPORT_METHODS), staging, self, List.copyOf(plugins), Map.copyOf(inject),
         c.get(IGNORE_USER_ROLES), c.get(CONVERSION_OUTPUT_FORMAT), c.get(CONVERSION_TIMEOUT),
-        c.get(CONVERSION_MEMORY_LIMIT), c.get(TASK_TIME_TO_LIVE), limits);
+        c.get(CONVERSION_MEMORY_LIMIT), c.get(TASK_TIME_TO_LIVE), limits, unquoted(c.get(GLANCE_DOWNLOAD_EXTRA_PROPERTIES)));
+  }
+
+  /** oslo.config's quoted, bracketed list items ({@code ['hw_', 'trait:']}) as plain strings. */
+  private static List<String> unquoted(List<String> items) {
+    List<String> out = new ArrayList<>();
+    for (String raw : items) {
+      String p = raw.strip();
+      if (p.startsWith("[")) {
+        p = p.substring(1);
+      }
+      if (p.endsWith("]")) {
+        p = p.substring(0, p.length() - 1);
+      }
+      p = p.strip();
+      if (p.length() >= 2 && (p.startsWith("'") && p.endsWith("'") || p.startsWith("\"") && p.endsWith("\""))) {
+        p = p.substring(1, p.length() - 1);
+      }
+      if (!p.isEmpty()) {
+        out.add(p);
+      }
+    }
+    return List.copyOf(out);
   }
 }

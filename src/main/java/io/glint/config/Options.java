@@ -33,6 +33,7 @@ public final class Options {
   public static final String INJECT_METADATA = "inject_metadata_properties";
   public static final String IMAGE_CONVERSION = "image_conversion";
   public static final String PROJECT_LIMITS = "project_limits";
+  public static final String GLANCE_DOWNLOAD_PROPERTIES = "glance_download_properties";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -41,8 +42,7 @@ public final class Options {
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
       "oslo_messaging_notifications",
-      "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_limit", "store_type_location_strategy",
-      "glance_download_properties");
+      "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_limit", "store_type_location_strategy");
 
   // Must be initialised before the options below (static initialisation is in textual order).
   private static final List<ConfigOption<?>> REGISTRY = new ArrayList<>();
@@ -135,6 +135,10 @@ public final class Options {
 
   public static final ConfigOption<List<String>> IMAGE_IMPORT_PLUGINS = register(IMAGE_IMPORT_OPTS, "image_import_plugins", OptionType.list(), "",
       "Import plugins run on the data of glance-direct and web-download imports, in order: no_op, inject_image_metadata, image_decompression, image_conversion (Glance's '[a, b]' form is accepted).");
+
+  public static final ConfigOption<List<String>> GLANCE_DOWNLOAD_EXTRA_PROPERTIES = register(GLANCE_DOWNLOAD_PROPERTIES, "extra_properties", OptionType.list(),
+      "hw_,trait:,os_distro,os_secure_boot,os_type",
+      "glance-download: prefixes of the remote image's properties copied onto the imported image (others are not; os_glance* never).");
 
   public static final ConfigOption<List<String>> INJECT = register(INJECT_METADATA, "inject", OptionType.list(), "",
       "inject_image_metadata plugin: properties set on imported images, as key:value pairs.");

@@ -63,9 +63,10 @@ public final class ImageImports {
   /** The parts every import job needs. */
   public static ImportJob.Parts parts(io.vertx.core.Vertx vertx, ImageRepository repository, TaskRepository tasks,
       StoreRegistry stores, StagingArea staging, GuardedFetch fetch, java.util.concurrent.Executor digestPool,
-      ImageDataService.Settings settings, ImportPlugins plugins, int taskTimeToLiveHours, Scrubber scrubber) {
+      ImageDataService.Settings settings, ImportPlugins plugins, int taskTimeToLiveHours, Scrubber scrubber,
+      List<String> glanceDownloadProperties) {
     return new ImportJob.Parts(vertx, repository, tasks, stores, staging, fetch, digestPool, settings, plugins,
-        taskTimeToLiveHours, PROGRESS_INTERVAL, scrubber);
+        taskTimeToLiveHours, PROGRESS_INTERVAL, scrubber, glanceDownloadProperties);
   }
 
   /** How often a running import writes its progress ("Copied 512 MiB") to its task. */
@@ -211,13 +212,18 @@ public final class ImageImports {
       throw GlintException.conflict("'disk_format' needs to be set before import");
     }
     if (method.equals(ImportRequest.GLANCE_DOWNLOAD)) {
-      throw GlintException.badRequest("The glance-download import method needs the Keystone catalog, which "
-          + "Glint does not read yet.");
+      checkGlanceDownload(request);
     }
     if (method.equals(ImportRequest.COPY_IMAGE)) {
       policy.enforce(ctx, Action.COPY_IMAGE, Target.of(image));
     } else {
       policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
+    }
+    if (method.equals(ImportRequest.GLANCE_DOWNLOAD) && ctx.token() == null) {
+      // No catalog to look the remote Glance up in (not keystone mode): what Glance's get_glance_endpoint says.
+      Map<?, ?> m = request.methodObject();
+      throw GlintException.badRequest(GlanceDownload.endpointNotFound(
+          String.valueOf(m.get("glance_service_interface")), String.valueOf(m.get("glance_region"))));
     }
     List<String> targets = new ArrayList<>();
     if (!stores.multiStore()) {
@@ -245,6 +251,28 @@ public final class ImageImports {
       }
     }
     return new Plan(image, targets, false);
+  }
+
+  /** Glance's checks of a glance-download request: region and remote image id given, the id a UUID. */
+  private static void checkGlanceDownload(ImportRequest request) {
+    Map<?, ?> m = request.methodObject();
+    if (!m.containsKey("glance_region")) {
+      throw GlintException.badRequest("'glance_region' needs to be set for glance-download import method");
+    }
+    if (!m.containsKey("glance_image_id")) {
+      throw GlintException.badRequest("'glance_image_id' needs to be set for glance-download import method");
+    }
+    Object remote = m.get("glance_image_id");
+    if (!pythonUuid(String.valueOf(remote))) {
+      throw GlintException.badRequest("Remote image id does not look like a UUID: " + remote);
+    }
+  }
+
+  /** What Python's {@code uuid.UUID(text)} accepts: 32 hex digits, with braces, dashes, {@code urn:uuid:}. */
+  static boolean pythonUuid(String text) {
+    String t = text.replace("urn:", "").replace("uuid:", "");
+    t = t.replaceAll("^\\{+|\\}+$", "").replace("-", "");
+    return t.matches("[0-9a-fA-F]{32}");
   }
 
   /** Removes from a copy-image plan the stores that already hold the image (all_stores) or refuses (400). */

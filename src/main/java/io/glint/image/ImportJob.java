@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One import, run in the background on the node that accepted it (Glance's {@code api_image_import} flow): the
  * task goes processing; the data comes from the staging area (glance-direct), from a URL through the outbound
- * guard (web-download) or from the image's own store (copy-image); the import plugins run on it (not for
+ * guard (web-download), from another region's Glance (glance-download: its formats and some of its properties are
+ * copied first) or from the image's own store (copy-image); the import plugins run on it (not for
  * copy-image); it streams into each target store with md5, multihash and format inspection on the way, and
  * each store's copy is recorded under the import lock. The image becomes active (not copy-image, which leaves it
  * active), the staged data goes, the lock is dropped, the task succeeds. On any failure: data this import
@@ -47,7 +48,8 @@ final class ImportJob {
   /** What every import needs, built once. */
   record Parts(Vertx vertx, ImageRepository repository, TaskRepository tasks, StoreRegistry stores,
       StagingArea staging, GuardedFetch fetch, Executor digestPool, ImageDataService.Settings settings,
-      ImportPlugins plugins, int taskTimeToLiveHours, Duration progressInterval, Scrubber scrubber) {}
+      ImportPlugins plugins, int taskTimeToLiveHours, Duration progressInterval, Scrubber scrubber,
+      List<String> glanceDownloadProperties) {}
 
   /** Bytes to import, opened once per target store. */
   private interface Source {
@@ -77,6 +79,12 @@ final class ImportJob {
   private Context context;
   private boolean usesStaging;
   private String message = "";
+  /** glance-download: the remote image, its client, and whether each store's copy is checked against it. */
+  private GlanceDownload.RemoteImage remote;
+  private GlanceDownload glanceDownload;
+  private boolean verifyInStore;
+  /** glance-download: how to undo the metadata copied from the remote image (Glance's _ImportMetadata.revert). */
+  private UnaryOperator<Image.Builder> undoMetadata;
 
   ImportJob(Parts parts, Task task, Image image, ImportRequest request, List<String> targets, RequestContext caller) {
     this.parts = parts;
@@ -112,7 +120,9 @@ final class ImportJob {
         usesStaging = true;
         yield Future.succeededFuture(staged());
       }
-      case ImportRequest.WEB_DOWNLOAD -> webDownload();
+      case ImportRequest.WEB_DOWNLOAD -> download(() -> parts.fetch().get(request.uri())
+          .recover(e -> Future.failedFuture(new ImportFailed(e.getMessage()))));
+      case ImportRequest.GLANCE_DOWNLOAD -> glanceDownload();
       case ImportRequest.COPY_IMAGE -> Future.succeededFuture(this::openExisting);
       default -> Future.failedFuture(new ImportFailed("Unknown import method " + request.method()));
     };
@@ -126,14 +136,51 @@ final class ImportJob {
   }
 
   /**
-   * web-download: straight from the origin into the store when there is one target and no plugin needs the data
-   * in a file; else downloaded to the staging area first (then read from there for each store and plugin).
+   * glance-download: the remote image's metadata (active, its size), its disk and container formats and the
+   * {@code extra_properties} copied onto the image under the lock, then its data as a web-download's.
    */
-  private Future<Source> webDownload() {
-    Source direct = () -> parts.fetch().get(request.uri())
-        .recover(e -> Future.failedFuture(new ImportFailed(e.getMessage())))
-        .map(f -> new Opened(f.response(), f.length(), f::abandon));
+  private Future<Source> glanceDownload() {
+    Map<?, ?> method = (Map<?, ?>) request.body().get("method");
+    glanceDownload = new GlanceDownload(parts.fetch(), caller.token(), method, task.id());
+    return glanceDownload.metadata(parts.glanceDownloadProperties())
+        .compose(found -> {
+          Image before = image;
+          Map<String, String> old = new java.util.HashMap<>(before.properties());
+          undoMetadata = b -> {
+            for (String key : found.properties().keySet()) {
+              if (old.containsKey(key)) {
+                b.properties.put(key, old.get(key));
+              } else {
+                b.properties.remove(key);
+              }
+            }
+            b.diskFormat = before.diskFormat();
+            b.containerFormat = before.containerFormat();
+            return b;
+          };
+          return changeImage(b -> {
+            b.diskFormat = found.diskFormat();
+            b.containerFormat = found.containerFormat();
+            b.properties.putAll(found.properties());
+            return b;
+          }).map(found);
+        })
+        .compose(found -> {
+          remote = found;
+          return download(() -> glanceDownload.data());
+        });
+  }
+
+  /**
+   * web-download and glance-download: straight from the origin into the store when there is one target and no
+   * plugin needs the data in a file; else downloaded to the staging area first (then read from there for each
+   * store and plugin). A glance-download's data is checked against the remote image's size and digests as it
+   * arrives (in the store, or in the staging area before any plugin changes it).
+   */
+  private Future<Source> download(java.util.function.Supplier<Future<GuardedFetch.Fetched>> fetch) {
+    Source direct = () -> fetch.get().map(f -> new Opened(f.response(), f.length(), f::abandon));
     if (targets.size() == 1 && !parts.plugins().needsFile()) {
+      verifyInStore = remote != null;
       return Future.succeededFuture(direct);
     }
     usesStaging = true;
@@ -144,7 +191,13 @@ final class ImportJob {
           ImageDataService::sizeCapExceeded, null, parts.digestPool(), parts.settings().hashAlgo(),
           parts.settings().jcaHashName());
       return pump.run()
-          .map(received -> checkLength(received.size(), opened.length()))
+          .map(received -> {
+            checkLength(received.size(), opened.length());
+            if (remote != null) {
+              glanceDownload.verify(remote, received);
+            }
+            return null;
+          })
           .compose(v -> pending.commit())
           .recover(e -> {
             abandon(opened);
@@ -277,6 +330,9 @@ final class ImportJob {
             if (copy) {
               verifyCopy(inspected);
             }
+            if (verifyInStore) {
+              glanceDownload.verify(remote, inspected);
+            }
             return inspected;
           })
           .compose(received -> pending.commit().map(received))
@@ -374,7 +430,13 @@ final class ImportJob {
     String reason = failure instanceof ImportFailed || failure instanceof GlintException
         || failure instanceof GuardedFetch.FetchFailed ? failure.getMessage() : failure.toString();
     LOG.warn("Import task {} of image {} failed: {}", task.id(), imageId, reason);
-    return revert(parts, task.id(), imageId, copy, added, remaining)
+    Future<Void> undone = undoMetadata == null ? Future.succeededFuture()
+        : underLock(parts.repository(), imageId, task.id(), undoMetadata).<Void>mapEmpty().recover(e -> {
+          LOG.warn("Import task {} could not undo the metadata copied to image {}: {}", task.id(), imageId,
+              e.toString());
+          return Future.succeededFuture();
+        });
+    return undone.compose(v -> revert(parts, task.id(), imageId, copy, added, remaining))
         .transform(ar -> {
           if (ar.failed()) {
             LOG.warn("Import task {} could not put image {} back: {}", task.id(), imageId, ar.cause().toString());

@@ -21,6 +21,11 @@ public record ImportRequest(Map<String, Object> body, String method, String uri,
   public static final String COPY_IMAGE = "copy-image";
   public static final String GLANCE_DOWNLOAD = "glance-download";
 
+  /** The {@code method} object of the body. */
+  public Map<?, ?> methodObject() {
+    return (Map<?, ?>) body.get("method");
+  }
+
   @SuppressWarnings("unchecked")
   public static ImportRequest parse(Object json, List<String> enabledMethods) {
     if (!(json instanceof Map<?, ?> map)) {
@@ -58,6 +63,11 @@ public record ImportRequest(Map<String, Object> body, String method, String uri,
         }
         stores.add(id);
       }
+    }
+    if (ImportRequest.GLANCE_DOWNLOAD.equals(name) && !m.containsKey("glance_service_interface")) {
+      Map<String, Object> withDefault = new LinkedHashMap<>((Map<String, Object>) m);
+      withDefault.put("glance_service_interface", "public");
+      body.put("method", withDefault);
     }
     Object uri = m.get("uri");
     return new ImportRequest(body, (String) name, uri instanceof String u ? u : null, stores, (Boolean) allStores,

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import java.util.Map;
 
 /**
  * Fetches a URL a user gave (web-download, the legacy import task) through the {@link UrlGuard}: the host is
@@ -66,7 +67,15 @@ public final class GuardedFetch {
 
   /** GET with redirects followed by hand, each hop checked. */
   public Future<Fetched> get(String url) {
-    return hops.request(HttpMethod.GET, url, options -> client.request(options).compose(req -> req.send()))
+    return get(url, Map.of());
+  }
+
+  /**
+   * GET with request headers (a token, {@code Accept}), redirects followed by hand, each hop checked; the headers
+   * go along only while the redirects stay on the first URL's scheme, host and port.
+   */
+  public Future<Fetched> get(String url, Map<String, String> headers) {
+    return hops.request(HttpMethod.GET, url, headers, options -> client.request(options).compose(req -> req.send()))
         .map(response -> new Fetched(response, length(response)))
         .recover(e -> Future.failedFuture(worded(e)));
   }

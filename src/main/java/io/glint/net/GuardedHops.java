@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.URI;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -89,10 +90,20 @@ public final class GuardedHops<T> {
    * address) and gives its response; the 2xx one comes back paused.
    */
   public Future<T> request(HttpMethod method, String url, Function<RequestOptions, Future<T>> send) {
-    return request(method, url, send, 0);
+    return request(method, url, Map.of(), send, 0);
   }
 
-  private Future<T> request(HttpMethod method, String url, Function<RequestOptions, Future<T>> send, int hops) {
+  /**
+   * The same with request headers (a token, {@code Accept}); they go along only while the redirects stay on the
+   * first URL's scheme, host and port, so that a token is never handed to another server.
+   */
+  public Future<T> request(HttpMethod method, String url, Map<String, String> headers,
+      Function<RequestOptions, Future<T>> send) {
+    return request(method, url, headers, send, 0);
+  }
+
+  private Future<T> request(HttpMethod method, String url, Map<String, String> headers,
+      Function<RequestOptions, Future<T>> send, int hops) {
     return check(url).compose(target -> {
       RequestOptions options = new RequestOptions()
           .setMethod(method)
@@ -103,15 +114,16 @@ public final class GuardedHops<T> {
           .setURI(target.pathAndQuery())
           .setFollowRedirects(false)
           .setIdleTimeout(idleMillis);
+      headers.forEach(options::putHeader);
       return send.apply(options)
           .recover(e -> Future.failedFuture(e instanceof HopFailed ? e
               : new HopFailed(HopFailed.Reason.UNREACHABLE, String.valueOf(e.getMessage()), 0, e)))
-          .compose(sent -> answer(method, target.uri(), sent, send, hops));
+          .compose(sent -> answer(method, target.uri(), headers, sent, send, hops));
     });
   }
 
-  private Future<T> answer(HttpMethod method, URI from, T sent, Function<RequestOptions, Future<T>> send,
-      int hops) {
+  private Future<T> answer(HttpMethod method, URI from, Map<String, String> headers, T sent,
+      Function<RequestOptions, Future<T>> send, int hops) {
     HttpClientResponse response = responseOf.apply(sent);
     response.pause();
     int status = response.statusCode();
@@ -125,15 +137,28 @@ public final class GuardedHops<T> {
         return Future.failedFuture(new HopFailed(HopFailed.Reason.TOO_MANY_REDIRECTS, "Too many redirects.", 0,
             null));
       }
-      String next;
+      URI next;
       try {
-        next = from.resolve(location).toString();
+        next = from.resolve(location);
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(new HopFailed(HopFailed.Reason.REFUSED, "Invalid redirect.", 0, e));
       }
       LOG.debug("Following a redirect from {} to {}", from, next);
-      return request(method, next, send, hops + 1);
+      boolean sameOrigin = sameOrigin(from, next);
+      if (!sameOrigin && !headers.isEmpty()) {
+        LOG.debug("Redirect to another server: request headers not forwarded");
+      }
+      return request(method, next.toString(), sameOrigin ? headers : Map.of(), send, hops + 1);
     }
     return Future.failedFuture(new HopFailed(HopFailed.Reason.STATUS, "answered " + status, status, null));
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+        && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+  }
+
+  private static int port(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 }

@@ -33,6 +33,7 @@ final class ImportTestSupport {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final Map<String, Integer> cuts = new ConcurrentHashMap<>();
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     Origin() throws IOException {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -62,8 +63,15 @@ final class ImportTestSupport {
       return this;
     }
 
+    /** The {@code X-Auth-Token} of the last request for {@code path} ("" without one), or null when none came. */
+    String tokenSeen(String path) {
+      return tokens.get(path);
+    }
+
     private void serve(HttpExchange exchange) throws IOException {
       String path = exchange.getRequestURI().getPath();
+      String token = exchange.getRequestHeaders().getFirst("X-Auth-Token");
+      tokens.put(path, token == null ? "" : token);
       String to = redirects.get(path);
       if (to != null) {
         exchange.getResponseHeaders().add("Location", to);

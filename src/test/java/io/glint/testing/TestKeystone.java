@@ -71,6 +71,7 @@ public final class TestKeystone implements AutoCloseable {
   private volatile boolean holding;
   private volatile int failWith;
   private volatile Duration serviceTokenLifetime = Duration.ofHours(1);
+  private final List<String[]> imageEndpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private TestKeystone(Vertx vertx, InstantSource clock) {
     this.vertx = vertx;
@@ -126,6 +127,14 @@ public final class TestKeystone implements AutoCloseable {
   public void revokeServiceTokens() {
     serviceTokens.forEach(tokens::remove);
     serviceTokens.clear();
+  }
+
+  /**
+   * Adds an {@code image} endpoint in {@code region} (public, internal and admin interfaces, all at {@code url}) to
+   * the catalog of every token, beside RegionOne's {@code http://127.0.0.1:9292}: another region's Glance.
+   */
+  public void imageEndpoint(String region, String url) {
+    imageEndpoints.add(new String[] {region, url});
   }
 
   public void serviceTokenLifetime(Duration lifetime) {
@@ -297,9 +306,20 @@ public final class TestKeystone implements AutoCloseable {
     if (catalog) {
       token.put("catalog", new JsonArray()
           .add(service("identity", "keystone", url() + "/v3/"))
-          .add(service("image", "glance", "http://127.0.0.1:9292")));
+          .add(imageService()));
     }
     return new JsonObject().put("token", token);
+  }
+
+  private JsonObject imageService() {
+    JsonObject image = service("image", "glance", "http://127.0.0.1:9292");
+    for (String[] extra : imageEndpoints) {
+      for (String iface : List.of("public", "internal", "admin")) {
+        image.getJsonArray("endpoints").add(new JsonObject().put("region_id", extra[0]).put("url", extra[1])
+            .put("region", extra[0]).put("interface", iface).put("id", newTokenId().substring(0, 32)));
+      }
+    }
+    return image;
   }
 
   private static JsonObject service(String type, String name, String url) {
