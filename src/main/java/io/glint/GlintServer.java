@@ -322,7 +322,9 @@ public final class GlintServer {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.onComplete(ar -> wiring.transferPool().shutdown());
+    return chain
+        .eventually(() -> Future.join(wiring.stores().all().stream().map(ImageStore::close).toList()))
+        .onComplete(ar -> wiring.transferPool().shutdown());
   }
 
   public int port() {
