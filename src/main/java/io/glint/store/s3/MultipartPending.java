@@ -237,9 +237,10 @@ final class MultipartPending implements PendingData {
     }
     // Parts still being sent settle first: S3 may keep a part that lands after the abort.
     return Future.join(new ArrayList<>(sending)).transform(ar -> {
+      // An upload whose start S3 did not answer may still have been begun: it is looked for by its key.
       Future<Void> aborted = uploadId == null ? Future.succeededFuture() : uploadId.transform(
-          id -> id.succeeded() ? store.abortUpload(context, key, id.result()) : Future.succeededFuture());
-      return committed ? aborted.compose(v -> store.deleteKey(context, key)) : aborted;
+          id -> id.succeeded() ? store.abortUpload(context, key, id.result()) : store.abortUploadsOf(context, key));
+      return committed ? aborted.compose(v -> store.discardKey(context, key)) : aborted;
     });
   }
 

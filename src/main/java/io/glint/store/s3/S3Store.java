@@ -68,6 +68,9 @@ public final class S3Store implements ImageStore {
   private volatile AwsCredentialsProvider credentials;
   private volatile S3AsyncClient s3;
   private volatile boolean bucketReady;
+  private volatile boolean closed;
+  /** Background attempts at an abort or delete S3 could not take (about an hour). */
+  private static final int RETRIES = 64;
 
   S3Store(String id, Vertx vertx, S3Settings settings, Executor blocking) {
     this.id = id;
@@ -117,6 +120,7 @@ public final class S3Store implements ImageStore {
 
   @Override
   public Future<Void> close() {
+    closed = true;
     S3AsyncClient client = s3;
     return vertx.<Void>executeBlocking(() -> {
       if (client != null) {
@@ -293,13 +297,67 @@ public final class S3Store implements ImageStore {
     return abortUpload(context, upload.key(), upload.uploadId());
   }
 
-  /** Aborts a multipart upload (its parts are deleted); one that is already gone is aborted. */
+  /**
+   * Aborts a multipart upload (its parts are deleted); one that is already gone is aborted. When S3 cannot be
+   * reached, it is tried again in the background ({@link #retryLater}), so that an outage in the middle of an
+   * upload leaves no parts behind once S3 is back.
+   */
   Future<Void> abortUpload(Context context, String key, String uploadId) {
+    Future<Void> aborted = abortOnce(context, key, uploadId);
+    return aborted.onFailure(e -> retryLater("abort the multipart upload " + uploadId + " of " + key,
+        () -> abortOnce(vertx.getOrCreateContext(), key, uploadId)));
+  }
+
+  /**
+   * Aborts whatever multipart upload of {@code key} S3 has: for an upload whose start was sent but not answered
+   * (S3 may have begun it), found by listing; retried in the background while S3 cannot be reached.
+   */
+  Future<Void> abortUploadsOf(Context context, String key) {
+    return abortAllOnce(context, key).onFailure(e -> retryLater("abort the multipart uploads of " + key,
+        () -> abortAllOnce(vertx.getOrCreateContext(), key)));
+  }
+
+  private Future<Void> abortAllOnce(Context context, String key) {
+    return call("listing the multipart uploads of " + key, context,
+        c -> c.listMultipartUploads(b -> b.bucket(settings.bucket()).prefix(key)))
+        .compose(list -> Future.all(list.uploads().stream().filter(u -> u.key().equals(key))
+            .map(u -> abortOnce(context, key, u.uploadId())).toList()))
+        .mapEmpty();
+  }
+
+  private Future<Void> abortOnce(Context context, String key, String uploadId) {
     return call("aborting the multipart upload of " + key, context, c -> c.abortMultipartUpload(
         b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)))
         .<Void>mapEmpty()
         .recover(e -> e instanceof StoreException s && s.reason() == Reason.NOT_FOUND
             ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /**
+   * Deletes an object left by an upload that was given up (the metadata commit failed); retried in the
+   * background while S3 cannot be reached.
+   */
+  Future<Void> discardKey(Context context, String key) {
+    return deleteKey(context, key).onFailure(e -> retryLater("delete object " + key,
+        () -> deleteKey(vertx.getOrCreateContext(), key)));
+  }
+
+  /** Retries {@code action} after 1, 2, 4 ... 64 s, then every 64 s for about an hour, until it succeeds. */
+  private void retryLater(String what, java.util.function.Supplier<Future<Void>> action) {
+    retry(what, action, 0);
+  }
+
+  private void retry(String what, java.util.function.Supplier<Future<Void>> action, int attempt) {
+    if (closed || attempt >= RETRIES) {
+      if (!closed) {
+        LOG.warn("S3 store {}: gave up trying to {}", id, what);
+      }
+      return;
+    }
+    long delay = 1000L << Math.min(6, attempt);
+    vertx.setTimer(delay, t -> action.get()
+        .onSuccess(v -> LOG.info("S3 store {}: did {} (attempt {})", id, what, attempt + 2))
+        .onFailure(e -> retry(what, action, attempt + 1)));
   }
 
   /**

@@ -119,11 +119,8 @@ final class SignedGet {
       }
       return Future.succeededFuture(new ImageData.Stream(response, length, relay, () -> drop(response, relay)));
     }
-    return errorBody(response).eventually(() -> {
-      drop(response, relay);
-      return Future.succeededFuture();
-    }).transform(ar -> {
-      String body = ar.succeeded() ? ar.result() : "";
+    return errorBody(response).andThen(ar -> drop(response, relay)).transform(ar -> {
+      String body = ar.succeeded() && ar.result() != null ? ar.result() : "";
       Matcher code = CODE.matcher(body);
       Matcher message = MESSAGE.matcher(body);
       if (status >= 200 && status < 300) {

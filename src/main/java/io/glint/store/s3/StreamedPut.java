@@ -77,7 +77,7 @@ final class StreamedPut implements PendingData {
   public Future<Void> discard() {
     body.fail(new java.util.concurrent.CancellationException("The upload was given up"));
     // Once the PUT has settled: if S3 has the object, it goes.
-    return put.transform(ar -> ar.succeeded() ? store.deleteKey(context, key) : Future.succeededFuture());
+    return put.transform(ar -> ar.succeeded() ? store.discardKey(context, key) : Future.succeededFuture());
   }
 
   @Override
