@@ -13,6 +13,8 @@
 #   --rounds N          rounds of each measurement (default 2; the report shows median (min–max))
 #   --phases LIST       up,down (default) or one of them
 #   --pipe-rows         also downloads with --glance_store.s3_store_splice=false (Glint restarted)
+#   --single-put-rows   also uploads with --glance_store.s3_store_large_object_size=5120 (Glint restarted): the
+#                       image as one streamed PUT, as the direct client sends it, instead of a multipart upload
 #   --s3-backend NAME   S3Proxy's storage: filesystem (default: jclouds', completes a multipart upload by copying
 #                       its parts into one file) or filesystem-nio2 (S3Proxy's own: serves a multipart object
 #                       from its parts, slowly)
@@ -32,7 +34,7 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 S3PROXY_VERSION=2.7.0
 
-backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 verify_gib=0 out=$ROOT/bench-results
+backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 verify_gib=0 out=$ROOT/bench-results
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 die() { echo "bench-s3: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds=$2; shift 2 ;;
     --phases) phases=$2; shift 2 ;;
     --pipe-rows) pipe_rows=1; shift ;;
+    --single-put-rows) single_put_rows=1; shift ;;
     --s3-backend) backend=$2; shift 2 ;;
     --verify-gib) verify_gib=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
@@ -67,7 +70,7 @@ results=$out/s3-$stamp.jsonl
 s3proxy_pid=""
 keep_run_files() {
   if [[ -n $s3proxy_pid ]]; then kill "$s3proxy_pid" 2>/dev/null || true; wait "$s3proxy_pid" 2>/dev/null || true; fi
-  for l in glint.log glint-pipe.log s3proxy.log; do
+  for l in glint.log glint-pipe.log glint-put.log s3proxy.log; do
     [[ -f $tmp/$l ]] && { echo "===== $l"; cat "$tmp/$l"; } >>"$out/s3-$stamp-logs.txt" 2>/dev/null || true
   done
 }
@@ -118,17 +121,13 @@ start_glint() {  # $1 = log file, rest = extra arguments
 start_glint glint.log
 
 size=$((size_mib * 1048576))
-echo "Writing a ${size_mib} MiB source file of random bytes..." >&2
+[[ $verify_gib -gt 0 ]] && size=$((verify_gib * 1073741824))
+echo "Writing a $((size / 1048576)) MiB source file of random bytes..." >&2
 head -c "$size" /dev/urandom >"$tmp/image.raw"
 common=(--glint "$base" --s3 "$s3" --bucket "$bucket" --access "$access" --secret "$secret" --file "$tmp/image.raw"
   --size "$size")
 
 if [[ $verify_gib -gt 0 ]]; then
-  size=$((verify_gib * 1073741824))
-  echo "Writing a $verify_gib GiB source file of random bytes..." >&2
-  head -c "$size" /dev/urandom >"$tmp/image.raw"
-  common=(--glint "$base" --s3 "$s3" --bucket "$bucket" --access "$access" --secret "$secret" --file "$tmp/image.raw"
-    --size "$size")
   {
     echo "# Glint S3 store: a $verify_gib GiB image through Glint, $(date -u '+%Y-%m-%d %H:%M:%S') UTC"
     echo
@@ -149,6 +148,12 @@ if [[ $pipe_rows == 1 && $phases == *down* ]]; then
   start_glint glint-pipe.log --glance_store.s3_store_splice=false
   python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
     --phases down --label "splice off" --out "$results"
+fi
+if [[ $single_put_rows == 1 && $phases == *up* ]]; then
+  stop_glint
+  start_glint glint-put.log --glance_store.s3_store_large_object_size=5120
+  python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
+    --phases up --label "one PUT" --out "$results"
 fi
 s3cpu=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$s3proxy_pid/stat")
 {
