@@ -3,7 +3,6 @@ package io.glint.store.s3;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -149,10 +148,6 @@ final class PushedBody implements AsyncRequestBody {
   }
 
   private void on(Runnable task) {
-    if (Vertx.currentContext() == context) {
-      task.run();
-    } else {
-      context.runOnContext(v -> task.run());
-    }
+    VertxSdkHttpClient.on(context, task);
   }
 }

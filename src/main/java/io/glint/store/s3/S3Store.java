@@ -172,7 +172,12 @@ public final class S3Store implements ImageStore {
   @Override
   public Future<PendingData> create(String imageId, long expectedSize) {
     Context context = vertx.getOrCreateContext();
-    String key = keyPrefix(imageId) + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    String key;
+    try {
+      key = keyPrefix(imageId) + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    } catch (StoreException e) {
+      return Future.failedFuture(e);
+    }
     return ensureBucket(context).map(v -> expectedSize >= 0 && expectedSize < settings.largeObjectSize()
         ? new StreamedPut(this, context, key, expectedSize)
         : new MultipartPending(this, context, key, expectedSize));
@@ -277,6 +282,9 @@ public final class S3Store implements ImageStore {
       return Future.succeededFuture();
     }
     Context context = vertx.getOrCreateContext();
+    if (!imageId.matches("[A-Za-z0-9-]+")) {
+      return Future.succeededFuture();
+    }
     String prefix = keyPrefix(imageId);
     Future<Void> uploads = call("listing multipart uploads", context,
         c -> c.listMultipartUploads(b -> b.bucket(settings.bucket()).prefix(prefix)))

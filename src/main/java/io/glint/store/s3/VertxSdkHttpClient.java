@@ -87,9 +87,12 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
   public CompletableFuture<Void> execute(AsyncExecuteRequest request) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Context current = Vertx.currentContext();
-    Context context = current != null && current.isEventLoopContext() ? current : fallback;
+    // The caller's event loop, if the SDK calls from one (not from a blocking task of that context, which runs
+    // on a worker thread); else this client's own.
+    boolean onLoop = current != null && current.isEventLoopContext() && Context.isOnEventLoopThread();
+    Context context = onLoop ? current : fallback;
     Exchange exchange = new Exchange(context, request, done);
-    if (current == context) {
+    if (onLoop) {
       exchange.start();
     } else {
       context.runOnContext(v -> exchange.start());
@@ -102,9 +105,9 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
     client.close();
   }
 
-  /** Runs {@code task} on {@code context}: at once when already there. */
-  private static void on(Context context, Runnable task) {
-    if (Vertx.currentContext() == context) {
+  /** Runs {@code task} on {@code context}: at once when already on its event loop thread. */
+  static void on(Context context, Runnable task) {
+    if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
       task.run();
     } else {
       context.runOnContext(v -> task.run());
