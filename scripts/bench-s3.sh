@@ -18,6 +18,7 @@
 #   --s3-backend NAME   S3Proxy's storage: filesystem (default: jclouds', completes a multipart upload by copying
 #                       its parts into one file) or filesystem-nio2 (S3Proxy's own: serves a multipart object
 #                       from its parts, slowly)
+#   --glint-args "ARGS" more arguments for every Glint started, e.g. "--glance_store.s3_store_part_memory=256MB"
 #   --verify-gib N      instead of the benchmark: one N-GiB image through Glint, with Content-Length and chunked,
 #                       checksums and sizes compared (e.g. 5: larger than one S3 PUT may be)
 #   --out DIR           report directory (default bench-results/): DIR/s3-<date>.md (+ .jsonl, logs)
@@ -34,7 +35,7 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 S3PROXY_VERSION=2.7.0
 
-backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 verify_gib=0 out=$ROOT/bench-results
+backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 glint_args= verify_gib=0 out=$ROOT/bench-results
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 die() { echo "bench-s3: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
@@ -45,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --phases) phases=$2; shift 2 ;;
     --pipe-rows) pipe_rows=1; shift ;;
     --single-put-rows) single_put_rows=1; shift ;;
+    --glint-args) glint_args=$2; shift 2 ;;
     --s3-backend) backend=$2; shift 2 ;;
     --verify-gib) verify_gib=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
@@ -112,7 +114,8 @@ start_glint() {  # $1 = log file, rest = extra arguments
   (cd "$tmp" && exec java $jvm_opts -jar "$tmp/glint.jar" --bind_port="$port" --data_dir="$tmp/data" \
     --show_image_direct_url --glance_store.stores=s3 --glance_store.default_store=s3 \
     --glance_store.s3_store_host="$s3" --glance_store.s3_store_bucket="$bucket" \
-    --glance_store.s3_store_access_key="$access" --glance_store.s3_store_secret_key="$secret" "$@") >"$logf" 2>&1 &
+    --glance_store.s3_store_access_key="$access" --glance_store.s3_store_secret_key="$secret" $glint_args "$@") \
+    >"$logf" 2>&1 &
   glint_pid=$!
   python3 "$META" wait-ready "$base/versions" "$glint_pid" "$t0" 180 >/dev/null \
     || { tail -30 "$logf" >&2; die "Glint did not start"; }
@@ -163,6 +166,7 @@ s3cpu=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$s3proxy_pid/s
   run_facts
   echo "s3=S3Proxy $S3PROXY_VERSION, $backend backend on disk ($tmp/s3data), ${S3PROXY_JAVA_OPTS:--Xmx1g}"
   echo "image=${size_mib} MiB, clients=$clients, rounds=$rounds; curl per transfer (direct: --aws-sigv4)"
+  echo "glint_args=$glint_args"
   echo "s3proxy_cpu_total=${s3cpu} core-s"
   echo '```'
   echo

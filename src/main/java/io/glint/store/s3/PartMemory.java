@@ -2,6 +2,7 @@ package io.glint.store.s3;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.glint.store.StoreException;
 import io.vertx.core.Promise;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -29,17 +30,30 @@ final class PartMemory {
 
   private record Waiter(long bytes, Context context, Promise<Part> promise) {}
 
-  /** Memory for one part of {@code bytes}: now when there is room, else once enough is given back. */
+  /**
+   * Memory for one part of {@code bytes}: now when there is room, else once enough is given back. Fails (never
+   * throws) when the JVM has no direct memory left for it.
+   */
   Future<Part> reserve(long bytes, Context context) {
     synchronized (this) {
       if (waiters.isEmpty() && fits(bytes)) {
-        reserved += bytes;
-        return Future.succeededFuture(new Part(bytes, slabs(bytes)));
+        try {
+          Part part = new Part(bytes, slabs(bytes));
+          reserved += bytes;
+          return Future.succeededFuture(part);
+        } catch (OutOfMemoryError e) {
+          return Future.failedFuture(noMemory(bytes, e));
+        }
       }
       Promise<Part> promise = Promise.promise();
       waiters.add(new Waiter(bytes, context, promise));
       return promise.future();
     }
+  }
+
+  private static StoreException noMemory(long bytes, OutOfMemoryError e) {
+    return new StoreException(StoreException.Reason.UNAVAILABLE, "No memory for a part of " + bytes
+        + " bytes of a multipart upload: " + e.getMessage(), e);
   }
 
   /** Bytes reserved now (for tests and logs). */
@@ -51,15 +65,21 @@ final class PartMemory {
     return reserved == 0 || reserved + bytes <= limit;
   }
 
+  /** Slabs for {@code bytes}: free ones first, new ones else; on failure none is kept. */
   private List<ByteBuffer> slabs(long bytes) {
     List<ByteBuffer> slabs = new ArrayList<>();
-    for (long left = bytes; left > 0; left -= SLAB) {
-      ByteBuffer slab = free.poll();
-      if (slab == null) {
-        slab = ByteBuffer.allocateDirect(SLAB);
+    try {
+      for (long left = bytes; left > 0; left -= SLAB) {
+        ByteBuffer slab = free.poll();
+        if (slab == null) {
+          slab = ByteBuffer.allocateDirect(SLAB);
+        }
+        slab.clear();
+        slabs.add(slab);
       }
-      slab.clear();
-      slabs.add(slab);
+    } catch (OutOfMemoryError e) {
+      free.addAll(slabs);
+      throw e;
     }
     return slabs;
   }
@@ -75,8 +95,15 @@ final class PartMemory {
       }
       while (!waiters.isEmpty() && fits(waiters.peek().bytes)) {
         Waiter w = waiters.poll();
+        Part granted;
+        try {
+          granted = new Part(w.bytes, slabs(w.bytes));
+        } catch (OutOfMemoryError e) {
+          StoreException failure = noMemory(w.bytes, e);
+          grants.add(() -> w.context.runOnContext(v -> w.promise.tryFail(failure)));
+          continue;
+        }
         reserved += w.bytes;
-        Part granted = new Part(w.bytes, slabs(w.bytes));
         grants.add(() -> w.context.runOnContext(v -> {
           if (!w.promise.tryComplete(granted)) {
             granted.release();

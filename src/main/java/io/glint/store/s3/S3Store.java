@@ -80,8 +80,24 @@ public final class S3Store implements ImageStore {
     this.errors = new S3Errors(settings);
     this.http = new VertxSdkHttpClient(vertx, settings.https(), IDLE_TIMEOUT_MS, 256);
     this.downloads = new SignedGet(vertx, settings, errors, IDLE_TIMEOUT_MS);
-    this.memory = new PartMemory(settings.partMemory());
+    this.memory = new PartMemory(partMemory(id, settings));
     LOG.info("S3 store {}: {}", id, settings);
+  }
+
+  /**
+   * {@code s3_store_part_memory}, at most three quarters of the JVM's direct memory ({@code
+   * -XX:MaxDirectMemorySize}, by default the heap's size; the rest is for the file store's and the JDK's buffers,
+   * Netty keeping its own account), and at least one part.
+   */
+  private static long partMemory(String id, S3Settings settings) {
+    long direct = io.netty.util.internal.PlatformDependent.maxDirectMemory();
+    long allowed = Math.max(settings.partSize(), direct / 4 * 3);
+    if (settings.partMemory() > allowed) {
+      LOG.warn("S3 store {}: s3_store_part_memory ({} bytes) is more than 3/4 of the JVM's direct memory ({} bytes): "
+          + "{} bytes used; raise -XX:MaxDirectMemorySize for more", id, settings.partMemory(), direct, allowed);
+      return allowed;
+    }
+    return settings.partMemory();
   }
 
   /** Builds the SDK client (class loading, profile files: seconds on a busy machine) off the event loop. */
