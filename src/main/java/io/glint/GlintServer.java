@@ -395,6 +395,7 @@ public final class GlintServer {
     return chain
         .compose(v -> wiring.fetch().close())
         .eventually(() -> wiring.parts().authenticator().close())
+        .eventually(() -> Future.join(wiring.stores().all().stream().map(ImageStore::close).toList()))
         .onComplete(ar -> wiring.transferPool().shutdown());
   }
 

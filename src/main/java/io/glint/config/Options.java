@@ -15,7 +15,8 @@ import java.util.Set;
  * place options are defined: a new option is one {@code register(...)} line here (plus, if wanted,
  * a field of its feature's settings record, e.g. {@link ServerSettings}; {@link
  * GlintConfig#get(ConfigOption)} works for any). The options of a store's own section ({@code [<backend>]}
- * of {@code enabled_backends}) are not here: each store type declares them (see {@link BackendType}).
+ * of {@code enabled_backends}) are not here: each store type declares them (see {@link BackendType}), and they
+ * are registered in {@code [glance_store]} too, for single-store mode.
  */
 public final class Options {
 
@@ -335,6 +336,23 @@ public final class Options {
       OptionType.string(true), null, "Accepted for compatibility and ignored (never logged).");
   public static final ConfigOption<String> MEMCACHE_PASSWORD = registerSecret(KEYSTONE_AUTHTOKEN, "memcache_password",
       OptionType.string(true), null, "Accepted for compatibility and ignored (never logged).");
+
+  // ------------------------------------------------------------------- [glance_store], store types'
+
+  /**
+   * Every store type's own options ({@link BackendType#options()}) in [glance_store] too, as glance_store
+   * registers each driver's options there: single-store mode ({@code stores = s3}) reads them from there
+   * ({@link StoreSettings#glanceStore}). An option registered above under the same name keeps its definition.
+   */
+  static {
+    for (BackendType type : BackendTypes.all()) {
+      for (ConfigOption<?> o : type.options()) {
+        if (REGISTRY.stream().noneMatch(r -> r.section().equals(GLANCE_STORE) && r.name().equals(o.name()))) {
+          REGISTRY.add(o.inSection(GLANCE_STORE));
+        }
+      }
+    }
+  }
 
   // ---------------------------------------------------------------------------------------------
 

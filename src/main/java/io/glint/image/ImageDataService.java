@@ -163,7 +163,8 @@ public final class ImageDataService {
 
   private Future<Image> writeData(Image image, Upload upload, long limit, ImageStore store) {
     Context context = io.vertx.core.Vertx.currentContext();
-    return store.create(image.id()).compose(pending -> {
+    long expectedSize = upload.contentLength() != null ? upload.contentLength() : -1;
+    return store.create(image.id(), expectedSize).compose(pending -> {
       UploadPump pump = new UploadPump(context, upload.body(), pending, limit,
           received -> limit < settings.imageSizeCap() ? quotaExceeded(received, limit) : sizeCapExceeded(received),
           upload.declaredSize(), digestPool, settings.hashAlgo(), settings.jcaHashName(), true);

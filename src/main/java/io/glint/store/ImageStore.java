@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 
 /**
  * A backend that keeps image bytes (glance_store's driver): the file store ({@code store/file}), the read-only
- * HTTP store ({@code store/http}); each type is built by its {@link StoreDriver}. Methods never block the calling
+ * HTTP store ({@code store/http}), the S3 store ({@code store/s3}); each type is built by its {@link StoreDriver}. Methods never block the calling
  * event loop; results complete on the caller's context.
  */
 public interface ImageStore {
@@ -29,6 +29,14 @@ public interface ImageStore {
   /** Starts writing the data of a new image. Nothing is visible until {@link PendingData#commit()}. */
   Future<PendingData> create(String imageId);
 
+  /**
+   * As {@link #create(String)}, told how many bytes will come when that is known for sure ({@code Content-Length}:
+   * the body can only be that long or fail), else -1. A store may write differently knowing it (S3: one PUT).
+   */
+  default Future<PendingData> create(String imageId, long expectedSize) {
+    return create(imageId);
+  }
+
   /** Opens the bytes at {@code location}, the whole of them or one range. */
   Future<ImageData> open(String location, ByteRange range);
 
@@ -37,6 +45,11 @@ public interface ImageStore {
 
   /** Gets the store ready at start-up (directories, leftovers of a previous run). */
   default Future<Void> prepare() {
+    return Future.succeededFuture();
+  }
+
+  /** Releases what the store holds (clients, connections) when the server stops. */
+  default Future<Void> close() {
     return Future.succeededFuture();
   }
 

@@ -21,7 +21,8 @@ public interface StoreDriver extends BackendType {
    * Builds store {@code id} of this type. In multi-store mode {@code section} is the store's entry of {@code
    * enabled_backends}, with the values of the options its section may set ({@code [fast]
    * filesystem_store_datadir = ...}); in single-store mode it is empty and the driver reads {@code
-   * [glance_store]} ({@link Context#settings()}).
+   * [glance_store]} ({@link Context#settings()}), where each of its {@link #options()} is registered too: {@link
+   * io.glint.config.StoreSettings#glanceStore(String) settings().glanceStore(type())} has their values there.
    */
   ImageStore build(String id, Optional<Backend> section, Context context);
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The store types Glint has: those registered in {@code META-INF/services/io.glint.config.BackendType} (S3
- * next: one package and one line there), each a {@link StoreDriver}.
+ * The store types Glint has: those registered in {@code META-INF/services/io.glint.config.BackendType} (file,
+ * http, s3; a new type is one package and one line there), each a {@link StoreDriver}.
  */
 public final class StoreDrivers {
   private static final List<StoreDriver> ALL = BackendTypes.all().stream().map(StoreDrivers::driver).toList();

@@ -13,22 +13,36 @@ import java.util.concurrent.Executor;
 
 /**
  * Builds the stores from their settings, in one place, each by the driver of its type: single-store mode
- * ({@code [glance_store] stores}: the file store, plus the read-only HTTP store) or multi-store mode
- * ({@code enabled_backends} with a section per store).
+ * ({@code [glance_store] stores}, by default the file store plus the read-only HTTP store, each type's options
+ * in [glance_store]) or multi-store mode ({@code enabled_backends} with a section per store).
  */
 public final class Stores {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Stores.class);
+
   private Stores() {}
 
   public static StoreRegistry create(Vertx vertx, StoreSettings settings, UrlGuard guard, Executor transferPool,
       String nodeId) {
     StoreDriver.Context context = new StoreDriver.Context(vertx, settings, guard, transferPool, nodeId);
     if (!settings.multiStore()) {
-      ImageStore file = driver("file").build("file", Optional.empty(), context);
-      List<ImageStore> all = new ArrayList<>(List.of(file));
-      if (settings.storeTypes().contains("http")) {
-        all.add(driver("http").build("http", Optional.empty(), context));
+      // One store of each type [glance_store] stores names that Glint has, reading its options from
+      // [glance_store]; new data goes to the one of default_store.
+      List<ImageStore> all = new ArrayList<>();
+      ImageStore defaultStore = null;
+      for (String type : settings.storeTypes()) {
+        Optional<StoreDriver> driver = StoreDrivers.byType(type);
+        if (driver.isEmpty()) {
+          LOG.warn("Ignoring store '{}' of [glance_store] stores: Glint has no such store type (it has {})", type,
+              StoreDrivers.all().stream().map(StoreDriver::type).toList());
+          continue;
+        }
+        ImageStore store = driver.get().build(type, Optional.empty(), context);
+        all.add(store);
+        if (type.equals(settings.defaultStoreType())) {
+          defaultStore = store;
+        }
       }
-      return new StoreRegistry(file, all);
+      return new StoreRegistry(defaultStore, all);
     }
     List<ImageStore> all = new ArrayList<>();
     Map<String, String> descriptions = new LinkedHashMap<>();

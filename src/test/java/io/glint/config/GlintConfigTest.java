@@ -479,7 +479,7 @@ class GlintConfigTest {
 
   @Test
   void storeTypesAreTheRegisteredDrivers() {
-    assertEquals(List.of("file", "http"), BackendTypes.names());
+    assertEquals(List.of("file", "http", "s3"), BackendTypes.names());
     assertTrue(BackendTypes.byType("file").orElseThrow().options().stream()
         .anyMatch(o -> o.name().equals("filesystem_store_datadir")));
   }
@@ -512,7 +512,7 @@ class GlintConfigTest {
 
   @Test
   void storeSectionProblems() {
-    assertInvalid(Map.of("enabled_backends", "fast:s3"), "enabled_backends", "file or http", "'fast:s3'");
+    assertInvalid(Map.of("enabled_backends", "fast:swift"), "enabled_backends", "file or http or s3", "'fast:swift'");
     assertInvalid(Map.of("enabled_backends", "fast:file", "fast.filesystem_store_fsync", "maybe"),
         "fast.filesystem_store_fsync", "setting 'fast.filesystem_store_fsync'", "yes/no");
     assertInvalid(Map.of("enabled_backends", "fast:file", "slow.filesystem_store_datadir", "/x"),
@@ -528,13 +528,64 @@ class GlintConfigTest {
   }
 
   @Test
+  void eachStoreTypesOptionsAreInGlanceStoreForSingleStoreMode() throws Exception {
+    Path f = write("single.conf", String.join("\n",
+        "[glance_store]",
+        "stores = s3",
+        "default_store = s3",
+        "s3_store_host = http://rgw.example:8080",
+        "s3_store_bucket = images",
+        "s3_store_access_key = AKIAEXAMPLE",
+        "s3_store_secret_key = s3cr3t/key",
+        ""));
+    GlintConfig c = load(List.of("--config-file", f.toString(), "--glance_store.s3_store_thread_pools=4"),
+        Map.of("GLINT_GLANCE_STORE_S3_STORE_LARGE_OBJECT_SIZE", "200"));
+    assertEquals(List.of(), c.warnings());
+    assertEquals(List.of("s3"), c.stores().storeTypes());
+    assertEquals("s3", c.stores().defaultStoreType());
+    Backend s3 = c.stores().glanceStore("s3");
+    assertEquals("http://rgw.example:8080", s3.values().get("s3_store_host"));
+    assertEquals("s3cr3t/key", s3.values().get("s3_store_secret_key"));
+    assertEquals(4, s3.values().get("s3_store_thread_pools"));
+    assertEquals(200, s3.values().get("s3_store_large_object_size"));
+    assertEquals(10, s3.values().get("s3_store_large_object_chunk_size"), "glance_store's default");
+    assertEquals("environment variable GLINT_GLANCE_STORE_S3_STORE_LARGE_OBJECT_SIZE",
+        c.source("glance_store", "s3_store_large_object_size"));
+    // Secrets never shown.
+    assertEquals("***", c.effective().get("glance_store.s3_store_secret_key"));
+    assertEquals("***", c.effective().get("glance_store.s3_store_access_key"));
+    assertFalse(c.toString().contains("s3cr3t") || c.toString().contains("AKIAEXAMPLE"), c.toString());
+    // The file store's options keep their [glance_store] definitions (fsync defaults to true there).
+    assertEquals(Boolean.TRUE, GlintConfig.defaults().stores().glanceStore("file").values().get("filesystem_store_fsync"));
+    assertInvalid(Map.of("glance_store.stores", "rbd", "glance_store.default_store", "rbd"), "default_store", "'rbd'",
+        "no store type");
+  }
+
+  @Test
+  void s3StoreSectionFromEnvironment() throws Exception {
+    GlintConfig c = load(List.of("--enabled_backends=fast:file, web:http, objects:s3"), Map.of(
+        "GLINT_OBJECTS_S3_STORE_HOST", "https://s3.eu-west-1.amazonaws.com",
+        "GLINT_OBJECTS_S3_STORE_BUCKET", "images",
+        "GLINT_OBJECTS_S3_STORE_SECRET_KEY", "s3cr3t"));
+    assertEquals(List.of(), c.warnings());
+    Backend objects = c.stores().enabledBackends().get(2);
+    assertEquals("s3", objects.type());
+    assertEquals("https://s3.eu-west-1.amazonaws.com", objects.values().get("s3_store_host"));
+    assertEquals("environment variable GLINT_OBJECTS_S3_STORE_HOST", c.source("objects", "s3_store_host"));
+    assertEquals("***", c.effective().get("objects.s3_store_secret_key"));
+  }
+
+  @Test
   void usageListsEachStoreTypesOptions() {
     String usage = GlintConfig.usage();
     assertTrue(usage.contains("--<backend>.store_description=STRING"), usage);
     assertTrue(usage.contains("--<backend>.filesystem_store_datadir=PATH    env GLINT_<BACKEND>_FILESYSTEM_STORE_DATADIR"),
         usage);
     assertTrue(usage.contains("stores of type 'http': no options of their own"), usage);
-    assertTrue(usage.contains("name:type pairs (types: file, http)"), usage);
+    assertTrue(usage.contains("name:type pairs (types: file, http, s3)"), usage);
+    assertTrue(usage.contains("--glance_store.s3_store_host=STRING"), usage);
+    assertTrue(usage.contains("--<backend>.s3_store_secret_key=STRING    env GLINT_<BACKEND>_S3_STORE_SECRET_KEY"),
+        usage);
   }
 
   @Test

@@ -64,6 +64,13 @@ public final class Api {
     return text(exchange(b, HttpResponse.BodyHandlers.ofString()));
   }
 
+  /** Uploads bytes with chunked transfer coding: no Content-Length, the size is known only at the end. */
+  public Response uploadChunked(String id, byte[] data) {
+    HttpRequest.Builder b = request("/v2/images/" + id + "/file", Map.of(), "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(data)));
+    return text(exchange(b, HttpResponse.BodyHandlers.ofString()));
+  }
+
   /** Downloads an image's data as a stream (the caller must close it). */
   public HttpResponse<java.io.InputStream> downloadStream(String id) {
     return exchange(request("/v2/images/" + id + "/file", Map.of(), null).GET(),

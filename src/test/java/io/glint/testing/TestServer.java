@@ -62,9 +62,13 @@ public final class TestServer implements AutoCloseable {
     return server;
   }
 
-  /** The directory of the (default) file store. */
+  /** The directory of the (default) file store; null when this server has no file store. */
   public java.nio.file.Path imageDirectory() {
-    return ((io.glint.store.file.FileStore) server.stores().defaultStore()).directory();
+    if (server.stores().defaultStore() instanceof io.glint.store.file.FileStore file) {
+      return file.directory();
+    }
+    return server.stores().all().stream().filter(s -> s instanceof io.glint.store.file.FileStore)
+        .map(s -> ((io.glint.store.file.FileStore) s).directory()).findFirst().orElse(null);
   }
 
   public static Vertx vertx() {
@@ -105,7 +109,12 @@ public final class TestServer implements AutoCloseable {
     execute("TRUNCATE image_locations, image_members, images, tasks, metadef_namespace_resource_types, "
         + "metadef_properties, metadef_objects, metadef_tags, metadef_namespaces, metadef_resource_types");
     server.images().invalidateAll();
-    for (java.nio.file.Path dir : java.util.List.of(imageDirectory(), server.staging().directory())) {
+    java.util.List<java.nio.file.Path> dirs = new java.util.ArrayList<>();
+    if (imageDirectory() != null) {
+      dirs.add(imageDirectory());
+    }
+    dirs.add(server.staging().directory());
+    for (java.nio.file.Path dir : dirs) {
       try (var files = java.nio.file.Files.walk(dir)) {
         for (java.nio.file.Path p : files.filter(java.nio.file.Files::isRegularFile).toList()) {
           java.nio.file.Files.deleteIfExists(p);

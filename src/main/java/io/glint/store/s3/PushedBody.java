@@ -1,0 +1,153 @@
+package io.glint.store.s3;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+
+/**
+ * A request body of known length that an upload pushes into as its bytes arrive: what one streamed PUT sends.
+ * Each pushed buffer is handed to the SDK only when it asks for one (its demand is the connection's room), and
+ * the push completes then: the uploader's backpressure is the S3 connection's. It can be sent once: a retry
+ * (a second subscription) fails, since the bytes are gone. Everything runs on the upload's context.
+ */
+final class PushedBody implements AsyncRequestBody {
+  private final Context context;
+  private final long length;
+  private final ArrayDeque<Pushed> queue = new ArrayDeque<>();
+  private Subscriber<? super ByteBuffer> subscriber;
+  private long demand;
+  private boolean ended;
+  private boolean terminated;
+  private boolean draining;
+  private Throwable failure;
+
+  private record Pushed(ByteBuffer bytes, Promise<Void> taken) {}
+
+  PushedBody(Context context, long length) {
+    this.context = context;
+    this.length = length;
+  }
+
+  @Override
+  public Optional<Long> contentLength() {
+    return Optional.of(length);
+  }
+
+  @Override
+  public String body() {
+    return "Stream";
+  }
+
+  @Override
+  public void subscribe(Subscriber<? super ByteBuffer> s) {
+    on(() -> {
+      if (subscriber != null) {
+        s.onSubscribe(new Subscription() {
+          @Override
+          public void request(long n) {
+          }
+
+          @Override
+          public void cancel() {
+          }
+        });
+        s.onError(new IllegalStateException("A streamed upload's body can be sent only once"));
+        return;
+      }
+      subscriber = s;
+      s.onSubscribe(new Subscription() {
+        @Override
+        public void request(long n) {
+          on(() -> {
+            if (n <= 0) {
+              fail(new IllegalArgumentException("Reactive Streams §3.9: request(" + n + ")"));
+              return;
+            }
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            drain();
+          });
+        }
+
+        @Override
+        public void cancel() {
+          on(() -> {
+            terminated = true; // no more signals to a subscriber that cancelled
+            fail(new java.util.concurrent.CancellationException("The S3 request stopped reading the body"));
+          });
+        }
+      });
+      if (failure != null) {
+        signalError();
+      } else {
+        drain();
+      }
+    });
+  }
+
+  /** Queues bytes (the body keeps them: copy what is reused); completes when the SDK has taken them. */
+  Future<Void> push(ByteBuffer bytes) {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    Promise<Void> taken = Promise.promise();
+    queue.add(new Pushed(bytes, taken));
+    drain();
+    return taken.future();
+  }
+
+  /** No more bytes: the body completes once the queue is taken. */
+  void end() {
+    ended = true;
+    drain();
+  }
+
+  /** The upload failed or was given up: the S3 request fails (its connection is reset), pushes fail. */
+  void fail(Throwable cause) {
+    if (failure != null) {
+      return;
+    }
+    failure = cause;
+    while (!queue.isEmpty()) {
+      queue.poll().taken().tryFail(cause);
+    }
+    signalError();
+  }
+
+  private void signalError() {
+    if (subscriber != null && !terminated) {
+      terminated = true;
+      subscriber.onError(failure);
+    }
+  }
+
+  private void drain() {
+    if (draining || subscriber == null || terminated) {
+      return;
+    }
+    draining = true;
+    try {
+      while (demand > 0 && !queue.isEmpty() && !terminated) {
+        Pushed p = queue.poll();
+        demand--;
+        subscriber.onNext(p.bytes());
+        p.taken().tryComplete();
+      }
+      if (ended && queue.isEmpty() && !terminated && failure == null) {
+        terminated = true;
+        subscriber.onComplete();
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  private void on(Runnable task) {
+    VertxSdkHttpClient.on(context, task);
+  }
+}

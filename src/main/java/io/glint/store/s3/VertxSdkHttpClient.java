@@ -1,0 +1,433 @@
+package io.glint.store.s3;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.async.AsyncExecuteRequest;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpResponseHandler;
+import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
+
+/**
+ * The AWS SDK's asynchronous HTTP client SPI over the Vert.x HTTP client: the SDK's requests go out on Vert.x
+ * event loops, with Glint's connection pool, and no thread pool of the SDK's own. It realises the idea of
+ * reactiverse/aws-sdk's {@code VertxNioAsyncHttpClient} and fixes what that adapter got wrong:
+ *
+ * <ul>
+ *   <li>request bodies are written with backpressure: the next buffer is requested from the SDK only while the
+ *       connection's write queue has room, else when it drains;
+ *   <li>response bodies flow only on demand: the response is paused when it arrives and each {@code request(n)}
+ *       of the SDK's subscriber is a {@code fetch(n)}; {@code cancel()} resets the request;
+ *   <li>every failure (no connection, a reset, a timeout, a body publisher's error) completes the future the SDK
+ *       waits on and resets the request, so that neither side waits forever and no half-sent request is reused;
+ *   <li>buffers are wrapped, never read through {@code array()} (direct and read-only buffers work);
+ *   <li>each exchange stays on the Vert.x context it started on (the caller's event loop, or the client's own
+ *       when the SDK calls from one of its threads, e.g. for a retry), whatever thread the SDK calls back from.
+ * </ul>
+ *
+ * Redirects are never followed (a signed request is only valid where it was sent). The {@code Expect:
+ * 100-continue} the SDK asks for on uploads is dropped (it is not signed): bodies are sent at once.
+ */
+final class VertxSdkHttpClient implements SdkAsyncHttpClient {
+  private static final Logger LOG = LoggerFactory.getLogger(VertxSdkHttpClient.class);
+
+  private final HttpClientAgent client;
+  private final Context fallback;
+  private final long idleTimeoutMillis;
+
+  /**
+   * @param idleTimeoutMillis how long a request may see no byte go either way before it fails
+   * @param maxConnections most connections to the endpoint
+   */
+  VertxSdkHttpClient(Vertx vertx, boolean https, long idleTimeoutMillis, int maxConnections) {
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+            .setSsl(https)
+            .setKeepAlive(true)
+            .setConnectTimeout(10_000)
+            .setDecompressionSupported(false)
+            .setMaxChunkSize(64 * 1024)
+            .setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(maxConnections));
+    this.fallback = vertx.getOrCreateContext();
+  }
+
+  @Override
+  public String clientName() {
+    return "GlintVertx";
+  }
+
+  @Override
+  public CompletableFuture<Void> execute(AsyncExecuteRequest request) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Context current = Vertx.currentContext();
+    // The caller's event loop, if the SDK calls from one (not from a blocking task of that context, which runs
+    // on a worker thread); else this client's own.
+    boolean onLoop = current != null && current.isEventLoopContext() && Context.isOnEventLoopThread();
+    Context context = onLoop ? current : fallback;
+    Exchange exchange = new Exchange(context, request, done);
+    if (onLoop) {
+      exchange.start();
+    } else {
+      context.runOnContext(v -> exchange.start());
+    }
+    return done;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** Runs {@code task} on {@code context}: at once when already on its event loop thread. */
+  static void on(Context context, Runnable task) {
+    if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
+      task.run();
+    } else {
+      context.runOnContext(v -> task.run());
+    }
+  }
+
+  /** One request and its response, all on one context. */
+  private final class Exchange {
+    private final Context context;
+    private final AsyncExecuteRequest sdk;
+    private final SdkAsyncHttpResponseHandler handler;
+    private final CompletableFuture<Void> done;
+    private HttpClientRequest request;
+    private BodyWriter body;
+    private ResponsePublisher publisher;
+    private boolean requestEnded;
+    private boolean earlyError;
+    private boolean finished;
+
+    Exchange(Context context, AsyncExecuteRequest sdk, CompletableFuture<Void> done) {
+      this.context = context;
+      this.sdk = sdk;
+      this.handler = sdk.responseHandler();
+      this.done = done;
+    }
+
+    void start() {
+      SdkHttpRequest r = sdk.request();
+      URI uri = r.getUri();
+      String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+      String query = uri.getRawQuery();
+      RequestOptions options = new RequestOptions()
+          .setMethod(HttpMethod.valueOf(r.method().name()))
+          .setHost(r.host())
+          .setPort(r.port())
+          .setSsl(r.protocol().equalsIgnoreCase("https"))
+          .setURI(query == null ? path : path + "?" + query)
+          .setFollowRedirects(false)
+          .setIdleTimeout(idleTimeoutMillis);
+      r.forEachHeader((name, values) -> {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!lower.equals("host") && !lower.equals("expect") && !lower.equals("transfer-encoding")) {
+          for (String v : values) {
+            options.addHeader(name, v);
+          }
+        }
+      });
+      client.request(options).onComplete(ar -> {
+        if (ar.failed()) {
+          fail(ar.cause());
+          return;
+        }
+        request = ar.result();
+        if (finished) {
+          request.reset();
+          return;
+        }
+        request.exceptionHandler(this::fail);
+        request.response().onComplete(res -> {
+          if (res.failed()) {
+            fail(res.cause());
+          } else {
+            onResponse(res.result());
+          }
+        });
+        sendBody();
+      });
+    }
+
+    private void sendBody() {
+      SdkHttpContentPublisher content = sdk.requestContentPublisher();
+      long length = content == null ? 0 : content.contentLength().orElse(-1L);
+      SdkHttpRequest r = sdk.request();
+      boolean declared = r.firstMatchingHeader("Content-Length").isPresent();
+      if (content == null || length == 0) {
+        if (!declared && r.method().name().matches("PUT|POST")) {
+          request.putHeader("Content-Length", "0");
+        }
+        requestEnded = true;
+        request.end().onFailure(this::fail);
+        return;
+      }
+      if (!declared) {
+        if (length > 0) {
+          request.putHeader("Content-Length", Long.toString(length));
+        } else {
+          request.setChunked(true);
+        }
+      }
+      body = new BodyWriter();
+      content.subscribe(body);
+    }
+
+    private void onResponse(HttpClientResponse response) {
+      response.pause();
+      if (finished) {
+        response.request().reset();
+        return;
+      }
+      if (!requestEnded && body != null && response.statusCode() >= 300) {
+        // An error before the whole body was sent: send no more; the connection is closed (see succeed). (A
+        // success can come before the body's end has been written: the server has read all it announced.)
+        earlyError = true;
+        body.cancel();
+      }
+      Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      MultiMap h = response.headers();
+      for (String name : h.names()) {
+        headers.put(name, new ArrayList<>(h.getAll(name)));
+      }
+      try {
+        handler.onHeaders(SdkHttpResponse.builder()
+            .statusCode(response.statusCode())
+            .statusText(response.statusMessage())
+            .headers(headers)
+            .build());
+        publisher = new ResponsePublisher(response);
+        handler.onStream(publisher);
+      } catch (Throwable t) {
+        fail(t);
+      }
+    }
+
+    /** The response's body ended: the exchange is over. */
+    private void succeed() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      if (earlyError) {
+        // The request body was cut short: this connection must not carry another request.
+        request.connection().close();
+      }
+      done.complete(null);
+    }
+
+    /** Fails the exchange once: the body stops, the request is reset, the SDK hears of it, the future fails. */
+    void fail(Throwable cause) {
+      on(context, () -> {
+        if (finished) {
+          return;
+        }
+        finished = true;
+        LOG.debug("S3 request {} {} failed: {}", sdk.request().method(), sdk.request().encodedPath(), cause.toString());
+        if (body != null) {
+          body.cancel();
+        }
+        if (request != null) {
+          request.reset(0, cause);
+        }
+        if (publisher != null) {
+          publisher.error(cause);
+        }
+        try {
+          handler.onError(cause);
+        } catch (Throwable t) {
+          LOG.debug("SDK response handler failed on error: {}", t.toString());
+        }
+        done.completeExceptionally(cause);
+      });
+    }
+
+    /**
+     * Subscribes to the SDK's request body and writes it: one buffer asked for at a time, and only while the
+     * connection's write queue has room (else when it drains).
+     */
+    private final class BodyWriter implements Subscriber<ByteBuffer> {
+      private Subscription subscription;
+      private boolean cancelled;
+
+      @Override
+      public void onSubscribe(Subscription s) {
+        on(context, () -> {
+          if (subscription != null || cancelled || finished) {
+            s.cancel();
+            return;
+          }
+          subscription = s;
+          s.request(1);
+        });
+      }
+
+      @Override
+      public void onNext(ByteBuffer bytes) {
+        on(context, () -> {
+          if (cancelled || finished) {
+            return;
+          }
+          // Wrapped, not copied: the SDK's buffers are not reused before the next is requested, and a
+          // part's memory is only given back once its request is over.
+          Buffer chunk = BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
+          request.write(chunk).onFailure(Exchange.this::fail);
+          if (request.writeQueueFull()) {
+            request.drainHandler(v -> {
+              request.drainHandler(null);
+              more();
+            });
+          } else {
+            more();
+          }
+        });
+      }
+
+      private void more() {
+        if (!cancelled && !finished) {
+          subscription.request(1);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        on(context, () -> {
+          cancelled = true;
+          fail(t instanceof IOException ? t : new IOException("The request body failed: " + t, t));
+        });
+      }
+
+      @Override
+      public void onComplete() {
+        on(context, () -> {
+          if (cancelled || finished) {
+            return;
+          }
+          requestEnded = true;
+          request.end().onFailure(Exchange.this::fail);
+        });
+      }
+
+      void cancel() {
+        if (!cancelled) {
+          cancelled = true;
+          if (subscription != null) {
+            subscription.cancel();
+          }
+        }
+      }
+    }
+
+    /**
+     * The response body for the SDK: one subscriber; bytes flow only as it asks ({@code fetch(n)} of the paused
+     * response); its {@code cancel()} resets the request.
+     */
+    private final class ResponsePublisher implements Publisher<ByteBuffer> {
+      private final HttpClientResponse response;
+      private Subscriber<? super ByteBuffer> subscriber;
+      private boolean ended;
+
+      ResponsePublisher(HttpClientResponse response) {
+        this.response = response;
+      }
+
+      @Override
+      public void subscribe(Subscriber<? super ByteBuffer> s) {
+        on(context, () -> {
+          if (subscriber != null) {
+            s.onSubscribe(new Subscription() {
+              @Override
+              public void request(long n) {
+              }
+
+              @Override
+              public void cancel() {
+              }
+            });
+            s.onError(new IllegalStateException("A response body can be read only once"));
+            return;
+          }
+          subscriber = s;
+          response.handler(buffer -> {
+            if (!ended) {
+              subscriber.onNext(((BufferInternal) buffer).getByteBuf().nioBuffer());
+            }
+          });
+          response.exceptionHandler(Exchange.this::fail);
+          response.endHandler(v -> {
+            if (!ended) {
+              ended = true;
+              subscriber.onComplete();
+              succeed();
+            }
+          });
+          s.onSubscribe(new Subscription() {
+            @Override
+            public void request(long n) {
+              on(context, () -> {
+                if (ended) {
+                  return;
+                }
+                if (n <= 0) {
+                  fail(new IllegalArgumentException("Reactive Streams §3.9: request(" + n + ")"));
+                  return;
+                }
+                response.fetch(n);
+              });
+            }
+
+            @Override
+            public void cancel() {
+              on(context, () -> {
+                if (!ended) {
+                  ended = true;
+                  response.handler(null);
+                  response.endHandler(null);
+                  fail(new IOException("The response body was given up"));
+                }
+              });
+            }
+          });
+        });
+      }
+
+      /** The exchange failed: the subscriber, if there is one, hears of it. */
+      void error(Throwable cause) {
+        if (!ended) {
+          ended = true;
+          if (subscriber != null) {
+            subscriber.onError(cause);
+          }
+        }
+      }
+    }
+  }
+}

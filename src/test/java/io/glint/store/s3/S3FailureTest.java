@@ -1,0 +1,217 @@
+package io.glint.store.s3;
+
+import static io.glint.store.s3.S3StoreTest.image;
+import static io.glint.store.s3.S3StoreTest.objectsOf;
+import static io.glint.store.s3.S3StoreTest.singleStore;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.glint.testing.Api;
+import io.glint.testing.ApiTestBase;
+import io.glint.testing.Await;
+import io.glint.testing.Bytes;
+import io.glint.testing.RawHttp;
+import io.glint.testing.S3Server;
+import io.glint.testing.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The S3 store when S3 fails: the server stopped in the middle of an upload and of a download, wrong
+ * credentials, a bucket that does not exist. Errors must be clear and carry no key; a broken download must never
+ * look complete; an upload that fails leaves its image queued.
+ */
+@DisplayName("S3 store failures: outage mid-transfer, wrong credentials, missing bucket")
+class S3FailureTest extends ApiTestBase {
+  private static final String BUCKET = "glint-outage";
+  private static final String WRONG_SECRET = "wrong-secret-9f8e7d6c";
+  private static final int MIB = 1024 * 1024;
+  private static final List<String> GLINT_LOG = new CopyOnWriteArrayList<>();
+  private static final AppenderBase<ILoggingEvent> CAPTURE = new AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent e) {
+      String logger = e.getLoggerName();
+      if (logger.startsWith("io.glint") || logger.startsWith("software.amazon") || logger.startsWith("io.vertx")
+          || logger.startsWith("io.netty")) {
+        GLINT_LOG.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+            : " " + e.getThrowableProxy().getMessage()));
+      }
+    }
+  };
+  private static S3Server s3;
+  private static TestServer glint;
+  private static Api api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    CAPTURE.setContext(root.getLoggerContext());
+    CAPTURE.start();
+    root.addAppender(CAPTURE);
+    s3 = S3Server.start();
+    s3.createBucket(BUCKET);
+    glint = TestServer.start(singleStore(s3.endpoint(), BUCKET, Map.of("glance_store.s3_store_splice", "false")));
+    api = Api.as(glint, "project-a", "member");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(CAPTURE);
+    glint.close();
+    s3.close();
+    for (String line : GLINT_LOG) {
+      assertFalse(line.contains(S3Server.SECRET_KEY) || line.contains(WRONG_SECRET)
+          || line.contains(S3Server.ACCESS_KEY), "a key in the log: " + line);
+    }
+  }
+
+  private static String status(String id) {
+    return api.get("/v2/images/" + id).json().getString("status");
+  }
+
+  @Test
+  @DisplayName("S3 stopped mid-upload: the upload fails, the image is queued again, and uploads work once S3 is back")
+  void outageMidUpload() throws Exception {
+    String id = image(api);
+    Api.Response failed;
+    try (RawHttp raw = new RawHttp(glint.port())) {
+      raw.startUpload(id, "project-a", 40L * MIB);
+      raw.write(Bytes.random(12 * MIB, 1)); // two parts sent or being sent
+      s3.stop();
+      try {
+        for (int i = 0; i < 28; i++) {
+          raw.write(Bytes.random(MIB, i));
+        }
+      } catch (IOException expected) {
+        // Glint answered and closed while the body was still coming.
+      }
+      RawHttp.Reply reply = raw.reply();
+      failed = reply == null ? null : new Api.Response(reply.status(), Map.of(), reply.text());
+    } finally {
+      s3.restart();
+    }
+    if (failed != null) {
+      assertEquals(503, failed.status(), failed.body());
+    }
+    Await.until(() -> "queued".equals(status(id)), Duration.ofSeconds(30), "the image back to queued");
+    // The abort S3 could not take while it was down is tried again: no parts are left behind.
+    Await.until(() -> s3.multipartUploads(BUCKET).isEmpty(), Duration.ofSeconds(30), "the multipart upload aborted");
+    assertEquals(List.of(), objectsOf(s3, BUCKET, id));
+    byte[] data = Bytes.random(9 * MIB, 2);
+    assertEquals(204, api.upload(id, data).status());
+    assertArrayEquals(data, api.download(id, Map.of()).body());
+  }
+
+  @Test
+  @DisplayName("S3 stopped: a download is 503 before the head; after the head the connection is reset, never a short body")
+  void outageMidDownload() throws Exception {
+    byte[] data = Bytes.random(64 * MIB, 3);
+    String id = image(api);
+    assertEquals(204, api.upload(id, data).status());
+    long received = 0;
+    boolean cut = false;
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), glint.port())) {
+      socket.setReceiveBufferSize(64 * 1024);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /v2/images/" + id + "/file HTTP/1.1\r\nHost: x\r\nX-Identity-Status: Confirmed\r\n"
+          + "X-Project-Id: project-a\r\nX-Roles: member\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String status = RawHttp.readLine(in);
+      assertTrue(status.startsWith("HTTP/1.1 200"), status);
+      long length = -1;
+      for (String h = RawHttp.readLine(in); h != null && !h.isEmpty(); h = RawHttp.readLine(in)) {
+        if (h.toLowerCase().startsWith("content-length:")) {
+          length = Long.parseLong(h.substring(15).strip());
+        }
+      }
+      assertEquals(data.length, length);
+      received += in.readNBytes(MIB).length;
+      s3.stop();
+      byte[] buffer = new byte[64 * 1024];
+      try {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          received += n;
+        }
+      } catch (IOException e) {
+        cut = true; // reset
+      }
+    } finally {
+      Api.Response during = api.get("/v2/images/" + id);
+      assertEquals(200, during.status(), "Glint itself keeps answering");
+      Api.BytesResponse before = api.download(id, Map.of());
+      s3.restart();
+      assertEquals(503, before.status(), new String(before.body(), StandardCharsets.UTF_8));
+      String body = new String(before.body(), StandardCharsets.UTF_8);
+      assertTrue(body.contains("could not be reached"), body);
+    }
+    assertTrue(received < data.length, "the body must not look complete: " + received + " bytes, cut=" + cut);
+    assertArrayEquals(data, api.download(id, Map.of()).body(), "whole again once S3 is back");
+  }
+
+  @Test
+  @DisplayName("wrong credentials: uploads and downloads are 503 saying so, with no key in the answer")
+  void wrongCredentials() throws Exception {
+    byte[] data = Bytes.random(1000, 4);
+    String stored = image(api);
+    assertEquals(204, api.upload(stored, data).status());
+    try (TestServer wrong = TestServer.start(singleStore(s3.endpoint(), BUCKET, Map.of(
+        "glance_store.s3_store_secret_key", WRONG_SECRET)))) {
+      Api a = Api.as(wrong, "project-a", "member");
+      String id = image(a);
+      Api.Response up = a.upload(id, data);
+      assertEquals(503, up.status(), up.body());
+      assertTrue(up.message().contains("refused access") && up.message().contains("credentials"), up.body());
+      assertFalse(up.body().contains(WRONG_SECRET) || up.body().contains(S3Server.ACCESS_KEY), up.body());
+      assertEquals("queued", a.get("/v2/images/" + id).json().getString("status"));
+      Api.BytesResponse down = a.download(stored, Map.of());
+      String body = new String(down.body(), StandardCharsets.UTF_8);
+      assertEquals(503, down.status(), body);
+      assertTrue(body.contains("refused access"), body);
+      assertFalse(body.contains(WRONG_SECRET) || body.contains(S3Server.ACCESS_KEY), body);
+    }
+  }
+
+  @Test
+  @DisplayName("a missing bucket: 503 naming s3_store_create_bucket_on_put; with it, the bucket is made")
+  void missingBucket() throws Exception {
+    byte[] data = Bytes.random(1000, 5);
+    try (TestServer missing = TestServer.start(singleStore(s3.endpoint(), "no-such-bucket", Map.of()))) {
+      Api a = Api.as(missing, "project-a", "member");
+      String id = image(a);
+      Api.Response up = a.upload(id, data);
+      assertEquals(503, up.status(), up.body());
+      assertTrue(up.message().contains("no-such-bucket does not exist")
+          && up.message().contains("s3_store_create_bucket_on_put"), up.body());
+      assertEquals("queued", a.get("/v2/images/" + id).json().getString("status"));
+    }
+    try (TestServer creating = TestServer.start(singleStore(s3.endpoint(), "made-on-put", Map.of(
+        "glance_store.s3_store_create_bucket_on_put", "true")))) {
+      Api a = Api.as(creating, "project-a", "member");
+      String id = image(a);
+      assertEquals(204, a.upload(id, data).status());
+      assertEquals(1, objectsOf(s3, "made-on-put", id).size());
+      assertArrayEquals(data, a.download(id, Map.of()).body());
+    }
+    assertNotNull(s3.objectKeys("made-on-put"));
+  }
+}
