@@ -42,7 +42,6 @@ public final class Glint {
       return;
     }
     setLogLevel(config.logging().logLevel());
-    config.warnings().forEach(w -> LOG.warn("{}", w));
     LOG.info("Starting Glint with {}", config.effective());
     try {
       run(config);
