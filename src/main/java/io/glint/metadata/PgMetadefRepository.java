@@ -271,9 +271,7 @@ public final class PgMetadefRepository implements MetadefRepository {
           }
           return p;
         })
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? GlintException.conflict(
-            "Invalid update. It would result in a duplicate metadata definition property with the same name="
-                + p.name() + " in namespace=" + ns.namespace() + ".") : e));
+        .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateByUpdate("property", p.name(), ns) : e));
   }
 
   @Override
@@ -311,9 +309,7 @@ public final class PgMetadefRepository implements MetadefRepository {
         .execute(Tuple.of(ns.id(), oldName, o.name(), o.description(), required(o.required()), o.properties(),
             now()))
         .map(rows -> first(rows, PgMetadefRepository::object).orElseThrow(() -> objectNotFound(oldName, ns)))
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? GlintException.conflict(
-            "Invalid update. It would result in a duplicate metadata definition object with the same name="
-                + o.name() + " in namespace=" + ns.namespace() + ".") : e));
+        .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateByUpdate("object", o.name(), ns) : e));
   }
 
   @Override
@@ -492,6 +488,12 @@ public final class PgMetadefRepository implements MetadefRepository {
 
   private static boolean isDuplicate(Throwable e) {
     return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+  }
+
+  /** An update renaming a namespace's {@code kind} onto a name another one already has. */
+  private static GlintException duplicateByUpdate(String kind, String name, Namespace ns) {
+    return GlintException.conflict("Invalid update. It would result in a duplicate metadata definition " + kind
+        + " with the same name=" + name + " in namespace=" + ns.namespace() + ".");
   }
 
   private static GlintException duplicateProperty(String name, Namespace ns) {
