@@ -3,8 +3,6 @@ package io.glint.metadef;
 import io.glint.error.GlintException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -48,11 +46,6 @@ final class MetadefHttp {
     } catch (NumberFormatException e) {
       throw GlintException.badRequest("limit param must be an integer");
     }
-  }
-
-  /** Python's {@code urlencode} of one pair. */
-  static String pair(String key, String value) {
-    return URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   /** strutils.bool_from_string: true for "1", "t", "true", "on", "y", "yes" (any case). */

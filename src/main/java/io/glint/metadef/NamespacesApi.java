@@ -93,7 +93,7 @@ public final class NamespacesApi implements io.glint.http.Routes {
     params.forEach(e -> query.put(e.getKey(), e.getValue()));
     query.remove("marker");
     List<String> pairs = new ArrayList<>();
-    query.forEach((k, v) -> pairs.add(MetadefHttp.pair(k, v)));
+    query.forEach((k, v) -> pairs.add(Http.queryPair(k, v)));
     String first = "/v2/metadefs/namespaces" + (pairs.isEmpty() ? "" : "?" + String.join("&", pairs));
     Buffer out = Buffer.buffer(1024 + 800 * page.namespaces().size());
     out.appendString("{\"first\":").appendString(Json.encode(first)).appendString(",\"namespaces\":[");
@@ -110,7 +110,7 @@ public final class NamespacesApi implements io.glint.http.Routes {
     out.appendString("]");
     List<Namespace> listed = page.namespaces();
     if (!listed.isEmpty() && listed.size() == limit) {
-      pairs.add(MetadefHttp.pair("marker", listed.get(listed.size() - 1).namespace()));
+      pairs.add(Http.queryPair("marker", listed.get(listed.size() - 1).namespace()));
       out.appendString(",\"next\":").appendString(Json.encode("/v2/metadefs/namespaces?" + String.join("&", pairs)));
     }
     out.appendString(",\"schema\":\"/v2/schemas/metadefs/namespaces\"}");
