@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.format.QemuImg;
 import io.glint.testing.Api;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -29,31 +28,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayName("Format inspection on upload, stage and import")
 class ImageFormatTest {
+  private static ImportServer imports;
   private static TestServer server;
   private static Origin origin;
-  private static int warnings;
   private static byte[] qcow2;
   private static byte[] backed;
   private Api alice;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
     Path base = QemuImg.create(dir.resolve("base.qcow2"), "qcow2", "64M");
     qcow2 = Files.readAllBytes(base);
-    backed = Files.readAllBytes(QemuImg.create(dir.resolve("backed.qcow2"), "qcow2", null, "-b", base.toString(),
-        "-F", "qcow2"));
-    server = TestServer.start(Map.of("import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
-    origin = new Origin();
+    backed = qcow2BackedBy(base);
+    imports = new ImportServer(Map.of());
+    server = imports.server;
+    origin = imports.origin;
   }
 
   @AfterAll
   static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
+    imports.close();
   }
 
   @BeforeEach

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.testing.Api;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -29,27 +28,23 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Interoperable import: stage, glance-direct, web-download")
 class ImportTest {
+  private static ImportServer imports;
   private static TestServer server;
   private static Origin origin;
-  private static int warnings;
   private Api alice;
   private Api bob;
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
-    server = TestServer.start(Map.of("import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
-    origin = new Origin();
+    imports = new ImportServer(Map.of());
+    server = imports.server;
+    origin = imports.origin;
   }
 
   @AfterAll
   static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
+    imports.close();
   }
 
   @BeforeEach

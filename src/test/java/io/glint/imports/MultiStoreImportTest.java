@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.testing.Api;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -25,36 +24,31 @@ import org.junit.jupiter.api.Test;
 /** Imports with several stores: copy-image store to store, stores/all_stores, progress properties. */
 @DisplayName("Interoperable import with several stores: copy-image, stores, all_stores")
 class MultiStoreImportTest {
+  private static ImportServer imports;
   private static TestServer server;
   private static Origin origin;
   private static Path fastDir;
   private static Path cheapDir;
-  private static int warnings;
   private Api alice;
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
-    origin = new Origin();
     fastDir = Files.createTempDirectory("glint-fast");
     cheapDir = Files.createTempDirectory("glint-cheap");
-    server = TestServer.start(Map.of(
+    imports = new ImportServer(Map.of(
         "enabled_backends", "fast:file, cheap:file, web:http",
         "glance_store.default_backend", "fast",
         "fast.filesystem_store_datadir", fastDir.toString(),
         "cheap.filesystem_store_datadir", cheapDir.toString(),
-        "show_multiple_locations", "true",
-        "import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
+        "show_multiple_locations", "true"));
+    server = imports.server;
+    origin = imports.origin;
   }
 
   @AfterAll
   static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
+    imports.close();
   }
 
   @BeforeEach
