@@ -59,13 +59,8 @@ public final class NamespacesApi implements io.glint.http.Routes {
     List<Map.Entry<String, String>> params = Http.queryParams(ctx);
     String limitParam = MetadefHttp.param(params, "limit");
     int limit = Math.min(limitMax, limitParam == null ? limitDefault : MetadefHttp.limit(limitParam));
-    String sortDir = MetadefHttp.param(params, "sort_dir");
-    boolean ascending = MetadefHttp.ascending(sortDir == null ? "desc" : sortDir);
-    String sortKey = MetadefHttp.param(params, "sort_key");
-    sortKey = sortKey == null ? "created_at" : sortKey;
-    if (!SORT_KEYS.contains(sortKey)) {
-      throw GlintException.badRequest("Invalid sort key: " + sortKey);
-    }
+    boolean ascending = MetadefHttp.ascending(params);
+    String sortKey = MetadefHttp.sortKey(params, SORT_KEYS);
     String visibility = MetadefHttp.param(params, "visibility");
     if (visibility != null && !visibility.isEmpty() && !visibility.equals("public")
         && !visibility.equals("private")) {

@@ -1,7 +1,6 @@
 package io.glint.metadef;
 
 import io.glint.auth.RequestContext;
-import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
 import io.glint.http.Http;
 import io.glint.http.JsonBodyHandler;
@@ -25,13 +24,8 @@ public final class TagsApi extends NamespaceChildApi {
   @Override
   protected void list(RoutingContext ctx) {
     List<Map.Entry<String, String>> params = Http.queryParams(ctx);
-    String sortDir = MetadefHttp.param(params, "sort_dir");
-    boolean ascending = MetadefHttp.ascending(sortDir == null ? "desc" : sortDir);
-    String sortKey = MetadefHttp.param(params, "sort_key");
-    sortKey = sortKey == null ? "created_at" : sortKey;
-    if (!SORT_KEYS.contains(sortKey)) {
-      throw GlintException.badRequest("Invalid sort key: " + sortKey);
-    }
+    boolean ascending = MetadefHttp.ascending(params);
+    String sortKey = MetadefHttp.sortKey(params, SORT_KEYS);
     String limitParam = MetadefHttp.param(params, "limit");
     Integer limit = limitParam == null || limitParam.isEmpty() ? null : MetadefHttp.limit(limitParam);
     String marker = MetadefHttp.param(params, "marker");
