@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.glint.format.QemuImg;
 import io.glint.testing.Api;
 import io.glint.testing.Bytes;
-import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -19,9 +18,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,13 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (qcow2 → raw of images built by {@code qemu-img create} here), and the refusals of OSSA-2024-001.
  */
 @DisplayName("Import plugins: inject, decompress, convert with qemu-img")
-class ImportPluginsTest {
-  private static ImportServer imports;
-  private static TestServer server;
-  private static Origin origin;
+class ImportPluginsTest extends ImportTestBase {
   private static byte[] qcow2;
   private static byte[] backed;
-  private Api alice;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
@@ -50,23 +43,10 @@ class ImportPluginsTest {
     QemuImg.run(List.of("qemu-img", "resize", "-q", "-f", "qcow2", dir.resolve("data.qcow2").toString(), "8M"));
     qcow2 = Files.readAllBytes(dir.resolve("data.qcow2"));
     backed = qcow2BackedBy(base);
-    imports = new ImportServer(Map.of(
+    startServer(Map.of(
         "image_import_opts.image_import_plugins", "[no_op, inject_image_metadata, image_decompression, image_conversion]",
         "inject_metadata_properties.inject", "hw_injected:yes,os_glance_sneaky:no",
         "image_conversion.output_format", "raw"));
-    server = imports.server;
-    origin = imports.origin;
-  }
-
-  @AfterAll
-  static void stop() {
-    imports.close();
-  }
-
-  @BeforeEach
-  void clean() {
-    server.reset();
-    alice = Api.as(server, "project-a", "member");
   }
 
   @Test

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -27,30 +26,17 @@ import org.junit.jupiter.api.Test;
  * discovery and the create headers.
  */
 @DisplayName("Interoperable import: stage, glance-direct, web-download")
-class ImportTest {
-  private static ImportServer imports;
-  private static TestServer server;
-  private static Origin origin;
-  private Api alice;
+class ImportTest extends ImportTestBase {
   private Api bob;
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
-    imports = new ImportServer(Map.of());
-    server = imports.server;
-    origin = imports.origin;
-  }
-
-  @AfterAll
-  static void stop() {
-    imports.close();
+    startServer(Map.of());
   }
 
   @BeforeEach
   void clean() {
-    server.reset();
-    alice = Api.as(server, "project-a", "member");
     bob = Api.as(server, "project-b", "member");
     admin = Api.as(server, "project-admin", "admin,member");
   }

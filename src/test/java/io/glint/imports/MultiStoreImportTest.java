@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.testing.Api;
 import io.glint.testing.Bytes;
-import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -23,43 +21,30 @@ import org.junit.jupiter.api.Test;
 
 /** Imports with several stores: copy-image store to store, stores/all_stores, progress properties. */
 @DisplayName("Interoperable import with several stores: copy-image, stores, all_stores")
-class MultiStoreImportTest {
-  private static ImportServer imports;
-  private static TestServer server;
-  private static Origin origin;
+class MultiStoreImportTest extends ImportTestBase {
   private static Path fastDir;
   private static Path cheapDir;
-  private Api alice;
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
     fastDir = Files.createTempDirectory("glint-fast");
     cheapDir = Files.createTempDirectory("glint-cheap");
-    imports = new ImportServer(Map.of(
+    startServer(Map.of(
         "enabled_backends", "fast:file, cheap:file, web:http",
         "glance_store.default_backend", "fast",
         "fast.filesystem_store_datadir", fastDir.toString(),
         "cheap.filesystem_store_datadir", cheapDir.toString(),
         "show_multiple_locations", "true"));
-    server = imports.server;
-    origin = imports.origin;
-  }
-
-  @AfterAll
-  static void stop() {
-    imports.close();
   }
 
   @BeforeEach
   void clean() throws Exception {
-    server.reset();
     for (Path dir : List.of(fastDir, cheapDir)) {
       for (Path f : files(dir)) {
         Files.deleteIfExists(f);
       }
     }
-    alice = Api.as(server, "project-a", "member");
     admin = Api.as(server, "project-a", "admin,member");
   }
 

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -25,29 +24,16 @@ import org.junit.jupiter.api.Test;
 
 /** {@code /v2/tasks}: access policy, list and show, the legacy import task, schemas, expiry. */
 @DisplayName("Tasks API")
-class TasksApiTest {
-  private static ImportServer imports;
-  private static TestServer server;
-  private static Origin origin;
-  private Api alice;
+class TasksApiTest extends ImportTestBase {
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
-    imports = new ImportServer(Map.of());
-    server = imports.server;
-    origin = imports.origin;
-  }
-
-  @AfterAll
-  static void stop() {
-    imports.close();
+    startServer(Map.of());
   }
 
   @BeforeEach
   void clean() {
-    server.reset();
-    alice = Api.as(server, "project-a", "member");
     admin = Api.as(server, "project-a", "admin,member");
   }
 
