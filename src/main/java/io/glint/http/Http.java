@@ -9,6 +9,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,35 @@ public final class Http {
         refuseNul(item);
       }
     }
+  }
+
+  /**
+   * A query string of {@code params} in their order without any {@code marker}, then {@code marker} when not
+   * null: the query of a list's next page.
+   */
+  public static String queryWithMarker(List<Map.Entry<String, String>> params, String marker) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> p : params) {
+      if (!p.getKey().equals("marker")) {
+        appendPair(sb, p.getKey(), p.getValue());
+      }
+    }
+    if (marker != null) {
+      appendPair(sb, "marker", marker);
+    }
+    return sb.toString();
+  }
+
+  private static void appendPair(StringBuilder sb, String key, String value) {
+    if (sb.length() > 0) {
+      sb.append('&');
+    }
+    sb.append(queryPair(key, value));
+  }
+
+  /** Python's {@code urlencode} of one pair. */
+  public static String queryPair(String key, String value) {
+    return URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   /** The query parameters in request order; 400 when the query string is not valid UTF-8 percent-encoding. */

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,31 +42,13 @@ public final class ImageDataApi implements io.glint.http.Routes {
 
   private void upload(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    // Before any asynchronous step: pause the body, and keep any way it ends badly (a cut connection, broken
-    // framing) for the upload to see whenever it starts reading, so that the image never stays in saving.
-    RequestBody body = RequestBody.of(request);
-    ctx.addEndHandler(ar -> {
-      if (ar.failed()) {
-        body.connectionClosed(ar.cause());
-      }
-    });
-    String type = request.getHeader("Content-Type");
-    String media = type == null ? "" : type.split(";")[0].strip().toLowerCase(Locale.ROOT);
-    if (!media.equals("application/octet-stream")) {
-      ctx.fail(GlintException.unsupportedMediaType("The request media type " + (type == null ? "" : type)
-          + " is not supported by this server. Expected application/octet-stream."));
+    RequestBody body = UploadRequests.body(ctx);
+    if (!UploadRequests.octetStream(ctx)) {
       return;
     }
     Long contentLength = longHeader(request, "Content-Length", false);
     Long declared = longHeader(request, "x-openstack-image-size", true);
-    // Expect: 100-continue: the client waits for our go before sending the body. Say it only once the
-    // upload is accepted (image, policy, status, quota), so that a refusal costs no body.
-    boolean expectContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
-    Runnable ready = expectContinue ? () -> {
-      if (!ctx.response().closed()) {
-        ctx.response().writeContinue();
-      }
-    } : () -> { };
+    Runnable ready = UploadRequests.continueWhenAccepted(ctx);
     ImageDataService.Upload upload = new ImageDataService.Upload(body, contentLength, declared,
         request.getHeader("X-Image-Meta-Store"), ready, body::failure);
     data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)

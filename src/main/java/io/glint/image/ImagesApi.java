@@ -9,8 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -155,7 +153,7 @@ public final class ImagesApi implements io.glint.http.Routes {
   /** Glance's list body: images, {@code first}, {@code next} (when the page was full) and {@code schema}. */
   private Buffer renderPage(RequestContext caller, ImagePage page, List<Map.Entry<String, String>> params,
       Map<String, List<ImageLocation>> found) {
-    String query = encode(params, null);
+    String query = Http.queryWithMarker(params, null);
     List<Image> shown = page.images().stream().map(i -> service.readable(caller, i)).toList();
     Map<String, List<ImageLocation>> visible = found;
     if (!found.isEmpty()) {
@@ -167,29 +165,7 @@ public final class ImagesApi implements io.glint.http.Routes {
       }
     }
     return ImageJson.page(shown, query.isEmpty() ? "/v2/images" : "/v2/images?" + query,
-        page.nextMarker() == null ? null : "/v2/images?" + encode(params, page.nextMarker()), view, visible);
-  }
-
-  private static String encode(List<Map.Entry<String, String>> params, String marker) {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, String> p : params) {
-      if (p.getKey().equals("marker")) {
-        continue;
-      }
-      append(sb, p.getKey(), p.getValue());
-    }
-    if (marker != null) {
-      append(sb, "marker", marker);
-    }
-    return sb.toString();
-  }
-
-  private static void append(StringBuilder sb, String key, String value) {
-    if (sb.length() > 0) {
-      sb.append('&');
-    }
-    sb.append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
-        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        page.nextMarker() == null ? null : "/v2/images?" + Http.queryWithMarker(params, page.nextMarker()), view, visible);
   }
 
   private static String mediaType(String contentType) {

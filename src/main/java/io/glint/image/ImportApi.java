@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The interoperable import's routes: {@code PUT /v2/images/{id}/stage} (streamed, never buffered: the body is
@@ -51,30 +50,16 @@ public final class ImportApi implements io.glint.http.Routes {
 
   private void stage(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    RequestBody body = RequestBody.of(request);
-    ctx.addEndHandler(ar -> {
-      if (ar.failed()) {
-        body.connectionClosed(ar.cause());
-      }
-    });
+    RequestBody body = UploadRequests.body(ctx);
     if (!methods.contains(ImportRequest.GLANCE_DIRECT)) {
       ctx.fail(GlintException.notFound("'glance-direct' method is not available at this site."));
       return;
     }
-    String type = request.getHeader("Content-Type");
-    String media = type == null ? "" : type.split(";")[0].strip().toLowerCase(Locale.ROOT);
-    if (!media.equals("application/octet-stream")) {
-      ctx.fail(GlintException.unsupportedMediaType("The request media type " + (type == null ? "" : type)
-          + " is not supported by this server. Expected application/octet-stream."));
+    if (!UploadRequests.octetStream(ctx)) {
       return;
     }
     Long contentLength = header(request, "Content-Length");
-    boolean expectContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
-    Runnable ready = expectContinue ? () -> {
-      if (!ctx.response().closed()) {
-        ctx.response().writeContinue();
-      }
-    } : () -> { };
+    Runnable ready = UploadRequests.continueWhenAccepted(ctx);
     ImageDataService.Upload upload = new ImageDataService.Upload(body, contentLength, null, null, ready,
         body::failure);
     staging.stage(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The metadata definitions catalogue in PostgreSQL. */
 public final class PgMetadefRepository implements MetadefRepository {
@@ -140,20 +141,20 @@ public final class PgMetadefRepository implements MetadefRepository {
       String sql = !merge ? INSERT_PROPERTY : preferNew ? UPSERT_PROPERTY : INSERT_PROPERTY_IF_NEW;
       chain = chain.compose(v -> conn.preparedQuery(sql).execute(Tuple.of(ns.id(), p.name(), p.schema(), now))
           .<Void>mapEmpty()
-          .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateProperty(p.name(), ns) : e)));
+          .recover(duplicateAs(() -> duplicateProperty(p.name(), ns))));
     }
     for (MetaObject o : c.objects()) {
       String sql = !merge ? INSERT_OBJECT : preferNew ? UPSERT_OBJECT : INSERT_OBJECT_IF_NEW;
       chain = chain.compose(v -> conn.preparedQuery(sql)
           .execute(Tuple.of(ns.id(), o.name(), o.description(), required(o.required()), o.properties(), now))
           .<Void>mapEmpty()
-          .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateObject(o.name(), ns) : e)));
+          .recover(duplicateAs(() -> duplicateObject(o.name(), ns))));
     }
     for (String t : c.tags()) {
       String sql = merge ? INSERT_TAG_IF_NEW : INSERT_TAG;
       chain = chain.compose(v -> conn.preparedQuery(sql).execute(Tuple.of(ns.id(), t, now))
           .<Void>mapEmpty()
-          .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateTag(t, ns) : e)));
+          .recover(duplicateAs(() -> duplicateTag(t, ns))));
     }
     return chain;
   }
@@ -166,9 +167,9 @@ public final class PgMetadefRepository implements MetadefRepository {
         .compose(rows -> conn.preparedQuery(sql)
             .execute(Tuple.of(rows.iterator().next().getLong(0), ns.id(), a.prefix(), a.propertiesTarget(), now)))
         .map(rows -> new Association(a.name(), a.prefix(), a.propertiesTarget(), now.toInstant(), now.toInstant()))
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? GlintException.conflict(
+        .recover(duplicateAs(() -> GlintException.conflict(
             "The metadata definition resource-type association of resource-type=" + a.name() + " to namespace="
-                + ns.namespace() + " already exists.") : e));
+                + ns.namespace() + " already exists.")));
   }
 
   @Override
@@ -177,9 +178,9 @@ public final class PgMetadefRepository implements MetadefRepository {
         .execute(Tuple.of(current.id(), f.namespace(), f.displayName(), f.description(), f.visibility(),
             f.isProtected(), f.owner(), now()))
         .map(rows -> first(rows, PgMetadefRepository::namespace).orElseThrow(() -> namespaceGone(current)))
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? GlintException.conflict(
+        .recover(duplicateAs(() -> GlintException.conflict(
             "Invalid update. It would result in a duplicate metadata definition namespace with the same name of "
-                + f.namespace()) : e));
+                + f.namespace())));
   }
 
   @Override
@@ -259,7 +260,7 @@ public final class PgMetadefRepository implements MetadefRepository {
   public Future<Property> addProperty(Namespace ns, Property p) {
     return pool.preparedQuery(INSERT_PROPERTY).execute(Tuple.of(ns.id(), p.name(), p.schema(), now()))
         .map(p)
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateProperty(p.name(), ns) : e));
+        .recover(duplicateAs(() -> duplicateProperty(p.name(), ns)));
   }
 
   @Override
@@ -271,9 +272,7 @@ public final class PgMetadefRepository implements MetadefRepository {
           }
           return p;
         })
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? GlintException.conflict(
-            "Invalid update. It would result in a duplicate metadata definition property with the same name="
-                + p.name() + " in namespace=" + ns.namespace() + ".") : e));
+        .recover(duplicateAs(() -> duplicateByUpdate("property", p.name(), ns)));
   }
 
   @Override
@@ -302,7 +301,7 @@ public final class PgMetadefRepository implements MetadefRepository {
         .execute(Tuple.of(ns.id(), o.name(), o.description(), required(o.required()), o.properties(), now))
         .map(rows -> new MetaObject(o.name(), o.description(), o.required(), o.properties(), now.toInstant(),
             now.toInstant()))
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateObject(o.name(), ns) : e));
+        .recover(duplicateAs(() -> duplicateObject(o.name(), ns)));
   }
 
   @Override
@@ -311,9 +310,7 @@ public final class PgMetadefRepository implements MetadefRepository {
         .execute(Tuple.of(ns.id(), oldName, o.name(), o.description(), required(o.required()), o.properties(),
             now()))
         .map(rows -> first(rows, PgMetadefRepository::object).orElseThrow(() -> objectNotFound(oldName, ns)))
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? GlintException.conflict(
-            "Invalid update. It would result in a duplicate metadata definition object with the same name="
-                + o.name() + " in namespace=" + ns.namespace() + ".") : e));
+        .recover(duplicateAs(() -> duplicateByUpdate("object", o.name(), ns)));
   }
 
   @Override
@@ -360,7 +357,7 @@ public final class PgMetadefRepository implements MetadefRepository {
   public Future<Tag> addTag(Namespace ns, String name) {
     return pool.preparedQuery(INSERT_TAG).execute(Tuple.of(ns.id(), name, now()))
         .map(rows -> tag(rows.iterator().next()))
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateTag(name, ns) : e));
+        .recover(duplicateAs(() -> duplicateTag(name, ns)));
   }
 
   @Override
@@ -374,7 +371,7 @@ public final class PgMetadefRepository implements MetadefRepository {
         chain = chain.compose(v -> conn.preparedQuery(INSERT_TAG).execute(Tuple.of(ns.id(), name, now))
             .map(rows -> out.add(tag(rows.iterator().next())))
             .<Void>mapEmpty()
-            .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateTag(name, ns) : e)));
+            .recover(duplicateAs(() -> duplicateTag(name, ns))));
       }
       return chain.map(v -> out);
     });
@@ -384,7 +381,7 @@ public final class PgMetadefRepository implements MetadefRepository {
   public Future<Tag> renameTag(Namespace ns, String oldName, String newName) {
     return pool.preparedQuery(RENAME_TAG).execute(Tuple.of(ns.id(), oldName, newName, now()))
         .map(rows -> first(rows, PgMetadefRepository::tag).orElseThrow(() -> tagNotFound(oldName, ns)))
-        .recover(e -> Future.failedFuture(isDuplicate(e) ? duplicateTag(newName, ns) : e));
+        .recover(duplicateAs(() -> duplicateTag(newName, ns)));
   }
 
   @Override
@@ -490,8 +487,19 @@ public final class PgMetadefRepository implements MetadefRepository {
     return it.hasNext() ? Optional.of(map.apply(it.next())) : Optional.empty();
   }
 
+  /** Turns a unique violation into {@code conflict}; any other failure passes through. */
+  private static <T> Function<Throwable, Future<T>> duplicateAs(Supplier<GlintException> conflict) {
+    return e -> Future.failedFuture(isDuplicate(e) ? conflict.get() : e);
+  }
+
   private static boolean isDuplicate(Throwable e) {
     return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+  }
+
+  /** An update renaming a namespace's {@code kind} onto a name another one already has. */
+  private static GlintException duplicateByUpdate(String kind, String name, Namespace ns) {
+    return GlintException.conflict("Invalid update. It would result in a duplicate metadata definition " + kind
+        + " with the same name=" + name + " in namespace=" + ns.namespace() + ".");
   }
 
   private static GlintException duplicateProperty(String name, Namespace ns) {

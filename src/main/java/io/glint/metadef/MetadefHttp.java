@@ -3,10 +3,9 @@ package io.glint.metadef;
 import io.glint.error.GlintException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Response and query helpers shared by the metadef route classes. */
 final class MetadefHttp {
@@ -31,11 +30,24 @@ final class MetadefHttp {
     return value;
   }
 
-  static boolean ascending(String sortDir) {
+  /** {@code sort_dir}: "asc" or "desc" (the default); anything else is a 400. */
+  static boolean ascending(List<Map.Entry<String, String>> params) {
+    String sortDir = param(params, "sort_dir");
+    sortDir = sortDir == null ? "desc" : sortDir;
     if (!sortDir.equals("asc") && !sortDir.equals("desc")) {
       throw GlintException.badRequest("Invalid sort direction: " + sortDir);
     }
     return sortDir.equals("asc");
+  }
+
+  /** {@code sort_key}: one of {@code allowed}, "created_at" by default; anything else is a 400. */
+  static String sortKey(List<Map.Entry<String, String>> params, Set<String> allowed) {
+    String sortKey = param(params, "sort_key");
+    sortKey = sortKey == null ? "created_at" : sortKey;
+    if (!allowed.contains(sortKey)) {
+      throw GlintException.badRequest("Invalid sort key: " + sortKey);
+    }
+    return sortKey;
   }
 
   static int limit(String value) {
@@ -48,11 +60,6 @@ final class MetadefHttp {
     } catch (NumberFormatException e) {
       throw GlintException.badRequest("limit param must be an integer");
     }
-  }
-
-  /** Python's {@code urlencode} of one pair. */
-  static String pair(String key, String value) {
-    return URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   /** strutils.bool_from_string: true for "1", "t", "true", "on", "y", "yes" (any case). */

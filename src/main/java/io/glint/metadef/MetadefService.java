@@ -9,6 +9,9 @@ import io.glint.policy.Target;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The metadata definitions catalogue as Glance's metadef controllers decide it: a namespace is visible to admins,
@@ -211,27 +214,17 @@ public final class MetadefService {
   }
 
   public Future<Property> updateProperty(RequestContext ctx, String name, String propertyName, Property property) {
-    return namespace(ctx, name).compose(ns -> {
-      enforce(ctx, ns, Action.MODIFY_METADEF_PROPERTY);
-      return repo.findProperty(ns.id(), propertyName).compose(found -> {
-        found.orElseThrow(() -> propertyNotFound(propertyName, name));
-        return repo.updateProperty(ns, propertyName, property);
-      });
-    });
+    return updateChild(ctx, namespace(ctx, name), Action.MODIFY_METADEF_PROPERTY,
+        ns -> repo.findProperty(ns.id(), propertyName),
+        () -> propertyNotFound(propertyName, name),
+        ns -> repo.updateProperty(ns, propertyName, property));
   }
 
   public Future<Void> removeProperty(RequestContext ctx, String name, String propertyName) {
-    return namespace(ctx, name).compose(ns -> {
-      enforce(ctx, ns, Action.REMOVE_METADEF_PROPERTY);
-      return repo.findProperty(ns.id(), propertyName).compose(found -> {
-        found.orElseThrow(() -> propertyNotFound(propertyName, name));
-        if (ns.isProtected()) {
-          throw GlintException.forbidden("Metadata definition property " + propertyName
-              + " is protected and cannot be deleted.");
-        }
-        return repo.removeProperty(ns.id(), propertyName).mapEmpty();
-      });
-    });
+    return removeChild(ctx, namespace(ctx, name), Action.REMOVE_METADEF_PROPERTY, "property", propertyName,
+        ns -> repo.findProperty(ns.id(), propertyName),
+        () -> propertyNotFound(propertyName, name),
+        ns -> repo.removeProperty(ns.id(), propertyName));
   }
 
   // ---------------------------------------------------------------------------------------------- objects
@@ -259,27 +252,17 @@ public final class MetadefService {
   }
 
   public Future<MetaObject> updateObject(RequestContext ctx, String name, String objectName, MetaObject object) {
-    return objectsNamespace(ctx, name).compose(ns -> {
-      enforce(ctx, ns, Action.MODIFY_METADEF_OBJECT);
-      return repo.findObject(ns.id(), objectName).compose(found -> {
-        found.orElseThrow(() -> objectNotFound(objectName, name));
-        return repo.updateObject(ns, objectName, object);
-      });
-    });
+    return updateChild(ctx, objectsNamespace(ctx, name), Action.MODIFY_METADEF_OBJECT,
+        ns -> repo.findObject(ns.id(), objectName),
+        () -> objectNotFound(objectName, name),
+        ns -> repo.updateObject(ns, objectName, object));
   }
 
   public Future<Void> removeObject(RequestContext ctx, String name, String objectName) {
-    return objectsNamespace(ctx, name).compose(ns -> {
-      enforce(ctx, ns, Action.DELETE_METADEF_OBJECT);
-      return repo.findObject(ns.id(), objectName).compose(found -> {
-        found.orElseThrow(() -> objectNotFound(objectName, name));
-        if (ns.isProtected()) {
-          throw GlintException.forbidden("Metadata definition object " + objectName
-              + " is protected and cannot be deleted.");
-        }
-        return repo.removeObject(ns.id(), objectName).mapEmpty();
-      });
-    });
+    return removeChild(ctx, objectsNamespace(ctx, name), Action.DELETE_METADEF_OBJECT, "object", objectName,
+        ns -> repo.findObject(ns.id(), objectName),
+        () -> objectNotFound(objectName, name),
+        ns -> repo.removeObject(ns.id(), objectName));
   }
 
   // ---------------------------------------------------------------------------------------------- tags
@@ -322,29 +305,46 @@ public final class MetadefService {
   }
 
   public Future<Tag> renameTag(RequestContext ctx, String name, String tagName, String newName) {
-    return namespace(ctx, name).compose(ns -> {
-      enforce(ctx, ns, Action.MODIFY_METADEF_TAG);
-      return repo.findTag(ns.id(), tagName).compose(found -> {
-        found.orElseThrow(() -> tagNotFound(tagName, name));
-        return repo.renameTag(ns, tagName, newName);
-      });
-    });
+    return updateChild(ctx, namespace(ctx, name), Action.MODIFY_METADEF_TAG,
+        ns -> repo.findTag(ns.id(), tagName),
+        () -> tagNotFound(tagName, name),
+        ns -> repo.renameTag(ns, tagName, newName));
   }
 
   public Future<Void> removeTag(RequestContext ctx, String name, String tagName) {
-    return namespace(ctx, name).compose(ns -> {
-      enforce(ctx, ns, Action.DELETE_METADEF_TAG);
-      return repo.findTag(ns.id(), tagName).compose(found -> {
-        found.orElseThrow(() -> tagNotFound(tagName, name));
-        if (ns.isProtected()) {
-          throw GlintException.forbidden("Metadata definition tag " + tagName + " is protected and cannot be deleted.");
-        }
-        return repo.removeTag(ns.id(), tagName).mapEmpty();
+    return removeChild(ctx, namespace(ctx, name), Action.DELETE_METADEF_TAG, "tag", tagName,
+        ns -> repo.findTag(ns.id(), tagName),
+        () -> tagNotFound(tagName, name),
+        ns -> repo.removeTag(ns.id(), tagName));
+  }
+
+  // ---------------------------------------------------------------------------------------------- rules
+
+  /** Changes an existing child of a namespace: the policy, then the child's existence ({@code notFound}). */
+  private <T, R> Future<R> updateChild(RequestContext ctx, Future<Namespace> namespace, Action action,
+      Function<Namespace, Future<Optional<T>>> find, Supplier<GlintException> notFound,
+      Function<Namespace, Future<R>> update) {
+    return namespace.compose(ns -> {
+      enforce(ctx, ns, action);
+      return find.apply(ns).compose(found -> {
+        found.orElseThrow(notFound);
+        return update.apply(ns);
       });
     });
   }
 
-  // ---------------------------------------------------------------------------------------------- rules
+  /** Removes an existing child of a namespace: the policy, the child's existence, then the namespace's protection. */
+  private <T> Future<Void> removeChild(RequestContext ctx, Future<Namespace> namespace, Action action, String kind,
+      String childName, Function<Namespace, Future<Optional<T>>> find, Supplier<GlintException> notFound,
+      Function<Namespace, Future<?>> remove) {
+    return updateChild(ctx, namespace, action, find, notFound, ns -> {
+      if (ns.isProtected()) {
+        throw GlintException.forbidden("Metadata definition " + kind + " " + childName
+            + " is protected and cannot be deleted.");
+      }
+      return remove.apply(ns).mapEmpty();
+    });
+  }
 
   /** The namespace if the caller may see it; else Glance's "Namespace X not found" (404). */
   private Future<Namespace> namespace(RequestContext ctx, String name) {

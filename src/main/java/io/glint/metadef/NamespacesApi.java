@@ -59,13 +59,8 @@ public final class NamespacesApi implements io.glint.http.Routes {
     List<Map.Entry<String, String>> params = Http.queryParams(ctx);
     String limitParam = MetadefHttp.param(params, "limit");
     int limit = Math.min(limitMax, limitParam == null ? limitDefault : MetadefHttp.limit(limitParam));
-    String sortDir = MetadefHttp.param(params, "sort_dir");
-    boolean ascending = MetadefHttp.ascending(sortDir == null ? "desc" : sortDir);
-    String sortKey = MetadefHttp.param(params, "sort_key");
-    sortKey = sortKey == null ? "created_at" : sortKey;
-    if (!SORT_KEYS.contains(sortKey)) {
-      throw GlintException.badRequest("Invalid sort key: " + sortKey);
-    }
+    boolean ascending = MetadefHttp.ascending(params);
+    String sortKey = MetadefHttp.sortKey(params, SORT_KEYS);
     String visibility = MetadefHttp.param(params, "visibility");
     if (visibility != null && !visibility.isEmpty() && !visibility.equals("public")
         && !visibility.equals("private")) {
@@ -93,7 +88,7 @@ public final class NamespacesApi implements io.glint.http.Routes {
     params.forEach(e -> query.put(e.getKey(), e.getValue()));
     query.remove("marker");
     List<String> pairs = new ArrayList<>();
-    query.forEach((k, v) -> pairs.add(MetadefHttp.pair(k, v)));
+    query.forEach((k, v) -> pairs.add(Http.queryPair(k, v)));
     String first = "/v2/metadefs/namespaces" + (pairs.isEmpty() ? "" : "?" + String.join("&", pairs));
     Buffer out = Buffer.buffer(1024 + 800 * page.namespaces().size());
     out.appendString("{\"first\":").appendString(Json.encode(first)).appendString(",\"namespaces\":[");
@@ -110,7 +105,7 @@ public final class NamespacesApi implements io.glint.http.Routes {
     out.appendString("]");
     List<Namespace> listed = page.namespaces();
     if (!listed.isEmpty() && listed.size() == limit) {
-      pairs.add(MetadefHttp.pair("marker", listed.get(listed.size() - 1).namespace()));
+      pairs.add(Http.queryPair("marker", listed.get(listed.size() - 1).namespace()));
       out.appendString(",\"next\":").appendString(Json.encode("/v2/metadefs/namespaces?" + String.join("&", pairs)));
     }
     out.appendString(",\"schema\":\"/v2/schemas/metadefs/namespaces\"}");

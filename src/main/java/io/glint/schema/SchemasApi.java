@@ -61,7 +61,8 @@ public final class SchemasApi implements io.glint.http.Routes {
             .add(link("describedby", "{schema}")));
   }
 
-  static JsonObject collection(String name, JsonObject itemSchema) {
+  /** The schema of a list named {@code name} of {@code itemSchema} items, with its first, next and schema links. */
+  public static JsonObject collection(String name, JsonObject itemSchema) {
     return new JsonObject()
         .put("name", name)
         .put("properties", new JsonObject()

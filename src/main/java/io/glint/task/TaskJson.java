@@ -1,6 +1,7 @@
 package io.glint.task;
 
 import io.glint.image.IsoTime;
+import io.glint.schema.SchemasApi;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneOffset;
@@ -93,17 +94,7 @@ public final class TaskJson {
   public static JsonObject collectionSchema() {
     JsonObject item = new JsonObject().put("name", "task").put("properties", properties(false))
         .put("additionalProperties", false);
-    return new JsonObject()
-        .put("name", "tasks")
-        .put("properties", new JsonObject()
-            .put("tasks", new JsonObject().put("type", "array").put("items", item))
-            .put("first", new JsonObject().put("type", "string"))
-            .put("next", new JsonObject().put("type", "string"))
-            .put("schema", new JsonObject().put("type", "string")))
-        .put("links", new JsonArray()
-            .add(new JsonObject().put("rel", "first").put("href", "{first}"))
-            .add(new JsonObject().put("rel", "next").put("href", "{next}"))
-            .add(new JsonObject().put("rel", "describedby").put("href", "{schema}")));
+    return SchemasApi.collection("tasks", item);
   }
 
   private static JsonObject properties(boolean full) {

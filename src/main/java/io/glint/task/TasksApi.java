@@ -13,8 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,12 +142,12 @@ public final class TasksApi implements io.glint.http.Routes {
         .onSuccess(page -> {
           JsonArray items = new JsonArray();
           page.forEach(t -> items.add(TaskJson.stub(t)));
-          String query = encode(params, null);
+          String query = Http.queryWithMarker(params, null);
           JsonObject body = new JsonObject().put("tasks", items)
               .put("first", query.isEmpty() ? "/v2/tasks" : "/v2/tasks?" + query)
               .put("schema", "/v2/schemas/tasks");
           if (!page.isEmpty() && page.size() == pageSize) {
-            body.put("next", "/v2/tasks?" + encode(params, page.get(page.size() - 1).id()));
+            body.put("next", "/v2/tasks?" + Http.queryWithMarker(params, page.get(page.size() - 1).id()));
           }
           send(ctx, 200, body);
         })
@@ -218,27 +216,6 @@ public final class TasksApi implements io.glint.http.Routes {
     ctx.response().putHeader("Allow", "GET");
     ctx.fail(new GlintException(GlintException.Kind.METHOD_NOT_ALLOWED, "This operation is currently not permitted "
         + "on Glance Tasks. They are auto deleted after reaching the time based on their expires_at property."));
-  }
-
-  private static String encode(List<Map.Entry<String, String>> params, String marker) {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, String> p : params) {
-      if (!p.getKey().equals("marker")) {
-        append(sb, p.getKey(), p.getValue());
-      }
-    }
-    if (marker != null) {
-      append(sb, "marker", marker);
-    }
-    return sb.toString();
-  }
-
-  private static void append(StringBuilder sb, String key, String value) {
-    if (sb.length() > 0) {
-      sb.append('&');
-    }
-    sb.append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
-        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {

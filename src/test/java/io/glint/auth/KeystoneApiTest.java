@@ -39,7 +39,7 @@ class KeystoneApiTest {
 
   @BeforeAll
   static void start() {
-    warningsBefore = BlockedThreadWatch.warnings().size();
+    warningsBefore = BlockedThreadWatch.mark();
     keystone = TestKeystone.start(TestServer.vertx(), InstantSource.system());
     glint = TestServer.start(keystone.glintSettings());
   }
@@ -48,8 +48,7 @@ class KeystoneApiTest {
   static void stop() {
     glint.close();
     keystone.close();
-    List<String> all = BlockedThreadWatch.warnings();
-    assertEquals(List.of(), all.subList(warningsBefore, all.size()), "Vert.x reported blocked threads");
+    BlockedThreadWatch.assertNoneSince(warningsBefore);
   }
 
   @BeforeEach

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpServer;
+import io.glint.testing.BytesHandler;
 import io.glint.testing.Api;
 import io.glint.testing.Api.Response;
 import io.glint.testing.ApiTestBase;
@@ -11,7 +12,6 @@ import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,19 +38,7 @@ class ActiveLocationPolicyTest extends ApiTestBase {
   @BeforeAll
   static void start() throws Exception {
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext("/", exchange -> {
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
-      if (head) {
-        exchange.getResponseHeaders().add("Content-Length", Integer.toString(DATA.length));
-      }
-      exchange.sendResponseHeaders(200, head ? -1 : DATA.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        if (!head) {
-          out.write(DATA);
-        }
-      }
-    });
+    origin.createContext("/", new BytesHandler(DATA));
     origin.start();
     Map<String, String> settings = Map.of(
         "show_multiple_locations", "true",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.glint.testing.BytesHandler;
 import io.glint.testing.Api;
 import io.glint.testing.Api.Response;
 import io.glint.testing.ApiTestBase;
@@ -13,7 +14,6 @@ import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +33,10 @@ class ImageLocationsTest extends ApiTestBase {
   @BeforeAll
   static void startOriginAndGlint() throws Exception {
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    BytesHandler bytes = new BytesHandler(DATA);
     origin.createContext("/cirros.img", exchange -> {
       hits.incrementAndGet();
-      exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      if (head) {
-        exchange.getResponseHeaders().add("Content-Length", Integer.toString(DATA.length));
-      }
-      exchange.sendResponseHeaders(200, head ? -1 : DATA.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        if (!head) {
-          out.write(DATA);
-        }
-      }
+      bytes.handle(exchange);
     });
     origin.createContext("/redirect-to-metadata", exchange -> {
       exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");

@@ -43,8 +43,7 @@ class GlanceDownloadTest {
 
   @BeforeAll
   static void start() {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
+    warnings = BlockedThreadWatch.mark();
     keystone = TestKeystone.start(TestServer.vertx(), InstantSource.system());
     remote = TestServer.start(keystone.glintSettings());
     keystone.imageEndpoint("RegionTwo", remote.base());
@@ -60,7 +59,7 @@ class GlanceDownloadTest {
     local.close();
     remote.close();
     keystone.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
+    BlockedThreadWatch.assertNoneSince(warnings);
   }
 
   @BeforeEach

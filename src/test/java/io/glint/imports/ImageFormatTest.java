@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.format.QemuImg;
-import io.glint.testing.Api;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
-import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,38 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  * staging and import; data that is not the disk_format it claims, or a qcow2 with a backing file, refused.
  */
 @DisplayName("Format inspection on upload, stage and import")
-class ImageFormatTest {
-  private static TestServer server;
-  private static Origin origin;
-  private static int warnings;
+class ImageFormatTest extends ImportTestBase {
   private static byte[] qcow2;
   private static byte[] backed;
-  private Api alice;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
     Path base = QemuImg.create(dir.resolve("base.qcow2"), "qcow2", "64M");
     qcow2 = Files.readAllBytes(base);
-    backed = Files.readAllBytes(QemuImg.create(dir.resolve("backed.qcow2"), "qcow2", null, "-b", base.toString(),
-        "-F", "qcow2"));
-    server = TestServer.start(Map.of("import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
-    origin = new Origin();
-  }
-
-  @AfterAll
-  static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
-  }
-
-  @BeforeEach
-  void clean() {
-    server.reset();
-    alice = Api.as(server, "project-a", "member");
+    backed = qcow2BackedBy(base);
+    startServer(Map.of());
   }
 
   @Test

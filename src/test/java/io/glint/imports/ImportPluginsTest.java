@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.format.QemuImg;
 import io.glint.testing.Api;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
-import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -20,9 +18,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * (qcow2 → raw of images built by {@code qemu-img create} here), and the refusals of OSSA-2024-001.
  */
 @DisplayName("Import plugins: inject, decompress, convert with qemu-img")
-class ImportPluginsTest {
-  private static TestServer server;
-  private static Origin origin;
-  private static int warnings;
+class ImportPluginsTest extends ImportTestBase {
   private static byte[] qcow2;
   private static byte[] backed;
-  private Api alice;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
     Path base = QemuImg.create(dir.resolve("base.qcow2"), "qcow2", "8M");
     // Some data in it, so that the conversion has something to carry.
     Path raw = dir.resolve("seed.raw");
@@ -52,28 +42,11 @@ class ImportPluginsTest {
         dir.resolve("data.qcow2").toString()));
     QemuImg.run(List.of("qemu-img", "resize", "-q", "-f", "qcow2", dir.resolve("data.qcow2").toString(), "8M"));
     qcow2 = Files.readAllBytes(dir.resolve("data.qcow2"));
-    backed = Files.readAllBytes(QemuImg.create(dir.resolve("backed.qcow2"), "qcow2", null, "-b", base.toString(),
-        "-F", "qcow2"));
-    server = TestServer.start(Map.of(
+    backed = qcow2BackedBy(base);
+    startServer(Map.of(
         "image_import_opts.image_import_plugins", "[no_op, inject_image_metadata, image_decompression, image_conversion]",
         "inject_metadata_properties.inject", "hw_injected:yes,os_glance_sneaky:no",
-        "image_conversion.output_format", "raw",
-        "import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
-    origin = new Origin();
-  }
-
-  @AfterAll
-  static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
-  }
-
-  @BeforeEach
-  void clean() {
-    server.reset();
-    alice = Api.as(server, "project-a", "member");
+        "image_conversion.output_format", "raw"));
   }
 
   @Test

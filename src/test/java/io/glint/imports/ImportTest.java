@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.testing.Api;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -28,34 +26,17 @@ import org.junit.jupiter.api.Test;
  * discovery and the create headers.
  */
 @DisplayName("Interoperable import: stage, glance-direct, web-download")
-class ImportTest {
-  private static TestServer server;
-  private static Origin origin;
-  private static int warnings;
-  private Api alice;
+class ImportTest extends ImportTestBase {
   private Api bob;
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
-    server = TestServer.start(Map.of("import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
-    origin = new Origin();
-  }
-
-  @AfterAll
-  static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
+    startServer(Map.of());
   }
 
   @BeforeEach
   void clean() {
-    server.reset();
-    alice = Api.as(server, "project-a", "member");
     bob = Api.as(server, "project-b", "member");
     admin = Api.as(server, "project-admin", "admin,member");
   }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.glint.format.QemuImg;
 import io.glint.testing.Api;
 import io.glint.testing.Await;
 import io.glint.testing.BlockedThreadWatch;
+import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,6 +115,34 @@ final class ImportTestSupport {
     }
   }
 
+  /** Lets imports fetch from a local {@link Origin}: loopback, on any port. */
+  static final Map<String, String> LOCAL_ORIGIN = Map.of("import_filtering_opts.allowed_hosts", "127.0.0.1",
+      "import_filtering_opts.allowed_ports", "");
+
+  /**
+   * A Glint with {@code settings} and {@link #LOCAL_ORIGIN}, and a local origin; closing it fails when Vert.x
+   * reported a blocked thread meanwhile.
+   */
+  static final class ImportServer implements AutoCloseable {
+    final TestServer server;
+    final Origin origin;
+    private final int warnings = BlockedThreadWatch.mark();
+
+    ImportServer(Map<String, String> settings) throws IOException {
+      Map<String, String> all = new HashMap<>(settings);
+      all.putAll(LOCAL_ORIGIN);
+      server = TestServer.start(all);
+      origin = new Origin();
+    }
+
+    @Override
+    public void close() {
+      origin.close();
+      server.close();
+      BlockedThreadWatch.assertNoneSince(warnings);
+    }
+  }
+
   static String create(Api api, String diskFormat) {
     return api.create(new JsonObject().put("name", "import").put("disk_format", diskFormat)
         .put("container_format", "bare")).getString("id");
@@ -154,6 +185,12 @@ final class ImportTestSupport {
     return r.json();
   }
 
+  /** A qcow2 whose backing file is the qcow2 {@code base} (made next to it): what the safety checks refuse. */
+  static byte[] qcow2BackedBy(Path base) throws IOException {
+    return Files.readAllBytes(QemuImg.create(base.resolveSibling("backed.qcow2"), "qcow2", null, "-b",
+        base.toString(), "-F", "qcow2"));
+  }
+
   /** Regular files under a directory (the staging area, a store), however deep. */
   static List<Path> files(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -162,10 +199,5 @@ final class ImportTestSupport {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).toList();
     }
-  }
-
-  static List<String> noBlockedLoops(int before) {
-    List<String> all = BlockedThreadWatch.warnings();
-    return all.subList(before, all.size());
   }
 }

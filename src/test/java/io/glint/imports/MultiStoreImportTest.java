@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.testing.Api;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
-import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -24,48 +21,30 @@ import org.junit.jupiter.api.Test;
 
 /** Imports with several stores: copy-image store to store, stores/all_stores, progress properties. */
 @DisplayName("Interoperable import with several stores: copy-image, stores, all_stores")
-class MultiStoreImportTest {
-  private static TestServer server;
-  private static Origin origin;
+class MultiStoreImportTest extends ImportTestBase {
   private static Path fastDir;
   private static Path cheapDir;
-  private static int warnings;
-  private Api alice;
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
-    origin = new Origin();
     fastDir = Files.createTempDirectory("glint-fast");
     cheapDir = Files.createTempDirectory("glint-cheap");
-    server = TestServer.start(Map.of(
+    startServer(Map.of(
         "enabled_backends", "fast:file, cheap:file, web:http",
         "glance_store.default_backend", "fast",
         "fast.filesystem_store_datadir", fastDir.toString(),
         "cheap.filesystem_store_datadir", cheapDir.toString(),
-        "show_multiple_locations", "true",
-        "import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
-  }
-
-  @AfterAll
-  static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
+        "show_multiple_locations", "true"));
   }
 
   @BeforeEach
   void clean() throws Exception {
-    server.reset();
     for (Path dir : List.of(fastDir, cheapDir)) {
       for (Path f : files(dir)) {
         Files.deleteIfExists(f);
       }
     }
-    alice = Api.as(server, "project-a", "member");
     admin = Api.as(server, "project-a", "admin,member");
   }
 

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glint.testing.Api;
 import io.glint.testing.Await;
-import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.Bytes;
 import io.glint.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -18,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -26,33 +24,16 @@ import org.junit.jupiter.api.Test;
 
 /** {@code /v2/tasks}: access policy, list and show, the legacy import task, schemas, expiry. */
 @DisplayName("Tasks API")
-class TasksApiTest {
-  private static TestServer server;
-  private static Origin origin;
-  private static int warnings;
-  private Api alice;
+class TasksApiTest extends ImportTestBase {
   private Api admin;
 
   @BeforeAll
   static void start() throws Exception {
-    BlockedThreadWatch.install();
-    warnings = BlockedThreadWatch.warnings().size();
-    server = TestServer.start(Map.of("import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
-    origin = new Origin();
-  }
-
-  @AfterAll
-  static void stop() {
-    origin.close();
-    server.close();
-    assertEquals(List.of(), noBlockedLoops(warnings), "Vert.x reported blocked threads");
+    startServer(Map.of());
   }
 
   @BeforeEach
   void clean() {
-    server.reset();
-    alice = Api.as(server, "project-a", "member");
     admin = Api.as(server, "project-a", "admin,member");
   }
 

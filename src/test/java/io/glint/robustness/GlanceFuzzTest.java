@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
 import com.sun.net.httpserver.HttpServer;
+import io.glint.testing.BytesHandler;
 import io.glint.testing.Api;
 import io.glint.testing.ApiTestBase;
 import io.glint.testing.Bytes;
@@ -102,19 +103,7 @@ class GlanceFuzzTest extends ApiTestBase {
   static void startHelpers() throws IOException {
     byte[] data = Bytes.random(1000, 3);
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext("/", exchange -> {
-      exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      if (head) {
-        exchange.getResponseHeaders().add("Content-Length", Integer.toString(data.length));
-      }
-      exchange.sendResponseHeaders(200, head ? -1 : data.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        if (!head) {
-          out.write(data);
-        }
-      }
-    });
+    origin.createContext("/", new BytesHandler(data));
     origin.start();
     locationsGlint = TestServer.start(Map.of(
         "show_multiple_locations", "true",

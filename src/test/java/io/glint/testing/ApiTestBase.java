@@ -1,8 +1,5 @@
 package io.glint.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -28,13 +25,12 @@ public abstract class ApiTestBase {
 
   @org.junit.jupiter.api.BeforeAll
   static void countWarnings() {
-    warningsBefore = BlockedThreadWatch.warnings().size();
+    warningsBefore = BlockedThreadWatch.mark();
   }
 
   /** A blocked event loop during this class's tests fails the class. */
   @AfterAll
   static void noBlockedEventLoops() {
-    List<String> all = BlockedThreadWatch.warnings();
-    assertEquals(List.of(), all.subList(warningsBefore, all.size()), "Vert.x reported blocked threads");
+    BlockedThreadWatch.assertNoneSince(warningsBefore);
   }
 }

@@ -1,5 +1,7 @@
 package io.glint.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
@@ -26,6 +28,17 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
   /** Warnings seen so far, such as "Thread vert.x-eventloop-thread-0 has been blocked for 2001 ms". */
   public static List<String> warnings() {
     return List.copyOf(INSTANCE.warnings);
+  }
+
+  /** How many warnings were seen so far: the mark that {@link #assertNoneSince} checks from. */
+  public static int mark() {
+    return INSTANCE.warnings.size();
+  }
+
+  /** Fails when Vert.x reported a blocked thread since {@code mark}. */
+  public static void assertNoneSince(int mark) {
+    List<String> all = warnings();
+    assertEquals(List.of(), all.subList(mark, all.size()), "Vert.x reported blocked threads");
   }
 
   @Override

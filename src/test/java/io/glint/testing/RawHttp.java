@@ -1,8 +1,11 @@
 package io.glint.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -161,6 +164,27 @@ public final class RawHttp implements AutoCloseable {
     return null;
   }
 
+
+  /**
+   * A loopback connection with a 64 KiB receive buffer (so that a reader who stops soon holds the server back) that
+   * asked for image {@code id}'s data as a member of project-a and got a 200 status line; the headers come next.
+   */
+  public static Socket slowDownload(int port, String id) throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    try {
+      socket.setReceiveBufferSize(64 * 1024);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /v2/images/" + id + "/file HTTP/1.1\r\nHost: x\r\nX-Identity-Status: Confirmed\r\n"
+          + "X-Project-Id: project-a\r\nX-Roles: member\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String status = readLine(socket.getInputStream());
+      assertTrue(status.startsWith("HTTP/1.1 200"), status);
+      return socket;
+    } catch (IOException | RuntimeException | AssertionError e) {
+      socket.close();
+      throw e;
+    }
+  }
 
   /** Sends {@code request} on a new connection and reads one response (null if closed without one). */
   public static Reply exchange(int port, byte[] request) throws IOException {

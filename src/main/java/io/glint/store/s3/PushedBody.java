@@ -48,16 +48,7 @@ final class PushedBody implements AsyncRequestBody {
   public void subscribe(Subscriber<? super ByteBuffer> s) {
     on(() -> {
       if (subscriber != null) {
-        s.onSubscribe(new Subscription() {
-          @Override
-          public void request(long n) {
-          }
-
-          @Override
-          public void cancel() {
-          }
-        });
-        s.onError(new IllegalStateException("A streamed upload's body can be sent only once"));
+        SecondSubscriber.refuse(s, "A streamed upload's body can be sent only once");
         return;
       }
       subscriber = s;

@@ -363,16 +363,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
       public void subscribe(Subscriber<? super ByteBuffer> s) {
         on(context, () -> {
           if (subscriber != null) {
-            s.onSubscribe(new Subscription() {
-              @Override
-              public void request(long n) {
-              }
-
-              @Override
-              public void cancel() {
-              }
-            });
-            s.onError(new IllegalStateException("A response body can be read only once"));
+            SecondSubscriber.refuse(s, "A response body can be read only once");
             return;
           }
           subscriber = s;

@@ -21,8 +21,6 @@ import io.glint.testing.S3Server;
 import io.glint.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -129,15 +127,8 @@ class S3FailureTest extends ApiTestBase {
     assertEquals(204, api.upload(id, data).status());
     long received = 0;
     boolean cut = false;
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), glint.port())) {
-      socket.setReceiveBufferSize(64 * 1024);
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET /v2/images/" + id + "/file HTTP/1.1\r\nHost: x\r\nX-Identity-Status: Confirmed\r\n"
-          + "X-Project-Id: project-a\r\nX-Roles: member\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+    try (Socket socket = RawHttp.slowDownload(glint.port(), id)) {
       InputStream in = socket.getInputStream();
-      String status = RawHttp.readLine(in);
-      assertTrue(status.startsWith("HTTP/1.1 200"), status);
       long length = -1;
       for (String h = RawHttp.readLine(in); h != null && !h.isEmpty(); h = RawHttp.readLine(in)) {
         if (h.toLowerCase().startsWith("content-length:")) {

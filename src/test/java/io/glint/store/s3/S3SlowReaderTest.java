@@ -15,10 +15,7 @@ import io.glint.testing.S3Server;
 import io.glint.testing.TcpProxy;
 import io.glint.testing.TestServer;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -82,15 +79,8 @@ class S3SlowReaderTest extends ApiTestBase {
     String id = image(api); // each test starts from an empty database
     assertEquals(204, api.upload(id, DATA).status());
     long before = wire.downstreamBytes();
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), glint.port())) {
-      socket.setReceiveBufferSize(64 * 1024);
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET /v2/images/" + id + "/file HTTP/1.1\r\nHost: x\r\nX-Identity-Status: Confirmed\r\n"
-          + "X-Project-Id: project-a\r\nX-Roles: member\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+    try (Socket socket = RawHttp.slowDownload(glint.port(), id)) {
       InputStream in = socket.getInputStream();
-      String status = RawHttp.readLine(in);
-      assertTrue(status.startsWith("HTTP/1.1 200"), status);
       while (!RawHttp.readLine(in).isEmpty()) {
         // headers
       }
