@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -35,6 +36,8 @@ final class MultipartPending implements PendingData {
   private static final Logger LOG = LoggerFactory.getLogger(MultipartPending.class);
   private static final int MAX_PARTS = 10_000;
   private static final long MAX_PART_SIZE = 5L << 30;
+  /** How long an abandoned upload waits for its parts in flight before it is aborted anyway. */
+  static final long PART_SETTLE_SECONDS = 10;
 
   private final S3Store store;
   private final Context context;
@@ -235,8 +238,22 @@ final class MultipartPending implements PendingData {
       current.release();
       current = null;
     }
-    // Parts still being sent settle first: S3 may keep a part that lands after the abort.
-    return Future.join(new ArrayList<>(sending)).transform(ar -> {
+    // Parts still being sent settle first: S3 may keep a part that lands after the abort. A part stuck on a
+    // connection S3 no longer answers would hold the uploader's answer until the idle timeout: after
+    // PART_SETTLE_SECONDS the abort goes ahead, and is made once more, by key, when the stragglers have settled.
+    Future<?> settled = Future.join(new ArrayList<>(sending));
+    Promise<Void> ready = Promise.promise();
+    long timer = context.owner().setTimer(TimeUnit.SECONDS.toMillis(PART_SETTLE_SECONDS),
+        t -> ready.tryFail("parts still in flight"));
+    settled.onComplete(ar -> {
+      context.owner().cancelTimer(timer);
+      ready.tryComplete();
+    });
+    return ready.future().transform(ar -> {
+      if (ar.failed() && !settled.isComplete() && uploadId != null) {
+        settled.onComplete(late -> store.abortUploadsOf(context, key)
+            .onFailure(e -> LOG.warn("Could not abort the multipart uploads of {} again: {}", key, e.toString())));
+      }
       // An upload whose start S3 did not answer may still have been begun: it is looked for by its key.
       Future<Void> aborted = uploadId == null ? Future.succeededFuture() : uploadId.transform(
           id -> id.succeeded() ? store.abortUpload(context, key, id.result()) : store.abortUploadsOf(context, key));
