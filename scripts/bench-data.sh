@@ -56,9 +56,6 @@ duration=10 warmup=2 conn_warmup=20 clients="1 16 64" sizes="64M 1G" reps=1 clie
 upload_size=256M streams="1 8" upload_reps=3 skip_dl=0 skip_up=0 out=$ROOT/bench-results quiet_wait=30
 calib_duration=4 expect_row=1
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "bench-data: $*" >&2; exit 2; }
-need_val() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value"; }
 to_bytes() {  # 64M -> 67108864 (K/M/G/T are binary; an optional trailing "iB"/"B" is accepted)
   [[ $1 =~ ^([0-9]+)([KkMmGgTt]?)(i?B)?$ ]] || die "bad size '$1' (use e.g. 64M, 1G)"
   local n=${BASH_REMATCH[1]} u=${BASH_REMATCH[2]^^}

@@ -68,9 +68,6 @@ uploads=150 cut=120 upload_size=8M create_clients=64 max_latency=1000 rss_limit=
 phases="baseline json-trickle cut-uploads create-flood after"
 out=$ROOT/bench-results
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "bench-flood: $*" >&2; exit 2; }
-need_val() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value"; }
 to_bytes() {  # 64K -> 65536 (K/M/G are binary; an optional trailing "iB"/"B" is accepted)
   [[ $1 =~ ^([0-9]+)([KkMmGg]?)(i?B)?$ ]] || die "bad size '$1' (use e.g. 64K, 4M)"
   local n=${BASH_REMATCH[1]} u=${BASH_REMATCH[2]^^}

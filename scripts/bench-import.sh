@@ -25,8 +25,6 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 size=512M rounds=5 out=$ROOT/bench-results
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "bench-import: $*" >&2; exit 2; }
 to_bytes() {
   [[ $1 =~ ^([0-9]+)([KkMmGg]?)$ ]] || die "bad size '$1'"
   local n=${BASH_REMATCH[1]} u=${BASH_REMATCH[2]^^}

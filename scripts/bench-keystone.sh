@@ -37,9 +37,6 @@ COMMAND=${COMMAND% }
 duration=10 initial_warmup=15 warmup=3 rounds=3 conns=64 threads=2 tokens=1000 images=1000 cache_time=300 quiet_wait=10
 out=$ROOT/bench-results
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "bench-keystone: $*" >&2; exit 2; }
-need_val() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value"; }
 
 while [[ $# -gt 0 ]]; do
   opt=$1

@@ -42,9 +42,6 @@ COMMAND=${COMMAND% }
 duration=10 conns="1 16 64" threads=2 db="" out=$ROOT/bench-results warmup=2 images=1000
 tests="get list create_delete" timeout=30 quiet_wait=30 analyze=1
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "bench-metadata: $*" >&2; exit 2; }
-need_val() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value"; }
 
 while [[ $# -gt 0 ]]; do
   opt=$1

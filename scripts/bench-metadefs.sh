@@ -36,9 +36,6 @@ COMMAND=${COMMAND% }
 duration=10 conns="1 16 64" threads=2 out=$ROOT/bench-results warmup=2 timeout=30 quiet_wait=30
 catalogue=$ROOT/src/test/resources/metadefs/glance-zed namespace=OS::Compute::Libvirt tests="list show"
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "bench-metadefs: $*" >&2; exit 2; }
-need_val() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value"; }
 
 while [[ $# -gt 0 ]]; do
   opt=$1

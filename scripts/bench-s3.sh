@@ -36,8 +36,6 @@ COMMAND=${COMMAND% }
 S3PROXY_VERSION=2.7.0
 
 backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 glint_args= verify_gib=0 out=$ROOT/bench-results
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-die() { echo "bench-s3: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mib) size_mib=$2; shift 2 ;;

@@ -1,6 +1,12 @@
 # Shared by the benchmark scripts (sourced): building Glint, and stopping it with its embedded PostgreSQL.
 # Uses the caller's ROOT, die(), tmp, glint_pid and postmaster.
 
+# The command line of every script: its help (the header comment above `set -euo`), its errors (named after the
+# script, exit 2), and the check that an option got a value.
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+die() { echo "$(basename "$0" .sh): $*" >&2; exit 2; }
+need_val() { [[ $# -ge 2 && -n $2 ]] || die "option $1 needs a value"; }
+
 # Sets $jar: $BENCH_JAR when set (a jar built elsewhere, e.g. of another commit by bench-compare.sh), else
 # target/glint.jar, built when it is missing or older than pom.xml/src/main.
 build_jar() {
