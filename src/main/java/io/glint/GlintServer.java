@@ -35,6 +35,8 @@ import io.glint.image.ImportQuotas;
 import io.glint.image.StagingArea;
 import io.glint.config.ImportSettings;
 import io.glint.net.GuardedFetch;
+import io.glint.v1.ImagesV1Api;
+import io.glint.v1.MembersV1Api;
 import io.glint.store.file.FileStore;
 import io.glint.task.TasksApi;
 import io.glint.member.MemberService;
@@ -279,11 +281,17 @@ public final class GlintServer {
       String publicEndpoint = server.publicEndpoint().orElse(null);
       MetadefService metadefs = new MetadefService(metadata.metadefs(), policy);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
+      MemberService members = new MemberService(lookup, policy, events, metadata.members(),
+          quotas.imageMemberQuota());
+      ImageQueryParser queryParser = new ImageQueryParser(imageSettings.limitParamDefault(),
+          imageSettings.apiLimitMax());
+      List<io.glint.http.Routes> v1 = server.enableV1Api()
+          ? List.of(new ImagesV1Api(images, data, locations, queryParser, fetch), new MembersV1Api(members, json))
+          : List.of();
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),
           List.of(
-              new ImagesApi(images, locations, new ImageQueryParser(imageSettings.limitParamDefault(),
-                  imageSettings.apiLimitMax()), publicEndpoint, new ImageJson.Options(
+              new ImagesApi(images, locations, queryParser, publicEndpoint, new ImageJson.Options(
                   imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
                   json).withImportMethods(importSettings.enabledImportMethods()),
@@ -293,8 +301,7 @@ public final class GlintServer {
               new ImageDataApi(images, data),
               new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
                   new ImageActions(repository, lookup, policy, events)),
-              new MembersApi(new MemberService(lookup, policy, events, metadata.members(),
-                  quotas.imageMemberQuota()), json),
+              new MembersApi(members, json),
               new StoresApi(stores, locations, policy),
               new NamespacesApi(metadefs, json, publicEndpoint, imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()),
@@ -303,7 +310,8 @@ public final class GlintServer {
               new ObjectsApi(metadefs, json),
               new TagsApi(metadefs, json),
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
-          new Versions(false, stores.multiStore(), publicEndpoint),
+          v1,
+          new Versions(false, stores.multiStore(), publicEndpoint, server.enableV1Api()),
           server.maxRequestIdLength());
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))

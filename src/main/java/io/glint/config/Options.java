@@ -87,6 +87,8 @@ public final class Options {
   public static final ConfigOption<String> HASHING_ALGORITHM = register(DEFAULT, "hashing_algorithm",
       OptionType.choice(true, "sha512", "sha384", "sha256", "sha224", "sha1", "sha3_512", "sha3_384", "sha3_256", "sha3_224", "md5"), "sha512",
       "Algorithm of the image's 'os_hash_value' multihash.");
+  public static final ConfigOption<Boolean> ENABLE_V1_API = register(DEFAULT, "enable_v1_api", OptionType.bool(), "true",
+      "Serve the legacy Images v1 API (removed from Glance in Rocky) under /v1, on the same images, members, policies and stores as v2; listed in the versions document as DEPRECATED.");
   public static final ConfigOption<Boolean> ALLOW_ANONYMOUS_ACCESS = register(DEFAULT, "allow_anonymous_access", OptionType.bool(), "false",
       "Allow unauthenticated users read-only access to public images.");
   public static final ConfigOption<Integer> MAX_REQUEST_ID_LENGTH = register(DEFAULT, "max_request_id_length", OptionType.integer(1, Integer.MAX_VALUE), "64",

@@ -16,12 +16,21 @@ public final class ApiRouter {
 
   private ApiRouter() {}
 
-  /** What the router needs from the rest of Glint. */
+  /**
+   * What the router needs from the rest of Glint; {@code v1Features} are the legacy v1 API's routes, mounted under
+   * {@code /v1} when {@link Versions#v1()} (enable_v1_api).
+   */
   public record Parts(
       Authenticator authenticator,
       java.util.List<Routes> features,
+      java.util.List<Routes> v1Features,
       Versions versions,
-      int maxRequestIdLength) {}
+      int maxRequestIdLength) {
+    public Parts(Authenticator authenticator, java.util.List<Routes> features, Versions versions,
+        int maxRequestIdLength) {
+      this(authenticator, features, java.util.List.of(), versions, maxRequestIdLength);
+    }
+  }
 
   public static Router create(Vertx vertx, Parts parts) {
     Router root = Router.router(vertx);
@@ -40,8 +49,26 @@ public final class ApiRouter {
     parts.features().forEach(f -> f.mount(v2));
     v2.route().failureHandler(failures);
     root.route("/v2/*").subRouter(v2);
+    boolean v1Enabled = parts.versions().v1() && !parts.v1Features().isEmpty();
+    if (v1Enabled) {
+      // The legacy v1 API: a second door onto the same services, behind the same authentication.
+      root.routeWithRegex("^/v1\\.[01](/.*)?$").handler(ApiRouter::negotiateV1);
+      Router v1 = Router.router(vertx);
+      v1.route().handler(auth::handle);
+      v1.route().handler(ctx -> {
+        if ("/v1/".equals(ctx.request().path())) {
+          ctx.next(); // Glance's v1 router serves the image index at its root
+        } else {
+          refuseEmptySegments(ctx);
+        }
+      });
+      parts.v1Features().forEach(f -> f.mount(v1));
+      v1.route().failureHandler(failures);
+      root.route("/v1/*").subRouter(v1);
+    }
     // Glance's version negotiation: a path that names no known API version gets the version choices.
-    root.routeWithRegex("^(?!/v2(/|$)).*$").last().handler(ctx -> parts.versions().send(ctx, 300));
+    root.routeWithRegex(v1Enabled ? "^(?!/v[12](/|$)).*$" : "^(?!/v2(/|$)).*$").last()
+        .handler(ctx -> parts.versions().send(ctx, 300));
 
     root.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 414, 415, 431, 500, 501}) {
@@ -69,6 +96,14 @@ public final class ApiRouter {
     } else {
       ctx.next();
     }
+  }
+
+  /** {@code /v1.0/...} and {@code /v1.1/...} are served as {@code /v1/...}, as Glance's negotiation did. */
+  private static void negotiateV1(RoutingContext ctx) {
+    String path = ctx.request().path();
+    String rest = path.length() > 5 ? path.substring(5) : "/";
+    String query = ctx.request().query();
+    ctx.reroute("/v1" + rest + (query == null ? "" : "?" + query));
   }
 
   /** {@code /v2.N/...} is served as {@code /v2/...} when v2.N is a listed version; else the version choices. */

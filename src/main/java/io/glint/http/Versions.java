@@ -14,8 +14,16 @@ public final class Versions {
   private final List<String[]> versions = new ArrayList<>();
   private final String publicEndpoint;
 
+  private final boolean v1;
+
   public Versions(boolean cacheEnabled, boolean multiStore, String publicEndpoint) {
+    this(cacheEnabled, multiStore, publicEndpoint, false);
+  }
+
+  /** With {@code v1} (enable_v1_api), v1.1 and v1.0 are listed too, DEPRECATED, as Glance Queens listed them. */
+  public Versions(boolean cacheEnabled, boolean multiStore, String publicEndpoint, boolean v1) {
     this.publicEndpoint = publicEndpoint;
+    this.v1 = v1;
     if (cacheEnabled) {
       add("2.16", "CURRENT");
       add("2.15", "SUPPORTED");
@@ -36,6 +44,15 @@ public final class Versions {
     for (String v : List.of("2.7", "2.6", "2.5", "2.4", "2.3", "2.2", "2.1", "2.0")) {
       add(v, "SUPPORTED");
     }
+    if (v1) {
+      add("1.1", "DEPRECATED");
+      add("1.0", "DEPRECATED");
+    }
+  }
+
+  /** Whether the v1 API is served (and listed). */
+  public boolean v1() {
+    return v1;
   }
 
   private void add(String version, String status) {
@@ -48,9 +65,10 @@ public final class Versions {
   }
 
   public JsonObject document(RoutingContext ctx) {
-    String href = Http.baseUrl(ctx, publicEndpoint) + "/v2/";
+    String base = Http.baseUrl(ctx, publicEndpoint);
     JsonArray list = new JsonArray();
     for (String[] v : versions) {
+      String href = base + (v[0].startsWith("1.") ? "/v1/" : "/v2/");
       list.add(new JsonObject()
           .put("id", "v" + v[0])
           .put("status", v[1])

@@ -29,6 +29,8 @@ public final class ImageLocations {
   private final Policy policy;
   private final ImagePatcher patcher;
   private final LocationPatcher locationPatcher;
+  /** The legacy v1 API's {@code x-image-meta-location}: v1 had no show_multiple_locations switch. */
+  private final LocationPatcher v1LocationPatcher;
   private final LocationChecker locationChecker;
   private final Scrubber scrubber;
   private final DomainEvents events;
@@ -49,6 +51,7 @@ public final class ImageLocations {
     this.patcher = new ImagePatcher(policy, protections, rules);
     this.locationPatcher = new LocationPatcher(policy, settings.showMultipleLocations(), settings.quota(),
         settings.hashAlgo());
+    this.v1LocationPatcher = new LocationPatcher(policy, true, settings.quota(), settings.hashAlgo());
     this.locationChecker = locationChecker;
     this.scrubber = scrubber;
     this.events = events;
@@ -65,12 +68,26 @@ public final class ImageLocations {
    * image read for those checks is the one the first attempt changes.
    */
   public Future<Patched> patch(RequestContext ctx, String id, List<PatchOp> ops) {
+    return patch(ctx, id, ops, locationPatcher);
+  }
+
+  /**
+   * The legacy v1 API's {@code x-image-meta-location}: adds {@code url} as the image's location (which activates a
+   * queued image), with the same checks as a v2 patch (policy {@code set_image_location}, outbound filtering, a
+   * store serving it, its size) whatever {@code show_multiple_locations} says, as v1 had no such switch.
+   */
+  public Future<Patched> register(RequestContext ctx, String id, String url) {
+    PatchOp op = new PatchOp("add", List.of("locations", "-"), Map.of("url", url, "metadata", Map.of()), false);
+    return patch(ctx, id, List.of(op), v1LocationPatcher);
+  }
+
+  private Future<Patched> patch(RequestContext ctx, String id, List<PatchOp> ops, LocationPatcher lp) {
     Future<ImageRepository.LocationUpdate> saved = lookup.visibleFresh(ctx, id)
         .compose(image -> {
           policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
-          locationPatcher.precheck(ctx, Target.of(image), ops);
+          lp.precheck(ctx, Target.of(image), ops);
           return checkNewLocations(ops)
-              .compose(sizes -> updater.untilSaved(ctx, image, current -> savePatch(ctx, current, ops, sizes)));
+              .compose(sizes -> updater.untilSaved(ctx, image, current -> savePatch(ctx, current, ops, sizes, lp)));
         })
         .compose(result -> scrubber.remove(result.removed()).map(result));
     return saved
@@ -103,7 +120,7 @@ public final class ImageLocations {
 
   /** One attempt at saving a patch with locations; empty when the image changed meanwhile. */
   private Future<Optional<ImageRepository.LocationUpdate>> savePatch(RequestContext ctx, Image image,
-      List<PatchOp> ops, Map<String, Long> sizes) {
+      List<PatchOp> ops, Map<String, Long> sizes, LocationPatcher lp) {
     return repository.locations(image.id()).compose(current -> {
       policy.enforce(ctx, Action.MODIFY_IMAGE, Target.of(image));
       Image.Builder b = image.toBuilder();
@@ -111,7 +128,7 @@ public final class ImageLocations {
       current.forEach(l -> locations.add(new LocationPatcher.Entry(l.id(), l.url(), l.metadata())));
       for (PatchOp op : ops) {
         if (op.root().equals("locations")) {
-          locationPatcher.apply(ctx, Target.of(image), b, locations, op, sizes);
+          lp.apply(ctx, Target.of(image), b, locations, op, sizes);
         } else {
           patcher.applyOne(ctx, b, op);
         }

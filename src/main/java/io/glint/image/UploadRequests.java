@@ -6,14 +6,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
 /** The request side of an image data upload ({@code PUT /file}, {@code PUT /stage}), shared by its routes. */
-final class UploadRequests {
+public final class UploadRequests {
   private UploadRequests() {}
 
   /**
    * The request's body, paused, with any way the connection ends badly (a cut connection, broken framing) kept
    * for the upload to see whenever it starts reading. Call before any asynchronous step.
    */
-  static RequestBody body(RoutingContext ctx) {
+  public static RequestBody body(RoutingContext ctx) {
     RequestBody body = RequestBody.of(ctx.request());
     ctx.addEndHandler(ar -> {
       if (ar.failed()) {
@@ -24,7 +24,7 @@ final class UploadRequests {
   }
 
   /** Whether the body is {@code application/octet-stream}; if not, fails {@code ctx} with 415. */
-  static boolean octetStream(RoutingContext ctx) {
+  public static boolean octetStream(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     String media = type == null ? "" : type.split(";")[0].strip().toLowerCase(Locale.ROOT);
     if (!media.equals("application/octet-stream")) {
@@ -39,7 +39,7 @@ final class UploadRequests {
    * Expect: 100-continue: the client waits for our go before sending the body. The returned step says it, to be
    * run once the upload is accepted (image, policy, status, quota), so that a refusal costs no body.
    */
-  static Runnable continueWhenAccepted(RoutingContext ctx) {
+  public static Runnable continueWhenAccepted(RoutingContext ctx) {
     boolean expectContinue = "100-continue".equalsIgnoreCase(ctx.request().getHeader("Expect"));
     return expectContinue ? () -> {
       if (!ctx.response().closed()) {

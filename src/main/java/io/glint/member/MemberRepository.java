@@ -18,6 +18,12 @@ public interface MemberRepository {
 
   Future<Boolean> remove(String imageId, String memberId);
 
+  /** Sets the v1 {@code can_share} flag of a member; empty when it is not one. */
+  Future<Optional<Member>> setCanShare(String imageId, String memberId, boolean canShare);
+
+  /** Every live membership of project {@code memberId}, whatever the image ({@code GET /v1/shared-images}). */
+  Future<List<Member>> sharedWith(String memberId);
+
   /** Thrown by {@link #add} when the image already has {@code quota} members. */
   final class QuotaExceeded extends RuntimeException {
     public QuotaExceeded(long attempted, int quota) {

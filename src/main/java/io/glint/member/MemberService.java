@@ -117,6 +117,39 @@ public final class MemberService {
     });
   }
 
+  /**
+   * The legacy v1 API's {@code can_share} flag of a member, set by whoever may add members (the owner): the
+   * member must exist already.
+   */
+  public Future<Member> setCanShare(RequestContext ctx, String imageId, String memberId, boolean canShare) {
+    Future<Member> saved = image(ctx, imageId).compose(image -> {
+      String denied = "Not allowed to update members for image " + imageId + ".";
+      requireShared(image, denied);
+      policy.enforce(ctx, Action.ADD_MEMBER, Target.of(image), denied);
+      return visibleMember(ctx, image, memberId)
+          .compose(m -> m.canShare() == canShare ? Future.succeededFuture(m)
+              : members.setCanShare(imageId, memberId, canShare)
+                  .map(found -> found.orElseThrow(() -> notInList(memberId, imageId))));
+    });
+    return events.announce(saved, EventType.IMAGE_MEMBER_UPDATE, imageId, ctx);
+  }
+
+  /**
+   * The memberships of project {@code memberId} ({@code GET /v1/shared-images/{member}}), on images the caller
+   * can see, and that the caller may see the member rows of (the member itself, the owner, an admin).
+   */
+  public Future<List<Member>> sharedWith(RequestContext ctx, String memberId) {
+    return members.sharedWith(memberId).compose(all -> {
+      List<Future<Member>> checked = all.stream()
+          .map(m -> images.visible(ctx, m.imageId())
+              .map(image -> image.visibility() == Visibility.SHARED && canSee(ctx, image, m) ? m : null)
+              .otherwise((Member) null))
+          .toList();
+      return Future.all(checked).map(done -> checked.stream().map(Future::result)
+          .filter(java.util.Objects::nonNull).toList());
+    });
+  }
+
   private Future<Image> image(RequestContext ctx, String imageId) {
     return images.visibleFresh(ctx, imageId).recover(ImageLookup.whenParentImageMissing(imageId));
   }

@@ -16,7 +16,7 @@ import java.util.Optional;
 /** Image members in PostgreSQL. A removed member is soft-deleted; adding it again revives the row. */
 public final class PgMemberRepository implements MemberRepository {
 
-  private static final String COLUMNS = "image_id, member, status, created_at, updated_at";
+  private static final String COLUMNS = "image_id, member, status, can_share, created_at, updated_at";
   private static final String COUNT_FOR_UPDATE = """
       SELECT count(*) FROM image_members WHERE image_id = $1 AND NOT deleted""";
   private static final String LOCK_IMAGE = "SELECT 1 FROM images WHERE id = $1 FOR UPDATE";
@@ -24,7 +24,7 @@ public final class PgMemberRepository implements MemberRepository {
       INSERT INTO image_members (image_id, member, status, can_share, created_at, updated_at, deleted)
       VALUES ($1, $2, 'pending', false, $3, $3, false)
       ON CONFLICT (image_id, member) DO UPDATE
-        SET status = 'pending', created_at = $3, updated_at = $3, deleted = false, deleted_at = NULL
+        SET status = 'pending', can_share = false, created_at = $3, updated_at = $3, deleted = false, deleted_at = NULL
         WHERE image_members.deleted
       RETURNING\s""" + COLUMNS;
   private static final String LIST = "SELECT " + COLUMNS
@@ -35,6 +35,11 @@ public final class PgMemberRepository implements MemberRepository {
       + " WHERE image_id = $1 AND member = $2 AND NOT deleted RETURNING " + COLUMNS;
   private static final String REMOVE = "UPDATE image_members SET deleted = true, deleted_at = $3, updated_at = $3"
       + " WHERE image_id = $1 AND member = $2 AND NOT deleted";
+
+  private static final String SET_CAN_SHARE = "UPDATE image_members SET can_share = $3, updated_at = $4"
+      + " WHERE image_id = $1 AND member = $2 AND NOT deleted RETURNING " + COLUMNS;
+  private static final String SHARED_WITH = "SELECT " + COLUMNS
+      + " FROM image_members WHERE member = $1 AND NOT deleted ORDER BY created_at, image_id";
 
   private final Pool pool;
 
@@ -84,14 +89,29 @@ public final class PgMemberRepository implements MemberRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  @Override
+  public Future<Optional<Member>> setCanShare(String imageId, String memberId, boolean canShare) {
+    return pool.preparedQuery(SET_CAN_SHARE).execute(Tuple.of(imageId, memberId, canShare, ImageRows.odt(now())))
+        .map(PgMemberRepository::first);
+  }
+
+  @Override
+  public Future<List<Member>> sharedWith(String memberId) {
+    return pool.preparedQuery(SHARED_WITH).execute(Tuple.of(memberId)).map(rows -> {
+      List<Member> out = new ArrayList<>();
+      rows.forEach(row -> out.add(member(row)));
+      return out;
+    });
+  }
+
   private static Optional<Member> first(RowSet<Row> rows) {
     var it = rows.iterator();
     return it.hasNext() ? Optional.of(member(it.next())) : Optional.empty();
   }
 
   private static Member member(Row row) {
-    return new Member(row.getString(0), row.getString(1), row.getString(2),
-        row.getOffsetDateTime(3).toInstant(), row.getOffsetDateTime(4).toInstant());
+    return new Member(row.getString(0), row.getString(1), row.getString(2), row.getBoolean(3),
+        row.getOffsetDateTime(4).toInstant(), row.getOffsetDateTime(5).toInstant());
   }
 
   private static Instant now() {
