@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Metadata-path benchmark of Glint: GET /v2/images/{id}, GET /v2/images?limit=25 and create+delete pairs
-# (POST /v2/images then DELETE of the created image), at several connection counts, with 1,000 images in the
+# (POST /v2/images then DELETE of the created image), and on demand the legacy v1 list
+# (GET /v1/images/detail?limit=25, test v1_list), at several connection counts, with 1,000 images in the
 # database. Reports req/s, p50/p99 latency and server CPU per request (Glint's JVM, and separately the
 # PostgreSQL processes serving it), plus Glint's start-up time and memory.
 #
@@ -15,7 +16,8 @@
 #                          with Glint's log next to it
 #   --warmup SECONDS       un-measured warm-up before each run (default 2)
 #   --images N             images to seed (default 1000)
-#   --tests "LIST"         subset of "get list create_delete" (default: all three)
+#   --tests "LIST"         subset of "get list create_delete v1_list" (default: get list create_delete;
+#                          --tests "list v1_list" compares the v1 and v2 lists in one run)
 #   --no-analyze           don't run ANALYZE after seeding (by default the script runs it with psql, if
 #                          installed, so that the list query is planned on statistics, as it is once
 #                          autovacuum has analyzed the table; without them it scans and sorts every
@@ -66,7 +68,9 @@ for n in "$duration" "$threads" "$warmup" "$images" "$quiet_wait" $conns; do
 done
 [[ $duration -ge 1 && $threads -ge 1 && $images -ge 25 ]] || die "need --duration >= 1, --threads >= 1, --images >= 25"
 for c in $conns; do [[ $c -ge 1 ]] || die "connections must be >= 1"; done
-for t in $tests; do [[ $t =~ ^(get|list|create_delete)$ ]] || die "unknown test '$t' (get, list, create_delete)"; done
+for t in $tests; do
+  [[ $t =~ ^(get|list|create_delete|v1_list)$ ]] || die "unknown test '$t' (get, list, create_delete, v1_list)"
+done
 
 # ---------------------------------------------------------------------------------------------- tools
 if ! command -v wrk >/dev/null 2>&1; then

@@ -395,6 +395,7 @@ TESTS = {
     "get": ("get.lua", "GET /v2/images/{id}"),
     "list": ("list.lua", "GET /v2/images?limit=25"),
     "create_delete": ("create_delete.lua", "POST + DELETE /v2/images (pairs)"),
+    "v1_list": ("v1_list.lua", "GET /v1/images/detail?limit=25"),
     # scripts/bench-metadefs.sh
     "metadef_list": ("metadef_list.lua", "GET /v2/metadefs/namespaces"),
     "metadef_show": ("metadef_show.lua", "GET /v2/metadefs/namespaces/{namespace}"),
