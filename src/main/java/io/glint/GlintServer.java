@@ -286,7 +286,7 @@ public final class GlintServer {
       ImageQueryParser queryParser = new ImageQueryParser(imageSettings.limitParamDefault(),
           imageSettings.apiLimitMax());
       List<io.glint.http.Routes> v1 = server.enableV1Api()
-          ? List.of(new ImagesV1Api(images, data, locations, queryParser, fetch), new MembersV1Api(members, json))
+          ? List.of(new ImagesV1Api(images, data, locations, queryParser, fetch, policy), new MembersV1Api(members, json))
           : List.of();
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),

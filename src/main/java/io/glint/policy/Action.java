@@ -17,6 +17,8 @@ public enum Action {
   /** Changing an image's owner (Glance decides it in code: admins only). */
   SET_IMAGE_OWNER("set_image_owner"),
   UPLOAD_IMAGE("upload_image"),
+  /** The legacy v1 API's {@code x-glance-api-copy-from}: image data fetched from a URL (with upload_image). */
+  COPY_FROM("copy_from"),
   DOWNLOAD_IMAGE("download_image"),
   DEACTIVATE("deactivate"),
   REACTIVATE("reactivate"),

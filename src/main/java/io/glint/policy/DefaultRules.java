@@ -70,6 +70,7 @@ public final class DefaultRules {
     rules.put(Action.COMMUNITIZE_IMAGE, mutable);
     rules.put(Action.SET_IMAGE_OWNER, WRITER);
     rules.put(Action.UPLOAD_IMAGE, mutable);
+    rules.put(Action.COPY_FROM, mutable);
     rules.put(Action.DOWNLOAD_IMAGE, ADMIN.or((caller, target) -> target.status() != ImageStatus.DEACTIVATED));
     rules.put(Action.DEACTIVATE, mutable);
     rules.put(Action.REACTIVATE, mutable);

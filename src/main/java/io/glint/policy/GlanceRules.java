@@ -68,6 +68,9 @@ public final class GlanceRules {
     image(rules, Action.COMMUNITIZE_IMAGE, ADMIN_OR_PROJECT_MEMBER, DEFAULT, "Communitize given image");
     image(rules, Action.DOWNLOAD_IMAGE, ADMIN_OR_PROJECT_MEMBER_DOWNLOAD_IMAGE, DEFAULT, "Downloads given image");
     image(rules, Action.UPLOAD_IMAGE, ADMIN_OR_PROJECT_MEMBER, DEFAULT, "Uploads data to specified image");
+    // Glance Queens' v1 rule (empty there, i.e. anyone who may upload); gone from Glance with v1.
+    image(rules, Action.COPY_FROM, ADMIN_OR_PROJECT_MEMBER, DEFAULT,
+        "Glint: legacy v1 API, copy image data from a URL (x-glance-api-copy-from)");
     // Glance deprecates rule:default here too; Glint keeps deleting data from a store admin-only in every profile.
     image(rules, Action.DELETE_IMAGE_LOCATION, ADMIN, null, "Deletes the location of given image");
     image(rules, Action.GET_IMAGE_LOCATION, ADMIN_OR_PROJECT_READER, DEFAULT, "Reads the location of the image");

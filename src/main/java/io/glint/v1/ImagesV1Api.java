@@ -32,8 +32,8 @@ public final class ImagesV1Api implements io.glint.http.Routes {
 
   public ImagesV1Api(io.glint.image.ImageService service, ImageDataService data,
       io.glint.image.ImageLocations locations, io.glint.image.ImageQueryParser queryParser,
-      io.glint.net.GuardedFetch fetch) {
-    this.images = new V1Images(service, data, locations, queryParser, fetch);
+      io.glint.net.GuardedFetch fetch, io.glint.policy.Policy policy) {
+    this.images = new V1Images(service, data, locations, queryParser, fetch, policy);
   }
 
   @Override
@@ -148,7 +148,7 @@ public final class ImagesV1Api implements io.glint.http.Routes {
       V1Images.requireFormats(in.meta().get("disk_format"), in.meta().get("container_format"));
     }
     io.glint.image.NewImage request = images.newImage(in.meta()); // a bad header value: 400 before anything is saved
-    images.checkSource(in.source(), in.meta(), in.copyFrom())
+    images.checkSource(caller, null, in.source(), in.copyFrom())
         .compose(v -> images.service().create(caller, request))
         .compose(created -> withSource(ctx, caller, created, in)
             .recover(e -> in.source() == V1Images.Source.LOCATION
@@ -168,8 +168,7 @@ public final class ImagesV1Api implements io.glint.http.Routes {
     String id = Http.pathParam(ctx, "id");
     String purgeHeader = ctx.request().getHeader("x-glance-registry-purge-props");
     boolean purge = purgeHeader == null || V1Meta.truthy(purgeHeader);
-    images.checkSource(in.source(), in.meta(), in.copyFrom())
-        .compose(v -> images.update(caller, id, in.meta(), in.source(), purge))
+    images.update(caller, id, in.meta(), in.source(), in.copyFrom(), purge)
         .compose(updated -> {
           if (in.source() == V1Images.Source.BODY) {
             V1Images.requireFormats(updated.diskFormat(), updated.containerFormat());

@@ -48,9 +48,11 @@ final class V1Images {
   private final ImageQueryParser queryParser;
   private final ImageRequests requests;
   private final GuardedFetch fetch;
+  private final io.glint.policy.Policy policy;
 
   V1Images(ImageService service, ImageDataService data, ImageLocations locations, ImageQueryParser queryParser,
-      GuardedFetch fetch) {
+      GuardedFetch fetch, io.glint.policy.Policy policy) {
+    this.policy = policy;
     this.service = service;
     this.data = data;
     this.locations = locations;
@@ -232,9 +234,18 @@ final class V1Images {
     return given.isEmpty() ? Source.NONE : given.get(0);
   }
 
-  /** Checks a copy-from or location URL before anything is saved: an http(s) URL the outbound guard accepts. */
-  Future<Void> checkSource(Source source, V1Meta meta, String copyFrom) {
+  /**
+   * Checks a copy-from URL before anything is saved: policy {@code copy_from} (on the image to be made, or
+   * {@code image} being updated), then an http(s) URL the outbound guard accepts.
+   */
+  Future<Void> checkSource(RequestContext ctx, Image image, Source source, String copyFrom) {
     if (source == Source.COPY_FROM) {
+      try {
+        policy.enforce(ctx, io.glint.policy.Action.COPY_FROM, image != null ? io.glint.policy.Target.of(image)
+            : io.glint.policy.Target.newImage(ctx.owner(), Visibility.SHARED));
+      } catch (GlintException e) {
+        return Future.failedFuture(e);
+      }
       String url = copyFrom.strip();
       String lower = url.toLowerCase(Locale.ROOT);
       if (url.isEmpty()) {
@@ -371,10 +382,12 @@ final class V1Images {
     }
   }
 
-  Future<Image> update(RequestContext ctx, String id, V1Meta meta, Source source, boolean purgeHeader) {
+  Future<Image> update(RequestContext ctx, String id, V1Meta meta, Source source, String copyFrom,
+      boolean purgeHeader) {
     return service.get(ctx, id).compose(image -> {
       checkUpdate(ctx, image, meta, source);
-      return service.update(ctx, id, patch(ctx, image, meta, purgeHeader && source != Source.BODY));
+      return checkSource(ctx, image, source, copyFrom)
+          .compose(v -> service.update(ctx, id, patch(ctx, image, meta, purgeHeader && source != Source.BODY)));
     });
   }
 

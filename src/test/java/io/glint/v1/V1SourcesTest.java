@@ -40,7 +40,10 @@ import org.junit.jupiter.api.Test;
 class V1SourcesTest extends ApiTestBase {
   private static final byte[] DATA = Bytes.random(600_000, 21);
   private static HttpServer origin;
-  /** A Glint whose outbound guard allows 127.0.0.1 (as an operator's allowed_hosts would). */
+  /**
+   * A Glint whose outbound guard allows 127.0.0.1 (as an operator's allowed_hosts would), and whose policy file
+   * gives copy_from to role copier only.
+   */
   private static TestServer open;
 
   @BeforeAll
@@ -48,8 +51,10 @@ class V1SourcesTest extends ApiTestBase {
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     origin.createContext("/", new BytesHandler(DATA));
     origin.start();
+    Path policy = Files.createTempFile("glint-policy", ".yaml");
+    Files.writeString(policy, "copy_from: \"role:admin or role:copier\"\n");
     open = TestServer.start(Map.of("import_filtering_opts.allowed_hosts", "127.0.0.1",
-        "import_filtering_opts.allowed_ports", ""));
+        "import_filtering_opts.allowed_ports", "", "oslo_policy.policy_file", policy.toString()));
   }
 
   @AfterAll
@@ -71,9 +76,14 @@ class V1SourcesTest extends ApiTestBase {
   }
 
   @Test
-  @DisplayName("copy-from an allowed origin: 201 queued at once, then active with the origin's bytes")
+  @DisplayName("copy-from an allowed origin: policy copy_from, 201 queued at once, then active with the origin's bytes")
   void copyFromAllowedOrigin() throws Exception {
-    V1Client c = V1Client.as(open, "project-a", "member");
+    V1Client noCopier = V1Client.as(open, "project-a", "member");
+    V1Client.Reply denied = noCopier.post("/v1/images", meta("name", "copied", "disk_format", "raw",
+        "container_format", "bare", "x-glance-api-copy-from", url("/cirros.img")), null);
+    assertEquals(403, denied.status(), "policy copy_from: " + denied);
+    assertEquals(List.of(), Api.as(open, "project-a", "member").get("/v2/images").ids());
+    V1Client c = V1Client.as(open, "project-a", "member,copier");
     V1Client.Reply r = c.post("/v1/images", meta("name", "copied", "disk_format", "raw", "container_format", "bare",
         "x-glance-api-copy-from", url("/cirros.img")), null);
     assertEquals(201, r.status(), r::toString);
