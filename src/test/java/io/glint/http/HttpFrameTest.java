@@ -30,11 +30,14 @@ class HttpFrameTest extends ApiTestBase {
     JsonArray list = versions.json().getJsonArray("versions");
     assertEquals("v2.15", list.getJsonObject(0).getString("id"));
     assertEquals("CURRENT", list.getJsonObject(0).getString("status"));
-    // Zed's single-store list, plus 2.13 and 2.12 (usage and image tasks, which Glint serves in single-store too).
-    assertEquals(12, list.size());
+    // Zed's single-store list, plus 2.13 and 2.12 (usage and image tasks, which Glint serves in single-store too),
+    // then v1.1 and v1.0 (DEPRECATED) as Queens listed them, the legacy v1 API being on by default.
+    assertEquals(14, list.size());
     assertEquals("v2.13", list.getJsonObject(1).getString("id"));
     assertEquals("v2.12", list.getJsonObject(2).getString("id"));
     assertEquals("v2.0", list.getJsonObject(11).getString("id"));
+    assertEquals("v1.1", list.getJsonObject(12).getString("id"));
+    assertEquals("v1.0", list.getJsonObject(13).getString("id"));
     assertEquals(server.base() + "/v2/",
         list.getJsonObject(0).getJsonArray("links").getJsonObject(0).getString("href"));
     Response root = anon.get("/");
