@@ -7,6 +7,7 @@ import io.glint.config.ImportFilteringSettings;
 import io.glint.config.QuotaSettings;
 import io.glint.config.ServerSettings;
 import io.glint.event.DomainEvents;
+import io.glint.notify.Notifier;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
 import io.glint.http.ConnectionGuard;
@@ -94,7 +95,7 @@ public final class GlintServer {
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
-      ImageImports imports, GuardedFetch fetch) {}
+      ImageImports imports, GuardedFetch fetch, Notifier notifier) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -246,6 +247,7 @@ public final class GlintServer {
       LocationChecker locationChecker = locationChecker(stores);
       Policy policy = authorization.policy();
       DomainEvents events = DomainEvents.withDebugLog();
+      Notifier notifier = Notifier.start(config.notifications(), events);
       ImageRules rules = new ImageRules(imageSettings.containerFormats(), imageSettings.diskFormats(),
           quotas.imagePropertyQuota(), quotas.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubber().scrubTime()));
@@ -314,7 +316,7 @@ public final class GlintServer {
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
-          fetch);
+          fetch, notifier);
     });
   }
 
@@ -396,6 +398,10 @@ public final class GlintServer {
         .compose(v -> wiring.fetch().close())
         .eventually(() -> wiring.parts().authenticator().close())
         .eventually(() -> Future.join(wiring.stores().all().stream().map(ImageStore::close).toList()))
+        .eventually(() -> vertx.executeBlocking(() -> {
+          wiring.notifier().close();
+          return null;
+        }))
         .onComplete(ar -> wiring.transferPool().shutdown());
   }
 
@@ -420,6 +426,11 @@ public final class GlintServer {
   /** Where committed changes are announced (listeners subscribe here). */
   public DomainEvents events() {
     return wiring.events();
+  }
+
+  /** Glance's notifier: its drivers and, with RabbitMQ, the publisher's state. */
+  public Notifier notifier() {
+    return wiring.notifier();
   }
 
   /** The staging area of the interoperable import. */

@@ -4,11 +4,16 @@ package io.glint.event;
 public enum EventType {
   IMAGE_CREATE("image.create"),
   IMAGE_UPDATE("image.update"),
+  /** Data is about to be written (subject: the image, in saving). */
+  IMAGE_PREPARE("image.prepare"),
+  /** Data was written (subject: the image); or failed to be (subject: an {@link EventFailure}). */
   IMAGE_UPLOAD("image.upload"),
   IMAGE_ACTIVATE("image.activate"),
   IMAGE_DEACTIVATE("image.deactivate"),
   IMAGE_REACTIVATE("image.reactivate"),
   IMAGE_DELETE("image.delete"),
+  /** A download ended (subject: an {@code ImageSent}). */
+  IMAGE_SEND("image.send"),
   IMAGE_MEMBER_CREATE("image.member.create"),
   IMAGE_MEMBER_UPDATE("image.member.update"),
   IMAGE_MEMBER_DELETE("image.member.delete");
