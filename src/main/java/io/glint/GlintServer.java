@@ -37,6 +37,8 @@ import io.glint.image.StagingArea;
 import io.glint.config.ImportSettings;
 import io.glint.net.GuardedFetch;
 import io.glint.store.file.FileStore;
+import io.glint.task.NotifyingTaskRepository;
+import io.glint.task.TaskRepository;
 import io.glint.task.TasksApi;
 import io.glint.member.MemberService;
 import io.glint.member.MembersApi;
@@ -112,10 +114,12 @@ public final class GlintServer {
     return startup.loadPolicy()
         .compose(v -> startup.loadNodeId())
         .compose(v -> startup.deployMetadata())
+        .compose(v -> startup.startNotifier())
         .compose(v -> startup.wireServices())
         .compose(v -> startup.recoverOwnUploads())
         .compose(v -> startup.deployApi())
-        .map(v -> startup.started());
+        .map(v -> startup.started())
+        .recover(failure -> startup.stopNotifier().transform(ar -> Future.failedFuture(failure)));
   }
 
   /** The steps of {@link #deploy}, in order, and what each leaves for the next. */
@@ -129,6 +133,8 @@ public final class GlintServer {
     private MetadataVerticle metadata;
     private Wiring wiring;
     private ApiVerticle firstApi;
+    private final DomainEvents events = DomainEvents.withDebugLog();
+    private Notifier notifier;
 
     Startup(Vertx vertx, GlintConfig config, String databaseUri) {
       this.vertx = vertx;
@@ -162,9 +168,29 @@ public final class GlintServer {
       });
     }
 
+    /**
+     * Glance's notifier, listening to the domain events; its drivers are built on a worker thread (the RabbitMQ
+     * client's classes load there, and its publisher thread starts connecting).
+     */
+    Future<Void> startNotifier() {
+      return vertx.executeBlocking(() -> Notifier.start(config.notifications(), events)).map(n -> {
+        notifier = n;
+        return null;
+      });
+    }
+
+    /** A start-up that failed stops the notifier it started. */
+    Future<Void> stopNotifier() {
+      Notifier n = notifier;
+      return n == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+        n.close();
+        return null;
+      });
+    }
+
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId, authorization).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization, events, notifier).map(w -> {
         wiring = w;
         return null;
       });
@@ -230,8 +256,9 @@ public final class GlintServer {
   private static boolean prewarmed;
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
-      PolicyLoader.Authorization authorization) {
+      PolicyLoader.Authorization authorization, DomainEvents events, Notifier notifier) {
     CachingImageRepository repository = metadata.images();
+    TaskRepository tasks = notifier.active() ? new NotifyingTaskRepository(metadata.tasks(), events) : metadata.tasks();
     ExecutorService transferPool = transferPool(config.server().workers());
     UrlGuard guard = urlGuard(config.importFiltering());
     StoreRegistry stores = Stores.create(vertx, config.stores(), guard, transferPool, nodeId);
@@ -246,8 +273,6 @@ public final class GlintServer {
       ServerSettings server = config.server();
       LocationChecker locationChecker = locationChecker(stores);
       Policy policy = authorization.policy();
-      DomainEvents events = DomainEvents.withDebugLog();
-      Notifier notifier = Notifier.start(config.notifications(), events);
       ImageRules rules = new ImageRules(imageSettings.containerFormats(), imageSettings.diskFormats(),
           quotas.imagePropertyQuota(), quotas.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubber().scrubTime()));
@@ -269,8 +294,8 @@ public final class GlintServer {
       GuardedFetch fetch = new GuardedFetch(vertx, guard, config.stores().httpStoreIdleTimeout());
       ImageStaging staging1 = new ImageStaging(repository, lookup, policy, staging, transferPool, dataSettings,
           importSettings.selfUrl(), !plugins.has("image_decompression"), importQuotas);
-      ImageImports imports = new ImageImports(repository, lookup, policy, stores, metadata.tasks(), fetch,
-          ImageImports.parts(vertx, repository, metadata.tasks(), stores, staging, fetch, transferPool, dataSettings,
+      ImageImports imports = new ImageImports(repository, lookup, policy, stores, tasks, fetch,
+          ImageImports.parts(vertx, repository, tasks, stores, staging, fetch, transferPool, dataSettings,
               plugins, importSettings.taskTimeToLiveHours(), scrubber, importSettings.glanceDownloadProperties()),
           importQuotas).withImageService(images);
       if (importSettings.enabledImportMethods().contains(ImportRequest.GLANCE_DOWNLOAD)
@@ -290,7 +315,7 @@ public final class GlintServer {
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
                   json).withImportMethods(importSettings.enabledImportMethods()),
               new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas),
-              new TasksApi(metadata.tasks(), policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
+              new TasksApi(tasks, policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()),
               new ImageDataApi(images, data),
               new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
@@ -308,10 +333,10 @@ public final class GlintServer {
           new Versions(false, stores.multiStore(), publicEndpoint),
           server.maxRequestIdLength());
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
-          .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
+          .compose(done -> tasks.purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
       long uploadTimer = vertx.setPeriodic(UPLOAD_HEARTBEAT.toMillis(), t -> repository.uploadsAlive()
-          .compose(alive -> metadata.tasks().alive())
+          .compose(alive -> tasks.alive())
           .compose(alive -> recoverInterruptedUploads(repository, stores, staging, false))
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));

@@ -16,7 +16,13 @@ public enum EventType {
   IMAGE_SEND("image.send"),
   IMAGE_MEMBER_CREATE("image.member.create"),
   IMAGE_MEMBER_UPDATE("image.member.update"),
-  IMAGE_MEMBER_DELETE("image.member.delete");
+  IMAGE_MEMBER_DELETE("image.member.delete"),
+  /** Task events: the subject is the task as it is after the change. */
+  TASK_CREATE("task.create"),
+  TASK_RUN("task.run"),
+  TASK_PROCESSING("task.processing"),
+  TASK_SUCCESS("task.success"),
+  TASK_FAILURE("task.failure");
 
   private final String wireName;
 

@@ -65,7 +65,6 @@ final class AmqpPublisher implements NotificationDriver {
   private Connection connection;
   private Channel channel;
   private final Set<String> declared = new HashSet<>();
-  private boolean exchangeDurable;
   private int nextHost;
   private int failures;
 
@@ -151,6 +150,11 @@ final class AmqpPublisher implements NotificationDriver {
   // ------------------------------------------------------------------------------ publishing thread
 
   private void run() {
+    try {
+      ensureConnected();
+    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      disconnect(e);
+    }
     try {
       while (true) {
         List<Notification> batch = nextBatch();
@@ -267,21 +271,22 @@ final class AmqpPublisher implements NotificationDriver {
 
   /**
    * The topic exchange, durable per {@code amqp_durable_queues}; when it exists already with the other durability
-   * (shared with services configured otherwise) oslo declares it non-durable, and so does Glint.
+   * (shared with services configured otherwise), it is taken as it is, as oslo does (which redeclares it
+   * non-durable).
    */
   private void declareExchange() throws IOException {
-    exchangeDurable = settings.durable();
+    boolean durable = settings.durable();
     try {
-      channel.exchangeDeclare(settings.exchange(), "topic", exchangeDurable, settings.autoDelete(), null);
+      channel.exchangeDeclare(settings.exchange(), "topic", durable, settings.autoDelete(), null);
     } catch (IOException e) {
       if (!String.valueOf(e.getCause()).contains("inequivalent arg 'durable'")) {
         throw e;
       }
-      LOG.warn("Exchange {} exists with another durability: declaring it non-durable", settings.exchange());
+      LOG.warn("Exchange {} exists {}durable, unlike amqp_durable_queues: used as it is", settings.exchange(),
+          durable ? "non-" : "");
       channel = connection.createChannel();
       channel.confirmSelect();
-      exchangeDurable = false;
-      channel.exchangeDeclare(settings.exchange(), "topic", false, settings.autoDelete(), null);
+      channel.exchangeDeclare(settings.exchange(), "topic", !durable, settings.autoDelete(), null);
     }
     declared.add("");
   }

@@ -100,6 +100,11 @@ public final class Notifier {
     };
   }
 
+  /** Whether any driver sends notifications (else the events are not even formatted). */
+  public boolean active() {
+    return !drivers.isEmpty();
+  }
+
   /** Whether notifications go to RabbitMQ and the publisher is connected now (false when there is no broker). */
   public boolean brokerConnected() {
     return publisher != null && publisher.connected();

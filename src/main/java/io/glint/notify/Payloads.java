@@ -7,6 +7,7 @@ import io.glint.image.Image;
 import io.glint.image.ImageSent;
 import io.glint.image.IsoTime;
 import io.glint.member.Member;
+import io.glint.task.Task;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,8 @@ final class Payloads {
       case IMAGE_SEND -> subject instanceof ImageSent s ? send(s, event.actor()) : null;
       case IMAGE_MEMBER_CREATE, IMAGE_MEMBER_UPDATE -> subject instanceof Member m ? member(m) : null;
       case IMAGE_MEMBER_DELETE -> subject instanceof Member m ? deleted(member(m), event.at()) : null;
+      case TASK_CREATE, TASK_RUN, TASK_PROCESSING, TASK_SUCCESS, TASK_FAILURE ->
+          subject instanceof Task t ? task(t) : null;
     };
   }
 
@@ -93,6 +96,23 @@ final class Payloads {
     p.put("status", member.status());
     p.put("created_at", IsoTime.render(member.createdAt()));
     p.put("updated_at", IsoTime.render(member.updatedAt()));
+    p.put("deleted", false);
+    p.put("deleted_at", null);
+    return p;
+  }
+
+  /** {@code format_task_notification}: the task's input, result and message are left out (they may hold secrets). */
+  static Map<String, Object> task(Task task) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("id", task.id());
+    p.put("type", task.type());
+    p.put("status", task.status().wireName());
+    p.put("result", null);
+    p.put("owner", task.owner());
+    p.put("message", null);
+    p.put("expires_at", IsoTime.render(task.expiresAt()));
+    p.put("created_at", IsoTime.render(task.createdAt()));
+    p.put("updated_at", IsoTime.render(task.updatedAt()));
     p.put("deleted", false);
     p.put("deleted_at", null);
     return p;
