@@ -304,7 +304,7 @@ public final class GlintServer {
             + "service catalog to find another region's Glance in: such imports are refused (400)");
       }
       String publicEndpoint = server.publicEndpoint().orElse(null);
-      MetadefService metadefs = new MetadefService(metadata.metadefs(), policy);
+      MetadefService metadefs = new MetadefService(metadata.metadefs(), policy).withEvents(events);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),

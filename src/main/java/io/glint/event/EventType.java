@@ -22,7 +22,25 @@ public enum EventType {
   TASK_RUN("task.run"),
   TASK_PROCESSING("task.processing"),
   TASK_SUCCESS("task.success"),
-  TASK_FAILURE("task.failure");
+  TASK_FAILURE("task.failure"),
+  /** Metadata definition events: the subject is a {@code MetadefChange}. */
+  METADEF_NAMESPACE_CREATE("metadef_namespace.create"),
+  METADEF_NAMESPACE_UPDATE("metadef_namespace.update"),
+  METADEF_NAMESPACE_DELETE("metadef_namespace.delete"),
+  METADEF_NAMESPACE_DELETE_OBJECTS("metadef_namespace.delete_objects"),
+  METADEF_NAMESPACE_DELETE_PROPERTIES("metadef_namespace.delete_properties"),
+  METADEF_NAMESPACE_DELETE_TAGS("metadef_namespace.delete_tags"),
+  METADEF_OBJECT_CREATE("metadef_object.create"),
+  METADEF_OBJECT_UPDATE("metadef_object.update"),
+  METADEF_OBJECT_DELETE("metadef_object.delete"),
+  METADEF_PROPERTY_CREATE("metadef_property.create"),
+  METADEF_PROPERTY_UPDATE("metadef_property.update"),
+  METADEF_PROPERTY_DELETE("metadef_property.delete"),
+  METADEF_RESOURCE_TYPE_CREATE("metadef_resource_type.create"),
+  METADEF_RESOURCE_TYPE_DELETE("metadef_resource_type.delete"),
+  METADEF_TAG_CREATE("metadef_tag.create"),
+  METADEF_TAG_UPDATE("metadef_tag.update"),
+  METADEF_TAG_DELETE("metadef_tag.delete");
 
   private final String wireName;
 

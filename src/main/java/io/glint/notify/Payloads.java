@@ -7,6 +7,7 @@ import io.glint.image.Image;
 import io.glint.image.ImageSent;
 import io.glint.image.IsoTime;
 import io.glint.member.Member;
+import io.glint.metadef.MetadefChange;
 import io.glint.task.Task;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class Payloads {
       case IMAGE_MEMBER_DELETE -> subject instanceof Member m ? deleted(member(m), event.at()) : null;
       case TASK_CREATE, TASK_RUN, TASK_PROCESSING, TASK_SUCCESS, TASK_FAILURE ->
           subject instanceof Task t ? task(t) : null;
+      default -> subject instanceof MetadefChange c ? MetadefPayloads.of(event.type(), c, event.at()) : null;
     };
   }
 
@@ -119,7 +121,7 @@ final class Payloads {
   }
 
   /** A deletion's payload: {@code deleted: true} and when. */
-  private static Map<String, Object> deleted(Map<String, Object> payload, Instant at) {
+  static Map<String, Object> deleted(Map<String, Object> payload, Instant at) {
     payload.put("deleted", true);
     payload.put("deleted_at", IsoTime.render(at));
     return payload;

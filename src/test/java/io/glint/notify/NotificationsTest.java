@@ -340,4 +340,117 @@ class NotificationsTest extends ApiTestBase {
     assertTrue(filter.enabled("task.failure"));
     assertTrue(filter.enabled("metadef_tag.create"));
   }
+
+  @Test
+  @DisplayName("an interoperable import: task.create, task.run, task.processing, task.success with Glance's task payload")
+  void tasks() throws Exception {
+    String id = api.create(new JsonObject().put("disk_format", "raw").put("container_format", "bare"))
+        .getString("id");
+    assertEquals(204, api.sendBytes("PUT", "/v2/images/" + id + "/stage", Bytes.random(10_000, 45),
+        "application/octet-stream", Map.of()).status());
+    assertEquals(202, api.post("/v2/images/" + id + "/import", new JsonObject().put("method",
+        new JsonObject().put("name", "glance-direct"))).status());
+    List<Received> taskEvents = new ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (taskEvents.size() < 4 && System.nanoTime() < deadline) {
+      for (Received r : take(INFO, 1, Duration.ofSeconds(1))) {
+        if (r.type().startsWith("task.")) {
+          taskEvents.add(r);
+        }
+      }
+    }
+    assertEquals(List.of("task.create", "task.run", "task.processing", "task.success"), types(taskEvents));
+    JsonObject done = taskEvents.get(3).payload();
+    assertEquals(Set.of("id", "type", "status", "result", "owner", "message", "expires_at", "created_at",
+        "updated_at", "deleted", "deleted_at"), done.fieldNames());
+    assertEquals("api_image_import", done.getString("type"));
+    assertEquals("success", done.getString("status"));
+    assertEquals("project-a", done.getString("owner"));
+    assertTrue(done.containsKey("result") && done.getValue("result") == null, "input and result are never sent");
+    assertNotNull(done.getString("expires_at"));
+    assertEquals("pending", taskEvents.get(0).payload().getString("status"));
+    assertEquals("processing", taskEvents.get(2).payload().getString("status"));
+  }
+
+  @Test
+  @DisplayName("the log driver: one JSON line per notification on oslo.messaging.notification.<type>; no password logged")
+  void logDriver() throws Exception {
+    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> capture =
+        new ch.qos.logback.core.AppenderBase<>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+            all.add(e.getLoggerName() + " " + e.getFormattedMessage());
+            if (e.getLoggerName().startsWith("oslo.messaging.notification.")) {
+              lines.add(e.getLoggerName() + " " + e.getLevel() + " " + e.getFormattedMessage());
+            }
+          }
+        };
+    capture.start();
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(capture);
+    Map<String, String> settings = new HashMap<>();
+    settings.put("oslo_messaging_notifications.driver", "log,messagingv2");
+    // A broker that is never reachable, with a password that must never be logged.
+    settings.put("transport_url", "rabbit://glint:Pa55-never-logged@127.0.0.1:1,other:Pa55-never-logged@127.0.0.1:2/");
+    settings.put("oslo_messaging_notifications.notification_buffer_size", "2");
+    try (TestServer logged = TestServer.start(settings)) {
+      Api a = Api.as(logged, "project-a", "member");
+      String id = a.create(new JsonObject().put("name", "logged")).getString("id");
+      assertEquals(204, a.delete("/v2/images/" + id).status());
+      assertEquals(2, logged.server().notifier().pending());
+      String another = a.create(new JsonObject().put("name", "dropped")).getString("id");
+      assertEquals(1, logged.server().notifier().dropped(), "the buffer of 2 is full: the third is dropped");
+      assertEquals(204, a.delete("/v2/images/" + another).status());
+      io.glint.testing.Await.until(() -> lines.size() >= 4, Duration.ofSeconds(10), "four log lines");
+    } finally {
+      root.detachAppender(capture);
+    }
+    String create = lines.get(0);
+    assertTrue(create.startsWith("oslo.messaging.notification.image.create INFO {"), create);
+    JsonObject message = new JsonObject(create.substring(create.indexOf('{')));
+    assertEquals("image.create", message.getString("event_type"));
+    assertEquals("INFO", message.getString("priority"));
+    assertEquals("logged", message.getJsonObject("payload").getString("name"));
+    assertTrue(lines.get(1).startsWith("oslo.messaging.notification.image.delete INFO {"), lines.get(1));
+    synchronized (all) {
+      for (String line : all) {
+        assertFalse(line.contains("Pa55-never-logged"), "a password in the log: " + line);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("metadefs: metadef_namespace.*, metadef_tag.*, metadef_property.* with Glance's payloads")
+  void metadefs() throws Exception {
+    Api adm = Api.as(glint, "project-admin", "admin,member");
+    assertEquals(201, adm.post("/v2/metadefs/namespaces", new JsonObject().put("namespace", "OS::Notified")
+        .put("display_name", "Notified").put("visibility", "public")).status());
+    assertEquals(201, adm.post("/v2/metadefs/namespaces/OS::Notified/tags/red", null).status());
+    assertEquals(200, adm.send("PUT", "/v2/metadefs/namespaces/OS::Notified/tags/red",
+        new JsonObject().put("name", "blue").encode(), "application/json").status());
+    assertEquals(201, adm.post("/v2/metadefs/namespaces/OS::Notified/properties", new JsonObject()
+        .put("name", "hw_cores").put("title", "Cores").put("type", "integer").put("minimum", 1)).status());
+    assertEquals(204, adm.delete("/v2/metadefs/namespaces/OS::Notified").status());
+    List<Received> got = take(INFO, 5);
+    assertEquals(List.of("metadef_namespace.create", "metadef_tag.create", "metadef_tag.update",
+        "metadef_property.create", "metadef_namespace.delete"), types(got));
+    JsonObject ns = got.get(0).payload();
+    assertEquals(Set.of("namespace", "namespace_old", "display_name", "protected", "visibility", "owner",
+        "description", "created_at", "updated_at", "deleted", "deleted_at"), ns.fieldNames());
+    assertEquals("OS::Notified", ns.getString("namespace"));
+    assertEquals("public", ns.getString("visibility"));
+    JsonObject renamed = got.get(2).payload();
+    assertEquals("blue", renamed.getString("name"));
+    assertEquals("red", renamed.getString("name_old"));
+    assertEquals("OS::Notified", renamed.getString("namespace"));
+    JsonObject property = got.get(3).payload();
+    assertEquals("hw_cores", property.getString("name"));
+    assertEquals("integer", property.getString("type"));
+    assertEquals(1, property.getInteger("minimum"));
+    assertTrue(property.containsKey("maxLength") && property.getValue("maxLength") == null);
+    assertEquals(true, got.get(4).payload().getBoolean("deleted"));
+  }
 }
