@@ -7,6 +7,7 @@ import io.glint.config.ImportFilteringSettings;
 import io.glint.config.QuotaSettings;
 import io.glint.config.ServerSettings;
 import io.glint.event.DomainEvents;
+import io.glint.notify.Notifier;
 import io.glint.http.ApiRouter;
 import io.glint.http.ApiVerticle;
 import io.glint.http.ConnectionGuard;
@@ -38,6 +39,8 @@ import io.glint.net.GuardedFetch;
 import io.glint.v1.ImagesV1Api;
 import io.glint.v1.MembersV1Api;
 import io.glint.store.file.FileStore;
+import io.glint.task.NotifyingTaskRepository;
+import io.glint.task.TaskRepository;
 import io.glint.task.TasksApi;
 import io.glint.member.MemberService;
 import io.glint.member.MembersApi;
@@ -96,7 +99,7 @@ public final class GlintServer {
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
-      ImageImports imports, GuardedFetch fetch) {}
+      ImageImports imports, GuardedFetch fetch, Notifier notifier) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -113,10 +116,12 @@ public final class GlintServer {
     return startup.loadPolicy()
         .compose(v -> startup.loadNodeId())
         .compose(v -> startup.deployMetadata())
+        .compose(v -> startup.startNotifier())
         .compose(v -> startup.wireServices())
         .compose(v -> startup.recoverOwnUploads())
         .compose(v -> startup.deployApi())
-        .map(v -> startup.started());
+        .map(v -> startup.started())
+        .recover(failure -> startup.stopNotifier().transform(ar -> Future.failedFuture(failure)));
   }
 
   /** The steps of {@link #deploy}, in order, and what each leaves for the next. */
@@ -130,6 +135,8 @@ public final class GlintServer {
     private MetadataVerticle metadata;
     private Wiring wiring;
     private ApiVerticle firstApi;
+    private final DomainEvents events = DomainEvents.withDebugLog();
+    private Notifier notifier;
 
     Startup(Vertx vertx, GlintConfig config, String databaseUri) {
       this.vertx = vertx;
@@ -163,9 +170,29 @@ public final class GlintServer {
       });
     }
 
+    /**
+     * Glance's notifier, listening to the domain events; its drivers are built on a worker thread (the RabbitMQ
+     * client's classes load there, and its publisher thread starts connecting).
+     */
+    Future<Void> startNotifier() {
+      return vertx.executeBlocking(() -> Notifier.start(config.notifications(), events)).map(n -> {
+        notifier = n;
+        return null;
+      });
+    }
+
+    /** A start-up that failed stops the notifier it started. */
+    Future<Void> stopNotifier() {
+      Notifier n = notifier;
+      return n == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+        n.close();
+        return null;
+      });
+    }
+
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId, authorization).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization, events, notifier).map(w -> {
         wiring = w;
         return null;
       });
@@ -231,8 +258,9 @@ public final class GlintServer {
   private static boolean prewarmed;
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
-      PolicyLoader.Authorization authorization) {
+      PolicyLoader.Authorization authorization, DomainEvents events, Notifier notifier) {
     CachingImageRepository repository = metadata.images();
+    TaskRepository tasks = notifier.active() ? new NotifyingTaskRepository(metadata.tasks(), events) : metadata.tasks();
     ExecutorService transferPool = transferPool(config.server().workers());
     UrlGuard guard = urlGuard(config.importFiltering());
     StoreRegistry stores = Stores.create(vertx, config.stores(), guard, transferPool, nodeId);
@@ -247,7 +275,6 @@ public final class GlintServer {
       ServerSettings server = config.server();
       LocationChecker locationChecker = locationChecker(stores);
       Policy policy = authorization.policy();
-      DomainEvents events = DomainEvents.withDebugLog();
       ImageRules rules = new ImageRules(imageSettings.containerFormats(), imageSettings.diskFormats(),
           quotas.imagePropertyQuota(), quotas.imageTagQuota());
       Scrubber scrubber = new Scrubber(repository, stores, Duration.ofSeconds(config.scrubber().scrubTime()));
@@ -269,8 +296,8 @@ public final class GlintServer {
       GuardedFetch fetch = new GuardedFetch(vertx, guard, config.stores().httpStoreIdleTimeout());
       ImageStaging staging1 = new ImageStaging(repository, lookup, policy, staging, transferPool, dataSettings,
           importSettings.selfUrl(), !plugins.has("image_decompression"), importQuotas);
-      ImageImports imports = new ImageImports(repository, lookup, policy, stores, metadata.tasks(), fetch,
-          ImageImports.parts(vertx, repository, metadata.tasks(), stores, staging, fetch, transferPool, dataSettings,
+      ImageImports imports = new ImageImports(repository, lookup, policy, stores, tasks, fetch,
+          ImageImports.parts(vertx, repository, tasks, stores, staging, fetch, transferPool, dataSettings,
               plugins, importSettings.taskTimeToLiveHours(), scrubber, importSettings.glanceDownloadProperties()),
           importQuotas).withImageService(images);
       if (importSettings.enabledImportMethods().contains(ImportRequest.GLANCE_DOWNLOAD)
@@ -279,7 +306,7 @@ public final class GlintServer {
             + "service catalog to find another region's Glance in: such imports are refused (400)");
       }
       String publicEndpoint = server.publicEndpoint().orElse(null);
-      MetadefService metadefs = new MetadefService(metadata.metadefs(), policy);
+      MetadefService metadefs = new MetadefService(metadata.metadefs(), policy).withEvents(events);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
       MemberService members = new MemberService(lookup, policy, events, metadata.members(),
           quotas.imageMemberQuota());
@@ -296,7 +323,7 @@ public final class GlintServer {
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
                   json).withImportMethods(importSettings.enabledImportMethods()),
               new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas),
-              new TasksApi(metadata.tasks(), policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
+              new TasksApi(tasks, policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()),
               new ImageDataApi(images, data),
               new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
@@ -314,15 +341,15 @@ public final class GlintServer {
           new Versions(false, stores.multiStore(), publicEndpoint, server.enableV1Api()),
           server.maxRequestIdLength());
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
-          .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
+          .compose(done -> tasks.purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
       long uploadTimer = vertx.setPeriodic(UPLOAD_HEARTBEAT.toMillis(), t -> repository.uploadsAlive()
-          .compose(alive -> metadata.tasks().alive())
+          .compose(alive -> tasks.alive())
           .compose(alive -> recoverInterruptedUploads(repository, stores, staging, false))
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
-          fetch);
+          fetch, notifier);
     });
   }
 
@@ -404,6 +431,10 @@ public final class GlintServer {
         .compose(v -> wiring.fetch().close())
         .eventually(() -> wiring.parts().authenticator().close())
         .eventually(() -> Future.join(wiring.stores().all().stream().map(ImageStore::close).toList()))
+        .eventually(() -> vertx.executeBlocking(() -> {
+          wiring.notifier().close();
+          return null;
+        }))
         .onComplete(ar -> wiring.transferPool().shutdown());
   }
 
@@ -428,6 +459,11 @@ public final class GlintServer {
   /** Where committed changes are announced (listeners subscribe here). */
   public DomainEvents events() {
     return wiring.events();
+  }
+
+  /** Glance's notifier: its drivers and, with RabbitMQ, the publisher's state. */
+  public Notifier notifier() {
+    return wiring.notifier();
   }
 
   /** The staging area of the interoperable import. */

@@ -41,6 +41,7 @@ public final class GlintConfig {
   private final ScrubberSettings scrubber;
   private final ImportFilteringSettings importFiltering;
   private final ImportSettings imports;
+  private final NotificationSettings notifications;
 
   /**
    * @param settings every option's raw value and source: the registry's, then each store section's
@@ -63,6 +64,7 @@ public final class GlintConfig {
     this.scrubber = ScrubberSettings.from(this);
     this.importFiltering = ImportFilteringSettings.from(this);
     this.imports = ImportSettings.from(this);
+    this.notifications = NotificationSettings.from(this);
   }
 
   // ------------------------------------------------------------------------------------ factories
@@ -252,5 +254,10 @@ public final class GlintConfig {
         .filter(e -> e.getKey().section().equals(section) && e.getKey().name().equals(name))
         .map(Map.Entry::getValue).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("Unknown option [" + section + "] " + name));
+  }
+
+  /** Notifications: drivers, broker, topics, which events are disabled. */
+  public NotificationSettings notifications() {
+    return notifications;
   }
 }

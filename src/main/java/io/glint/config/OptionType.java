@@ -158,6 +158,35 @@ public interface OptionType<T> {
     };
   }
 
+  /** A decimal number in {@code [min, max]} (seconds, typically). */
+  static OptionType<Double> decimal(double min, double max) {
+    return new OptionType<>() {
+      @Override
+      public Double parse(String raw) {
+        double v;
+        try {
+          v = Double.parseDouble(raw == null ? "" : raw.strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("must be " + describe());
+        }
+        if (!(v >= min && v <= max)) {
+          throw new IllegalArgumentException("must be " + describe());
+        }
+        return v;
+      }
+
+      @Override
+      public String describe() {
+        return "a number between " + min + " and " + max;
+      }
+
+      @Override
+      public String metavar() {
+        return "NUMBER";
+      }
+    };
+  }
+
   /** A long integer (typically a byte count) in {@code [min, max]}. */
   static OptionType<Long> longInteger(long min, long max) {
     String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE
@@ -401,6 +430,38 @@ public interface OptionType<T> {
       @Override
       public String mask(String raw) {
         return DatabaseUrl.mask(raw);
+      }
+    };
+  }
+
+  /**
+   * oslo.messaging's transport URL ({@link TransportUrl}), validated and kept as given; empty means unset.
+   * Passwords are masked in logs.
+   */
+  static OptionType<String> transportUrl() {
+    return new OptionType<>() {
+      @Override
+      public String parse(String raw) {
+        if (raw == null || raw.isBlank()) {
+          return null;
+        }
+        TransportUrl.parse(raw);
+        return raw.strip();
+      }
+
+      @Override
+      public String describe() {
+        return "rabbit://user:password@host:port[,user:password@host2:port...]/vhost (empty = unset)";
+      }
+
+      @Override
+      public String metavar() {
+        return "URL";
+      }
+
+      @Override
+      public String mask(String raw) {
+        return TransportUrl.mask(raw);
       }
     };
   }

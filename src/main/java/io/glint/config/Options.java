@@ -35,6 +35,8 @@ public final class Options {
   public static final String IMAGE_CONVERSION = "image_conversion";
   public static final String PROJECT_LIMITS = "project_limits";
   public static final String GLANCE_DOWNLOAD_PROPERTIES = "glance_download_properties";
+  public static final String OSLO_MESSAGING_NOTIFICATIONS = "oslo_messaging_notifications";
+  public static final String OSLO_MESSAGING_RABBIT = "oslo_messaging_rabbit";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -42,7 +44,6 @@ public final class Options {
    * one warning each.
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
-      "oslo_messaging_notifications",
       "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_limit", "store_type_location_strategy");
 
   // Must be initialised before the options below (static initialisation is in textual order).
@@ -338,6 +339,49 @@ public final class Options {
       OptionType.string(true), null, "Accepted for compatibility and ignored (never logged).");
   public static final ConfigOption<String> MEMCACHE_PASSWORD = registerSecret(KEYSTONE_AUTHTOKEN, "memcache_password",
       OptionType.string(true), null, "Accepted for compatibility and ignored (never logged).");
+
+  // ----------------------------------------------------------- notifications (oslo.messaging, Glance's notifier)
+
+  public static final ConfigOption<String> TRANSPORT_URL = register(DEFAULT, "transport_url", OptionType.transportUrl(), null,
+      "oslo.messaging transport URL, used for notifications when [oslo_messaging_notifications] transport_url is unset: "
+          + "rabbit://user:password@host:5672,user:password@host2:5672/vhost (several hosts for failover). Unset: "
+          + TransportUrl.DEFAULT + ". Passwords are never logged.");
+  public static final ConfigOption<String> CONTROL_EXCHANGE = register(DEFAULT, "control_exchange", OptionType.string(false), "glance",
+      "The AMQP exchange notifications are published to (a topic exchange).");
+  public static final ConfigOption<String> DEFAULT_PUBLISHER_ID = register(DEFAULT, "default_publisher_id", OptionType.string(true), null,
+      "publisher_id of Glint's notifications; unset: image.<this host's name> (Glance's default is image.localhost).");
+  public static final ConfigOption<List<String>> DISABLED_NOTIFICATIONS = register(DEFAULT, "disabled_notifications", OptionType.list(), "",
+      "Notifications not to send: event types (image.create), groups (image, task, metadef_tag...) or patterns with * "
+          + "(image.*, image.member.*, *.delete).");
+  public static final ConfigOption<List<String>> NOTIFICATION_DRIVER = register(OSLO_MESSAGING_NOTIFICATIONS, "driver",
+      OptionType.list(List.of("messagingv2", "messaging", "log", "noop")), "",
+      "How notifications are sent, one or several of: messagingv2 (RabbitMQ, oslo.messaging's 2.0 envelope), messaging "
+          + "(RabbitMQ, bare message), log (one log line each), noop. Empty: no notifications.");
+  public static final ConfigOption<String> NOTIFICATION_TRANSPORT_URL = register(OSLO_MESSAGING_NOTIFICATIONS, "transport_url",
+      OptionType.transportUrl(), null,
+      "Transport URL of the notification broker; unset: [DEFAULT] transport_url.");
+  public static final ConfigOption<List<String>> NOTIFICATION_TOPICS = register(OSLO_MESSAGING_NOTIFICATIONS, "topics", OptionType.list(),
+      "notifications",
+      "AMQP topics notifications go to: each is published with routing key <topic>.<priority> (notifications.info, "
+          + "notifications.error) and a queue of that name is declared and bound.");
+  public static final ConfigOption<Integer> NOTIFICATION_RETRY = register(OSLO_MESSAGING_NOTIFICATIONS, "retry", OptionType.integer(-1, Integer.MAX_VALUE), "-1",
+      "Accepted for compatibility: Glint keeps retrying while a notification waits in its buffer (see notification_buffer_size).");
+  public static final ConfigOption<Integer> NOTIFICATION_BUFFER_SIZE = register(OSLO_MESSAGING_NOTIFICATIONS, "notification_buffer_size",
+      OptionType.integer(1, Integer.MAX_VALUE), "10000",
+      "Glint: most notifications waiting for the broker (unreachable, slow, or not yet confirmed); more are dropped and counted.");
+  public static final ConfigOption<Boolean> AMQP_DURABLE_QUEUES = register(OSLO_MESSAGING_RABBIT, "amqp_durable_queues", OptionType.bool(), "false",
+      "Declare the exchange and the notification queues durable, and publish persistent messages (survive a broker restart).");
+  public static final ConfigOption<Boolean> AMQP_AUTO_DELETE = register(OSLO_MESSAGING_RABBIT, "amqp_auto_delete", OptionType.bool(), "false",
+      "Declare the exchange and the notification queues auto-delete.");
+  public static final ConfigOption<Double> RABBIT_RETRY_INTERVAL = register(OSLO_MESSAGING_RABBIT, "rabbit_retry_interval", OptionType.decimal(0.01, 3600), "1",
+      "Seconds before the first reconnection attempt to RabbitMQ.");
+  public static final ConfigOption<Double> RABBIT_RETRY_BACKOFF = register(OSLO_MESSAGING_RABBIT, "rabbit_retry_backoff", OptionType.decimal(0, 3600), "2",
+      "Seconds added to the wait after each failed reconnection attempt.");
+  public static final ConfigOption<Double> RABBIT_INTERVAL_MAX = register(OSLO_MESSAGING_RABBIT, "rabbit_interval_max", OptionType.decimal(0.01, 3600), "30",
+      "Longest wait between two reconnection attempts, in seconds.");
+  public static final ConfigOption<Integer> HEARTBEAT_TIMEOUT_THRESHOLD = register(OSLO_MESSAGING_RABBIT, "heartbeat_timeout_threshold",
+      OptionType.integer(0, 3600), "60",
+      "Seconds without a heartbeat after which the connection to RabbitMQ is taken for dead; 0 disables heartbeats.");
 
   // ------------------------------------------------------------------- [glance_store], store types'
 

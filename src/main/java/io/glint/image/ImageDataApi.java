@@ -108,6 +108,9 @@ public final class ImageDataApi implements io.glint.http.Routes {
     ctx.request().connection().exceptionHandler(t -> LOG.debug("Connection of download {} failed: {}", image.id(),
         t.toString()));
     Future<Void> sent = DownloadSender.send(ctx.request(), bytes, image.id());
+    String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    sent.onComplete(ar -> data.sent(AuthHandler.context(ctx), image,
+        ar.succeeded() ? bytes.length() : Math.min(response.bytesWritten(), bytes.length()), bytes.length(), client));
     sent.onFailure(t -> {
       if (response.closed()) {
         // The client went away: routine, not an error of ours.

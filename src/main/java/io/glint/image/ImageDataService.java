@@ -5,6 +5,7 @@ import io.glint.error.GlintException;
 import io.glint.error.GlintException.Kind;
 import io.glint.event.DomainEvent;
 import io.glint.event.DomainEvents;
+import io.glint.event.EventFailure;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
@@ -92,13 +93,38 @@ public final class ImageDataService {
         .compose(image -> quotas.beforeUpload(image.owner(), upload.contentLength()).map(image))
         .compose(image -> uploadLimit(image, upload).compose(limit -> clientStillThere(upload).map(limit))
             .compose(limit -> markSaving(image)
-            .compose(v -> writeData(image, upload, limit, target))));
+            .compose(v -> {
+              prepared(ctx, image);
+              return writeData(image, upload, limit, target)
+                  .onFailure(e -> events.publish(DomainEvent.of(EventType.IMAGE_UPLOAD, id, new EventFailure(
+                      "Failed to upload image data for image " + id + ": " + translate(e).getMessage()), ctx)));
+            })));
     return events.announce(uploaded, EventType.IMAGE_UPLOAD, id, ctx)
         .andThen(ar -> {
           if (ar.succeeded()) {
             events.publish(DomainEvent.of(EventType.IMAGE_ACTIVATE, id, ar.result(), ctx));
+            events.publish(DomainEvent.of(EventType.IMAGE_UPDATE, id, ar.result(), ctx));
           }
         });
+  }
+
+  /** As Glance: the image saved in saving ({@code image.update}), then {@code image.prepare} before the data. */
+  private void prepared(RequestContext ctx, Image image) {
+    Image.Builder saving = image.toBuilder();
+    saving.status = ImageStatus.SAVING;
+    saving.updatedAt = java.time.Instant.now();
+    Image subject = saving.build();
+    events.publish(DomainEvent.of(EventType.IMAGE_UPDATE, image.id(), subject, ctx));
+    events.publish(DomainEvent.of(EventType.IMAGE_PREPARE, image.id(), subject, ctx));
+  }
+
+  /**
+   * A download ended after {@code bytesSent} of the {@code expected} body bytes: Glance's {@code image.send} (ERROR
+   * priority when short).
+   */
+  public void sent(RequestContext ctx, Image image, long bytesSent, long expected, String destinationIp) {
+    events.publish(DomainEvent.of(EventType.IMAGE_SEND, image.id(), new ImageSent(image, bytesSent, expected,
+        destinationIp), ctx));
   }
 
   private Future<Image> loadForUpload(RequestContext ctx, String id) {

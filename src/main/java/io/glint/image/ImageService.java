@@ -2,6 +2,7 @@ package io.glint.image;
 
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
+import io.glint.event.DomainEvent;
 import io.glint.event.DomainEvents;
 import io.glint.event.EventType;
 import io.glint.policy.Action;
@@ -159,19 +160,21 @@ public final class ImageService {
   /** {@code DELETE /v2/images/{id}}. */
   public Future<Void> delete(RequestContext ctx, String id) {
     ImageStatus[] before = new ImageStatus[1];
+    Image[] last = new Image[1];
     Future<Void> deleted = lookup.visibleFresh(ctx, id)
         .compose(image -> updater.untilSaved(ctx, image, current -> {
           before[0] = current.status();
-          return markDeleted(ctx, current);
+          return markDeleted(ctx, current, last);
         }))
         .compose(scrubber::remove)
         .compose(v -> staging != null && (before[0] == ImageStatus.UPLOADING || before[0] == ImageStatus.IMPORTING)
             ? staging.delete(id) : Future.succeededFuture());
-    return events.announce(deleted, EventType.IMAGE_DELETE, id, ctx);
+    // The subject is the image as it was when deleted (Glance's image.delete payload).
+    return deleted.onSuccess(v -> events.publish(DomainEvent.of(EventType.IMAGE_DELETE, id, last[0], ctx)));
   }
 
   /** One attempt at deleting: the locations whose data is to go now, or empty when the image changed meanwhile. */
-  private Future<Optional<List<ImageLocation>>> markDeleted(RequestContext ctx, Image image) {
+  private Future<Optional<List<ImageLocation>>> markDeleted(RequestContext ctx, Image image, Image[] deleted) {
     policy.enforce(ctx, Action.DELETE_IMAGE, Target.of(image));
     if (image.isProtected()) {
       throw GlintException.forbidden("Image " + image.id() + " is protected and cannot be deleted.");
@@ -183,6 +186,9 @@ public final class ImageService {
     }
     return repository.locations(image.id()).compose(locations -> {
       ImageStatus target = delayedDelete && !locations.isEmpty() ? ImageStatus.PENDING_DELETE : ImageStatus.DELETED;
+      Image.Builder gone = image.toBuilder();
+      gone.status = target;
+      deleted[0] = gone.build();
       return repository.markDeleted(image.id(), image.status(), target)
           .map(done -> done
               ? Optional.of(target == ImageStatus.DELETED ? locations : List.<ImageLocation>of())

@@ -97,23 +97,24 @@ public final class MemberService {
   }
 
   public Future<Void> remove(RequestContext ctx, String imageId, String memberId) {
+    // The subject is the member as it was (Glance's image.member.delete payload).
     return events.announce(removeMember(ctx, imageId, memberId), EventType.IMAGE_MEMBER_DELETE,
-        imageId, ctx);
+        imageId, ctx).mapEmpty();
   }
 
-  private Future<Void> removeMember(RequestContext ctx, String imageId, String memberId) {
+  private Future<Member> removeMember(RequestContext ctx, String imageId, String memberId) {
     return image(ctx, imageId).compose(image -> {
       String denied = "Not allowed to delete members for image " + imageId + ".";
       requireShared(image, denied);
       policy.enforce(ctx, Action.DELETE_MEMBER, Target.of(image), denied);
       return visibleMember(ctx, image, memberId)
-          .compose(m -> members.remove(imageId, memberId))
+          .compose(m -> members.remove(imageId, memberId)
           .map(removed -> {
             if (!removed) {
               throw notInList(memberId, imageId);
             }
-            return null;
-          });
+            return m;
+          }));
     });
   }
 

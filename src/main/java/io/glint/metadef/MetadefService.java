@@ -2,6 +2,9 @@ package io.glint.metadef;
 
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
+import io.glint.event.DomainEvent;
+import io.glint.event.DomainEvents;
+import io.glint.event.EventType;
 import io.glint.image.Visibility;
 import io.glint.policy.Action;
 import io.glint.policy.Policy;
@@ -23,10 +26,23 @@ import java.util.function.Supplier;
 public final class MetadefService {
   private final MetadefRepository repo;
   private final Policy policy;
+  private DomainEvents events;
 
   public MetadefService(MetadefRepository repo, Policy policy) {
     this.repo = repo;
     this.policy = policy;
+  }
+
+  /** Announces committed changes on {@code events} (Glance's {@code metadef_*} notifications). */
+  public MetadefService withEvents(DomainEvents events) {
+    this.events = events;
+    return this;
+  }
+
+  private void announce(RequestContext ctx, EventType type, Namespace ns, Object item, String oldName) {
+    if (events != null) {
+      events.publish(DomainEvent.of(type, null, new MetadefChange(ns, item, oldName), ctx));
+    }
   }
 
   /** A namespace page with the resource type associations of each listed namespace. */
@@ -76,7 +92,8 @@ public final class MetadefService {
     if (!content.tags().isEmpty()) {
       policy.enforce(ctx, Action.ADD_METADEF_TAG, caller);
     }
-    return repo.createNamespace(content);
+    return repo.createNamespace(content)
+        .onSuccess(ns -> announce(ctx, EventType.METADEF_NAMESPACE_CREATE, ns, null, null));
   }
 
   public Future<NamespaceDetail> show(RequestContext ctx, String name) {
@@ -98,7 +115,8 @@ public final class MetadefService {
   public Future<Namespace> update(RequestContext ctx, String name, NamespaceFields fields) {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.MODIFY_METADEF_NAMESPACE);
-      return repo.updateNamespace(ns, fields);
+      return repo.updateNamespace(ns, fields)
+          .onSuccess(updated -> announce(ctx, EventType.METADEF_NAMESPACE_UPDATE, updated, null, ns.namespace()));
     });
   }
 
@@ -106,7 +124,8 @@ public final class MetadefService {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.DELETE_METADEF_NAMESPACE);
       refuseProtected(ns);
-      return repo.deleteNamespace(ns.id());
+      return repo.deleteNamespace(ns.id())
+          .onSuccess(v -> announce(ctx, EventType.METADEF_NAMESPACE_DELETE, ns, null, null));
     });
   }
 
@@ -114,7 +133,8 @@ public final class MetadefService {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.DELETE_METADEF_NAMESPACE);
       refuseProtected(ns);
-      return repo.deleteProperties(ns.id());
+      return repo.deleteProperties(ns.id())
+          .onSuccess(v -> announce(ctx, EventType.METADEF_NAMESPACE_DELETE_PROPERTIES, ns, null, null));
     });
   }
 
@@ -122,7 +142,8 @@ public final class MetadefService {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.DELETE_METADEF_NAMESPACE);
       refuseProtected(ns);
-      return repo.deleteObjects(ns.id());
+      return repo.deleteObjects(ns.id())
+          .onSuccess(v -> announce(ctx, EventType.METADEF_NAMESPACE_DELETE_OBJECTS, ns, null, null));
     });
   }
 
@@ -131,7 +152,8 @@ public final class MetadefService {
       enforce(ctx, ns, Action.DELETE_METADEF_NAMESPACE);
       enforce(ctx, ns, Action.DELETE_METADEF_TAGS);
       refuseProtected(ns);
-      return repo.deleteTags(ns.id());
+      return repo.deleteTags(ns.id())
+          .onSuccess(v -> announce(ctx, EventType.METADEF_NAMESPACE_DELETE_TAGS, ns, null, null));
     });
   }
 
@@ -153,7 +175,8 @@ public final class MetadefService {
   public Future<Association> associate(RequestContext ctx, String name, Association association) {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.ADD_METADEF_RESOURCE_TYPE_ASSOCIATION);
-      return repo.associate(ns, association);
+      return repo.associate(ns, association)
+          .onSuccess(a -> announce(ctx, EventType.METADEF_RESOURCE_TYPE_CREATE, ns, a, null));
     });
   }
 
@@ -161,14 +184,14 @@ public final class MetadefService {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.REMOVE_METADEF_RESOURCE_TYPE_ASSOCIATION);
       return repo.associations(ns.id()).compose(all -> {
-        if (all.stream().noneMatch(a -> a.name().equals(resourceType))) {
-          throw GlintException.notFound("Failed to find resource type " + resourceType + " to delete");
-        }
+        Association found = all.stream().filter(a -> a.name().equals(resourceType)).findFirst().orElseThrow(
+            () -> GlintException.notFound("Failed to find resource type " + resourceType + " to delete"));
         if (ns.isProtected()) {
           throw GlintException.forbidden("Metadata definition resource-type-association " + resourceType
               + " is protected and cannot be deleted.");
         }
-        return repo.dissociate(ns.id(), resourceType).mapEmpty();
+        return repo.dissociate(ns.id(), resourceType)
+            .onSuccess(v -> announce(ctx, EventType.METADEF_RESOURCE_TYPE_DELETE, ns, found, null)).mapEmpty();
       });
     });
   }
@@ -209,7 +232,8 @@ public final class MetadefService {
   public Future<Property> addProperty(RequestContext ctx, String name, Property property) {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.ADD_METADEF_PROPERTY);
-      return repo.addProperty(ns, property);
+      return repo.addProperty(ns, property)
+          .onSuccess(p -> announce(ctx, EventType.METADEF_PROPERTY_CREATE, ns, p, null));
     });
   }
 
@@ -217,11 +241,13 @@ public final class MetadefService {
     return updateChild(ctx, namespace(ctx, name), Action.MODIFY_METADEF_PROPERTY,
         ns -> repo.findProperty(ns.id(), propertyName),
         () -> propertyNotFound(propertyName, name),
-        ns -> repo.updateProperty(ns, propertyName, property));
+        ns -> repo.updateProperty(ns, propertyName, property)
+            .onSuccess(p -> announce(ctx, EventType.METADEF_PROPERTY_UPDATE, ns, p, propertyName)));
   }
 
   public Future<Void> removeProperty(RequestContext ctx, String name, String propertyName) {
-    return removeChild(ctx, namespace(ctx, name), Action.REMOVE_METADEF_PROPERTY, "property", propertyName,
+    return removeChild(ctx, EventType.METADEF_PROPERTY_DELETE, namespace(ctx, name), Action.REMOVE_METADEF_PROPERTY,
+        "property", propertyName,
         ns -> repo.findProperty(ns.id(), propertyName),
         () -> propertyNotFound(propertyName, name),
         ns -> repo.removeProperty(ns.id(), propertyName));
@@ -247,7 +273,8 @@ public final class MetadefService {
   public Future<MetaObject> addObject(RequestContext ctx, String name, MetaObject object) {
     return objectsNamespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.ADD_METADEF_OBJECT);
-      return repo.addObject(ns, object);
+      return repo.addObject(ns, object)
+          .onSuccess(o -> announce(ctx, EventType.METADEF_OBJECT_CREATE, ns, o, null));
     });
   }
 
@@ -255,11 +282,13 @@ public final class MetadefService {
     return updateChild(ctx, objectsNamespace(ctx, name), Action.MODIFY_METADEF_OBJECT,
         ns -> repo.findObject(ns.id(), objectName),
         () -> objectNotFound(objectName, name),
-        ns -> repo.updateObject(ns, objectName, object));
+        ns -> repo.updateObject(ns, objectName, object)
+            .onSuccess(o -> announce(ctx, EventType.METADEF_OBJECT_UPDATE, ns, o, objectName)));
   }
 
   public Future<Void> removeObject(RequestContext ctx, String name, String objectName) {
-    return removeChild(ctx, objectsNamespace(ctx, name), Action.DELETE_METADEF_OBJECT, "object", objectName,
+    return removeChild(ctx, EventType.METADEF_OBJECT_DELETE, objectsNamespace(ctx, name), Action.DELETE_METADEF_OBJECT,
+        "object", objectName,
         ns -> repo.findObject(ns.id(), objectName),
         () -> objectNotFound(objectName, name),
         ns -> repo.removeObject(ns.id(), objectName));
@@ -292,7 +321,7 @@ public final class MetadefService {
       // Glance validates the name against the tag schema once the namespace is found.
       MetadefJson.validate(Map.of("name", tagName), "tag");
       enforce(ctx, ns, Action.ADD_METADEF_TAG);
-      return repo.addTag(ns, tagName);
+      return repo.addTag(ns, tagName).onSuccess(t -> announce(ctx, EventType.METADEF_TAG_CREATE, ns, t, null));
     });
   }
 
@@ -300,7 +329,8 @@ public final class MetadefService {
     return namespace(ctx, name).compose(ns -> {
       enforce(ctx, ns, Action.ADD_METADEF_TAGS);
       // Glance's database layer does nothing at all for an empty list (the existing tags stay).
-      return tagNames.isEmpty() ? Future.succeededFuture(List.of()) : repo.addTags(ns, tagNames, append);
+      return tagNames.isEmpty() ? Future.succeededFuture(List.of()) : repo.addTags(ns, tagNames, append)
+          .onSuccess(added -> added.forEach(t -> announce(ctx, EventType.METADEF_TAG_CREATE, ns, t, null)));
     });
   }
 
@@ -308,11 +338,13 @@ public final class MetadefService {
     return updateChild(ctx, namespace(ctx, name), Action.MODIFY_METADEF_TAG,
         ns -> repo.findTag(ns.id(), tagName),
         () -> tagNotFound(tagName, name),
-        ns -> repo.renameTag(ns, tagName, newName));
+        ns -> repo.renameTag(ns, tagName, newName)
+            .onSuccess(t -> announce(ctx, EventType.METADEF_TAG_UPDATE, ns, t, tagName)));
   }
 
   public Future<Void> removeTag(RequestContext ctx, String name, String tagName) {
-    return removeChild(ctx, namespace(ctx, name), Action.DELETE_METADEF_TAG, "tag", tagName,
+    return removeChild(ctx, EventType.METADEF_TAG_DELETE, namespace(ctx, name), Action.DELETE_METADEF_TAG,
+        "tag", tagName,
         ns -> repo.findTag(ns.id(), tagName),
         () -> tagNotFound(tagName, name),
         ns -> repo.removeTag(ns.id(), tagName));
@@ -334,16 +366,18 @@ public final class MetadefService {
   }
 
   /** Removes an existing child of a namespace: the policy, the child's existence, then the namespace's protection. */
-  private <T> Future<Void> removeChild(RequestContext ctx, Future<Namespace> namespace, Action action, String kind,
-      String childName, Function<Namespace, Future<Optional<T>>> find, Supplier<GlintException> notFound,
-      Function<Namespace, Future<?>> remove) {
-    return updateChild(ctx, namespace, action, find, notFound, ns -> {
-      if (ns.isProtected()) {
-        throw GlintException.forbidden("Metadata definition " + kind + " " + childName
-            + " is protected and cannot be deleted.");
-      }
-      return remove.apply(ns).mapEmpty();
-    });
+  private <T> Future<Void> removeChild(RequestContext ctx, EventType event, Future<Namespace> namespace,
+      Action action, String kind, String childName, Function<Namespace, Future<Optional<T>>> find,
+      Supplier<GlintException> notFound, Function<Namespace, Future<?>> remove) {
+    java.util.concurrent.atomic.AtomicReference<T> child = new java.util.concurrent.atomic.AtomicReference<>();
+    return updateChild(ctx, namespace, action, ns -> find.apply(ns).onSuccess(o -> o.ifPresent(child::set)),
+        notFound, ns -> {
+          if (ns.isProtected()) {
+            throw GlintException.forbidden("Metadata definition " + kind + " " + childName
+                + " is protected and cannot be deleted.");
+          }
+          return remove.apply(ns).onSuccess(v -> announce(ctx, event, ns, child.get(), null)).mapEmpty();
+        });
   }
 
   /** The namespace if the caller may see it; else Glance's "Namespace X not found" (404). */

@@ -45,12 +45,19 @@ class DomainEventsTest extends ApiTestBase {
     assertEquals(404, bob.delete("/v2/images/" + id).status(), "a refused change announces nothing");
     assertEquals(204, alice.delete("/v2/images/" + id).status());
     List<String> types = seen.stream().filter(e -> id.equals(e.imageId())).map(e -> e.type().wireName()).toList();
-    assertEquals(List.of("image.create", "image.update", "image.update", "image.upload", "image.activate",
-        "image.member.create", "image.member.update", "image.member.delete", "image.deactivate", "image.delete"),
-        types);
+    // An upload is announced as Glance's notifier does: the save in saving, prepare, upload, activate, the save.
+    assertEquals(List.of("image.create", "image.update", "image.update", "image.update", "image.prepare",
+        "image.upload", "image.activate", "image.update", "image.member.create", "image.member.update",
+        "image.member.delete", "image.deactivate", "image.delete"), types);
     DomainEvent created = seen.get(0);
     assertEquals("project-a", created.actor().owner());
     assertTrue(created.subject() instanceof io.glint.image.Image);
+    DomainEvent deleted = seen.stream().filter(e -> e.type() == EventType.IMAGE_DELETE).findFirst().orElseThrow();
+    assertTrue(deleted.subject() instanceof io.glint.image.Image image && image.id().equals(id),
+        "the deleted image, as it was: " + deleted.subject());
+    DomainEvent memberGone = seen.stream().filter(e -> e.type() == EventType.IMAGE_MEMBER_DELETE).findFirst()
+        .orElseThrow();
+    assertTrue(memberGone.subject() instanceof io.glint.member.Member, "the removed member: " + memberGone.subject());
   }
 
   @Test
