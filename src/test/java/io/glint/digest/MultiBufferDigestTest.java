@@ -72,16 +72,17 @@ class MultiBufferDigestTest {
     Random rnd = new Random(2);
     MultiBufferDigest md = engine.get();
     int lanes = md.lanes();
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 2; round++) {
       byte[][] msgs = new byte[lanes][];
       int[] sent = new int[lanes];
       for (int l = 0; l < lanes; l++) {
-        int len = switch (l % 4) {
-          case 0 -> (1 << 20) + rnd.nextInt(300); // 1 MiB and odd bytes
-          case 1 -> rnd.nextInt(70_000);
-          case 2 -> rnd.nextInt(300);
-          default -> (1 << 20) - 1;
-        };
+        int len = l == 0 ? (1 << 20) + 1 + rnd.nextInt(300) // 1 MiB and odd bytes
+            : switch (l % 4) {
+              case 1 -> rnd.nextInt(70_000);
+              case 2 -> rnd.nextInt(300);
+              case 3 -> (1 << 18) - 1;
+              default -> (1 << 17) + rnd.nextInt(300);
+            };
         msgs[l] = new byte[len];
         rnd.nextBytes(msgs[l]);
       }
