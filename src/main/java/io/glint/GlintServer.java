@@ -256,7 +256,8 @@ public final class GlintServer {
           new ImageLocations.Settings(imageSettings.showMultipleLocations(), quotas.imageLocationQuota(),
               imageSettings.hashingAlgorithm()), locationChecker, scrubber, events);
       ImageDataService.Settings dataSettings = new ImageDataService.Settings(quotas.imageSizeCap(),
-          quotas.userStorageQuota(), imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName());
+          quotas.userStorageQuota(), imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName(),
+          io.glint.digest.MultiBufferDigests.create(imageSettings.multibufferDigests(), transferPool));
       ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
           dataSettings);
       images.withStaging(staging);

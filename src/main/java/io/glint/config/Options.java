@@ -87,6 +87,11 @@ public final class Options {
   public static final ConfigOption<String> HASHING_ALGORITHM = register(DEFAULT, "hashing_algorithm",
       OptionType.choice(true, "sha512", "sha384", "sha256", "sha224", "sha1", "sha3_512", "sha3_384", "sha3_256", "sha3_224", "md5"), "sha512",
       "Algorithm of the image's 'os_hash_value' multihash.");
+  public static final ConfigOption<String> MULTIBUFFER_DIGESTS = register(DEFAULT, "multibuffer_digests",
+      OptionType.choice(false, "off", "auto", "on"), "off",
+      "Glint: hash concurrent uploads together in SIMD lanes (md5 16 at once, sha512 8 at once with AVX-512; "
+          + "needs --add-modules jdk.incubator.vector). 'auto': an upload that starts while another runs takes a "
+          + "lane, a lone upload uses the JDK's digests; 'on': every upload takes a lane; 'off': JDK digests only.");
   public static final ConfigOption<Boolean> ALLOW_ANONYMOUS_ACCESS = register(DEFAULT, "allow_anonymous_access", OptionType.bool(), "false",
       "Allow unauthenticated users read-only access to public images.");
   public static final ConfigOption<Integer> MAX_REQUEST_ID_LENGTH = register(DEFAULT, "max_request_id_length", OptionType.integer(1, Integer.MAX_VALUE), "64",

@@ -76,6 +76,14 @@ public final class LaneScheduler {
       return s.digest;
     }
 
+    /**
+     * Gives up the message: once the updates given so far have been read (their futures complete as usual), the
+     * lane is freed; no digest.
+     */
+    public void cancel() {
+      submit(new Segment(null, 0, -1));
+    }
+
     private void submit(Segment s) {
       segments.add(s);
       ready.add(this);
@@ -178,6 +186,13 @@ public final class LaneScheduler {
     }
     Segment next = j.segments.poll();
     if (next == null) {
+      return false;
+    }
+    if (next.len < 0) { // cancelled: the lane is free again
+      laneJob[l] = null;
+      j.lane = -1;
+      open.decrementAndGet();
+      md.reset(l);
       return false;
     }
     j.current = next;
