@@ -32,7 +32,8 @@ public final class MultiBufferDigests {
    * For the option's value ({@code off}, {@code auto}, {@code on}); the lanes' work runs on {@code pool}. Without
    * the Vector API (the JVM started without {@code --add-modules jdk.incubator.vector}) it is {@link #OFF}, with
    * a warning. The kernels are compiled on a background thread first (until C2 has compiled them, the Vector API
-   * runs interpreted at a few MB/s): until then uploads use the JDK's digests.
+   * runs interpreted at a few MB/s): until then {@code auto} gives uploads the JDK's digests ({@code on} does
+   * not wait).
    */
   public static MultiBufferDigests create(String mode, Executor pool) {
     if (mode.equals("off")) {
@@ -82,7 +83,7 @@ public final class MultiBufferDigests {
       return null;
     }
     int others = uploads.getAndIncrement();
-    if (!warm || (!always && others == 0)) {
+    if (!always && (!warm || others == 0)) {
       return new Lanes(null, null);
     }
     return new Lanes(md5.open(), jcaHashName.equals("SHA-512") ? sha512.open() : null);
