@@ -1,5 +1,7 @@
 package io.glint.transfer;
 
+import io.glint.digest.LaneScheduler;
+import io.glint.digest.MultiBufferDigests;
 import io.glint.error.GlintException;
 import io.glint.image.ReceivedData;
 import io.glint.store.PendingData;
@@ -10,8 +12,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
-import io.glint.digest.LaneScheduler;
-import io.glint.digest.MultiBufferDigests;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;

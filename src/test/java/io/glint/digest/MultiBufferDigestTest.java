@@ -34,6 +34,13 @@ class MultiBufferDigestTest {
     return out;
   }
 
+  /** The widths the CPU runs natively (the others run the same code, checked on every length above). */
+  static List<Arguments> preferred() {
+    return engines().stream().filter(a -> ((String) a.get()[1]).endsWith("x" + MultiMd5.PREFERRED.length())
+        || ((String) a.get()[1]).endsWith("x" + MultiSha512.PREFERRED.length()) && a.get()[0].equals("SHA-512"))
+        .toList();
+  }
+
   private static byte[] expected(String algo, byte[] data, int off, int len) throws Exception {
     MessageDigest md = MessageDigest.getInstance(algo);
     md.update(data, off, len);
@@ -66,7 +73,7 @@ class MultiBufferDigestTest {
   }
 
   @ParameterizedTest(name = "{1}")
-  @MethodSource("engines")
+  @MethodSource("preferred")
   void streamingInRandomChunksWithLanesOfDifferentLengths(String algo, String name,
       Supplier<MultiBufferDigest> engine) throws Exception {
     Random rnd = new Random(2);
@@ -112,7 +119,7 @@ class MultiBufferDigestTest {
   }
 
   @ParameterizedTest(name = "{1}")
-  @MethodSource("engines")
+  @MethodSource("preferred")
   void aLaneThatFinishesEarlyTakesTheNextJob(String algo, String name, Supplier<MultiBufferDigest> engine)
       throws Exception {
     Random rnd = new Random(3);
