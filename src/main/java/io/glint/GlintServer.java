@@ -2,6 +2,7 @@ package io.glint;
 
 import io.glint.auth.AuthStrategy;
 import io.glint.config.GlintConfig;
+import io.glint.digest.MultiBufferDigests;
 import io.glint.config.ImageSettings;
 import io.glint.config.ImportFilteringSettings;
 import io.glint.config.QuotaSettings;
@@ -269,7 +270,12 @@ public final class GlintServer {
         importSettings.stagingDir(), transferPool, config.stores().filesystemStoreFsync(), nodeId));
     List<Future<Void>> prepared = new java.util.ArrayList<>(stores.all().stream().map(ImageStore::prepare).toList());
     prepared.add(staging.prepare());
-    return Future.all(prepared).map(v -> {
+    // the Vector API's classes take seconds to load on a busy machine: not on the event loop
+    String multiBufferMode = config.images().multibufferDigests();
+    Future<MultiBufferDigests> multiBuffer = multiBufferMode.equals("off")
+        ? Future.succeededFuture(MultiBufferDigests.OFF)
+        : vertx.executeBlocking(() -> MultiBufferDigests.create(multiBufferMode, transferPool), false);
+    return Future.all(prepared).compose(v -> multiBuffer).map(multiBufferDigests -> {
       ImageSettings imageSettings = config.images();
       QuotaSettings quotas = config.quotas();
       ServerSettings server = config.server();
@@ -285,7 +291,8 @@ public final class GlintServer {
           new ImageLocations.Settings(imageSettings.showMultipleLocations(), quotas.imageLocationQuota(),
               imageSettings.hashingAlgorithm()), locationChecker, scrubber, events);
       ImageDataService.Settings dataSettings = new ImageDataService.Settings(quotas.imageSizeCap(),
-          quotas.userStorageQuota(), imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName());
+          quotas.userStorageQuota(), imageSettings.hashingAlgorithm(), imageSettings.hashingAlgorithmJcaName(),
+          multiBufferDigests);
       ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
           dataSettings);
       images.withStaging(staging);

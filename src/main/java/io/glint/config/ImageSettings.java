@@ -16,15 +16,16 @@ import java.util.List;
  * @param limitParamDefault default page size of list requests ([DEFAULT] limit_param_default)
  * @param apiLimitMax largest page size of list requests ([DEFAULT] api_limit_max)
  * @param enabledImportMethods interoperable-import methods offered ([DEFAULT] enabled_import_methods)
+ * @param multibufferDigests off, auto or on: uploads hashed together in SIMD lanes ([DEFAULT] multibuffer_digests)
  */
 public record ImageSettings(List<String> containerFormats, List<String> diskFormats, String hashingAlgorithm,
     boolean showImageDirectUrl, boolean showMultipleLocations, int limitParamDefault, int apiLimitMax,
-    List<String> enabledImportMethods) {
+    List<String> enabledImportMethods, String multibufferDigests) {
 
   static ImageSettings from(GlintConfig c) {
     return new ImageSettings(c.get(CONTAINER_FORMATS), c.get(DISK_FORMATS), c.get(HASHING_ALGORITHM),
         c.get(SHOW_IMAGE_DIRECT_URL), c.get(SHOW_MULTIPLE_LOCATIONS), c.get(LIMIT_PARAM_DEFAULT),
-        c.get(API_LIMIT_MAX), c.get(ENABLED_IMPORT_METHODS));
+        c.get(API_LIMIT_MAX), c.get(ENABLED_IMPORT_METHODS), c.get(MULTIBUFFER_DIGESTS));
   }
 
   /** {@link #hashingAlgorithm()} as a java.security.MessageDigest name, e.g. "SHA-512", "SHA3-256". */

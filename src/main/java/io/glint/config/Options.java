@@ -90,6 +90,11 @@ public final class Options {
       "Algorithm of the image's 'os_hash_value' multihash.");
   public static final ConfigOption<Boolean> ENABLE_V1_API = register(DEFAULT, "enable_v1_api", OptionType.bool(), "true",
       "Serve the legacy Images v1 API (removed from Glance in Rocky) under /v1, on the same images, members, policies and stores as v2; listed in the versions document as DEPRECATED.");
+  public static final ConfigOption<String> MULTIBUFFER_DIGESTS = register(DEFAULT, "multibuffer_digests",
+      OptionType.choice(false, "off", "auto", "on"), "off",
+      "Glint: hash concurrent uploads together in SIMD lanes (md5 16 at once, sha512 8 at once with AVX-512; "
+          + "needs --add-modules jdk.incubator.vector). 'auto': an upload that starts while another runs takes a "
+          + "lane, a lone upload uses the JDK's digests; 'on': every upload takes a lane; 'off': JDK digests only.");
   public static final ConfigOption<Boolean> ALLOW_ANONYMOUS_ACCESS = register(DEFAULT, "allow_anonymous_access", OptionType.bool(), "false",
       "Allow unauthenticated users read-only access to public images.");
   public static final ConfigOption<Integer> MAX_REQUEST_ID_LENGTH = register(DEFAULT, "max_request_id_length", OptionType.integer(1, Integer.MAX_VALUE), "64",

@@ -37,7 +37,8 @@ public final class ImageDataService {
   private static final Logger LOG = LoggerFactory.getLogger(ImageDataService.class);
 
   /** Limits and digest settings of uploads. */
-  public record Settings(long imageSizeCap, long userStorageQuota, String hashAlgo, String jcaHashName) {}
+  public record Settings(long imageSizeCap, long userStorageQuota, String hashAlgo, String jcaHashName,
+      io.glint.digest.MultiBufferDigests multiBuffer) {}
 
   /**
    * An upload request: the paused body, its declared length (Content-Length), declared size header and, in
@@ -193,7 +194,8 @@ public final class ImageDataService {
     return store.create(image.id(), expectedSize).compose(pending -> {
       UploadPump pump = new UploadPump(context, upload.body(), pending, limit,
           received -> limit < settings.imageSizeCap() ? quotaExceeded(received, limit) : sizeCapExceeded(received),
-          upload.declaredSize(), digestPool, settings.hashAlgo(), settings.jcaHashName(), true);
+          upload.declaredSize(), digestPool, settings.hashAlgo(), settings.jcaHashName(), true,
+          settings.multiBuffer());
       upload.readyForBody().run();
       return pump.run()
           .map(received -> inspected(image, received, pump.inspection()))

@@ -78,7 +78,7 @@ public final class ImageStaging {
     return staging.create(image.id()).compose(pending -> {
       UploadPump pump = new UploadPump(context, upload.body(), pending, settings.imageSizeCap(),
           ImageDataService::sizeCapExceeded, upload.declaredSize(), digestPool, settings.hashAlgo(),
-          settings.jcaHashName(), inspectAtStage);
+          settings.jcaHashName(), inspectAtStage, settings.multiBuffer());
       upload.readyForBody().run();
       return pump.run()
           .map(received -> inspectAtStage ? ImageDataService.inspected(image, received, pump.inspection()) : received)

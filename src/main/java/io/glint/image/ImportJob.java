@@ -189,7 +189,7 @@ final class ImportJob {
         .compose(opened -> {
       UploadPump pump = new UploadPump(context, opened.stream(), pending, parts.settings().imageSizeCap(),
           ImageDataService::sizeCapExceeded, null, parts.digestPool(), parts.settings().hashAlgo(),
-          parts.settings().jcaHashName());
+          parts.settings().jcaHashName(), false, parts.settings().multiBuffer());
       return pump.run()
           .map(received -> {
             checkLength(received.size(), opened.length());
@@ -315,7 +315,7 @@ final class ImportJob {
     return store.create(imageId).compose(pending -> source.open().compose(opened -> {
       UploadPump pump = new UploadPump(context, opened.stream(), pending, parts.settings().imageSizeCap(),
           ImageDataService::sizeCapExceeded, null, parts.digestPool(), parts.settings().hashAlgo(),
-          parts.settings().jcaHashName(), true);
+          parts.settings().jcaHashName(), true, parts.settings().multiBuffer());
       long timer = parts.vertx().setPeriodic(parts.progressInterval().toMillis(),
           t -> progress(pump.received()));
       return pump.run()

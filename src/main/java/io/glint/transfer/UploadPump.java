@@ -1,5 +1,7 @@
 package io.glint.transfer;
 
+import io.glint.digest.LaneScheduler;
+import io.glint.digest.MultiBufferDigests;
 import io.glint.error.GlintException;
 import io.glint.image.ReceivedData;
 import io.glint.store.PendingData;
@@ -51,6 +53,10 @@ public final class UploadPump {
   private final MessageDigest md5;
   private final MessageDigest hash;
   private final String hashAlgo;
+  /** The upload's jobs in the shared SIMD lanes (null, or with null jobs: the JDK's digests). */
+  private final MultiBufferDigests.Lanes lanes;
+  private final LaneScheduler.Job md5Job;
+  private final LaneScheduler.Job hashJob;
   private final Promise<ReceivedData> result = Promise.promise();
   private final io.glint.format.FormatInspector inspector;
   private volatile io.glint.format.FormatInspector.Result inspection;
@@ -77,16 +83,18 @@ public final class UploadPump {
   public UploadPump(Context context, ReadStream<Buffer> source, PendingData sink, long limit,
       LongFunction<GlintException> overLimit, Long expectedSize, Executor digestPool, String hashAlgo,
       String jcaHashName) {
-    this(context, source, sink, limit, overLimit, expectedSize, digestPool, hashAlgo, jcaHashName, false);
+    this(context, source, sink, limit, overLimit, expectedSize, digestPool, hashAlgo, jcaHashName, false,
+        MultiBufferDigests.OFF);
   }
 
   /**
    * As above; with {@code inspect}, the bytes are also shown to a {@link io.glint.format.FormatInspector} on the
-   * md5 lane as they go by (it keeps only the headers it needs), whose verdict is {@link #inspection()}.
+   * md5 lane as they go by (it keeps only the headers it needs), whose verdict is {@link #inspection()}; with
+   * {@code multiBuffer} on, the digests may go through the SIMD lanes shared with other uploads instead.
    */
   public UploadPump(Context context, ReadStream<Buffer> source, PendingData sink, long limit,
       LongFunction<GlintException> overLimit, Long expectedSize, Executor digestPool, String hashAlgo,
-      String jcaHashName, boolean inspect) {
+      String jcaHashName, boolean inspect, MultiBufferDigests multiBuffer) {
     this.inspector = inspect ? new io.glint.format.FormatInspector() : null;
     this.context = context;
     this.source = source;
@@ -97,6 +105,9 @@ public final class UploadPump {
     this.md5Lane = new SerialLane(digestPool);
     this.hashLane = new SerialLane(digestPool);
     this.hashAlgo = hashAlgo;
+    this.lanes = multiBuffer.open(jcaHashName);
+    this.md5Job = lanes == null ? null : lanes.md5();
+    this.hashJob = lanes == null ? null : lanes.hash();
     try {
       this.md5 = MessageDigest.getInstance("MD5");
       this.hash = MessageDigest.getInstance(jcaHashName);
@@ -238,17 +249,23 @@ public final class UploadPump {
     inFlight += length;
     pendingChunks++;
     Future<Void> written = sink.write(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(array, 0, length)));
-    Future<Void> md5ed = md5Lane.submit(() -> {
-      md5.update(array, 0, length);
+    Future<Void> md5ed = md5Job == null || inspector != null ? md5Lane.submit(() -> {
+      if (md5Job == null) {
+        md5.update(array, 0, length);
+      }
       if (inspector != null) {
         inspector.feed(array, 0, length); // once complete, it only counts
       }
       return null;
-    });
-    Future<Void> hashed = hashLane.submit(() -> {
-      hash.update(array, 0, length);
-      return null;
-    });
+    }) : Future.succeededFuture();
+    if (md5Job != null) {
+      md5ed = Future.join(md5ed, Future.fromCompletionStage(md5Job.update(array, 0, length))).mapEmpty();
+    }
+    Future<Void> hashed = hashJob != null ? Future.fromCompletionStage(hashJob.update(array, 0, length))
+        : hashLane.submit(() -> {
+          hash.update(array, 0, length);
+          return null;
+        });
     // join, not all: the array goes back to the pool only when no step can still be reading it.
     Future.join(written, md5ed, hashed).onComplete(ar -> context.runOnContext(v -> guarded(() -> {
       pool.give(array);
@@ -287,17 +304,27 @@ public final class UploadPump {
     }
     done = true;
     if (expectedSize != null && expectedSize != received) {
+      if (lanes != null) {
+        lanes.close(false);
+      }
       result.fail(GlintException.badRequest("The size of the uploaded data (" + received
           + " bytes) does not match x-openstack-image-size (" + expectedSize + " bytes)."));
       return;
     }
+    Future<byte[]> md5Lanes = md5Job == null ? Future.succeededFuture()
+        : Future.fromCompletionStage(md5Job.digest());
     Future<String> md5Hex = md5Lane.submit(() -> {
       if (inspector != null) {
         inspection = inspector.result();
       }
-      return HexFormat.of().formatHex(md5.digest());
-    });
-    Future<String> hashHex = hashLane.submit(() -> HexFormat.of().formatHex(hash.digest()));
+      return md5Job == null ? HexFormat.of().formatHex(md5.digest()) : null;
+    }).compose(hex -> hex != null ? Future.succeededFuture(hex) : md5Lanes.map(HexFormat.of()::formatHex));
+    Future<String> hashHex = hashJob != null
+        ? Future.fromCompletionStage(hashJob.digest()).map(HexFormat.of()::formatHex)
+        : hashLane.submit(() -> HexFormat.of().formatHex(hash.digest()));
+    if (lanes != null) {
+      lanes.close(true);
+    }
     Future.all(md5Hex, hashHex).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
         result.fail(ar.cause());
@@ -312,6 +339,9 @@ public final class UploadPump {
       return;
     }
     done = true;
+    if (lanes != null) {
+      lanes.close(false);
+    }
     source.handler(null);
     source.endHandler(null);
     leftovers.clear();

@@ -1,0 +1,130 @@
+package io.glint.digest;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether an upload's digests go through the shared SIMD lanes ({@code [DEFAULT] multibuffer_digests}): one
+ * {@link LaneScheduler} for MD5 (the {@code checksum}) and one for SHA-512 (the {@code os_hash_value} of the
+ * default {@code hashing_algorithm}; other algorithms stay with the JDK's digests). With {@code auto}, an upload
+ * takes lanes only when another upload is running as it starts: a lone upload is faster with the JDK's
+ * digests, which run at the speed of one lane's worth of work per step.
+ */
+public final class MultiBufferDigests {
+  private static final Logger LOG = LoggerFactory.getLogger(MultiBufferDigests.class);
+  /** Every upload with the JDK's digests. */
+  public static final MultiBufferDigests OFF = new MultiBufferDigests(false, null, null);
+
+  private final boolean always;
+  private final LaneScheduler md5;
+  private final LaneScheduler sha512;
+  private final AtomicInteger uploads = new AtomicInteger();
+
+  private MultiBufferDigests(boolean always, LaneScheduler md5, LaneScheduler sha512) {
+    this.always = always;
+    this.md5 = md5;
+    this.sha512 = sha512;
+  }
+
+  /**
+   * For the option's value ({@code off}, {@code auto}, {@code on}); the lanes' work runs on {@code pool}. Without
+   * the Vector API (the JVM started without {@code --add-modules jdk.incubator.vector}) it is {@link #OFF}, with
+   * a warning. The kernels are compiled on a background thread first (until C2 has compiled them, the Vector API
+   * runs interpreted at a few MB/s): until then {@code auto} gives uploads the JDK's digests ({@code on} does
+   * not wait).
+   */
+  public static MultiBufferDigests create(String mode, Executor pool) {
+    if (mode.equals("off")) {
+      return OFF;
+    }
+    try {
+      MultiBufferDigests d = new MultiBufferDigests(mode.equals("on"), new LaneScheduler(MultiMd5::new, pool),
+          new LaneScheduler(MultiSha512::new, pool));
+      Thread warm = new Thread(d::warmUp, "glint-digest-warmup");
+      warm.setDaemon(true);
+      warm.setPriority(Thread.MIN_PRIORITY);
+      warm.start();
+      LOG.info("multibuffer_digests={}: md5 in {} lanes, sha512 in {} lanes", mode, d.md5.lanes(),
+          d.sha512.lanes());
+      return d;
+    } catch (LinkageError e) {
+      LOG.warn("multibuffer_digests={} needs the Vector API (java --add-modules jdk.incubator.vector): "
+          + "uploads use the JDK's digests ({})", mode, e.toString());
+      return OFF;
+    }
+  }
+
+  private volatile boolean warm;
+
+  /** Runs the kernels until C2 has compiled them (a few seconds of one core, more on a loaded machine). */
+  private void warmUp() {
+    byte[] block = new byte[64 * 1024];
+    MultiBufferDigest[] engines = {new MultiMd5(), new MultiSha512()};
+    for (MultiBufferDigest md : engines) {
+      for (int round = 0; round < 40; round++) {
+        for (int l = 0; l < md.lanes(); l++) {
+          md.update(l, block, 0, block.length);
+        }
+        md.drain();
+      }
+    }
+    warm = true;
+    LOG.debug("multi-buffer digest kernels warmed up");
+  }
+
+  /**
+   * The lanes for a new upload's digests, or null when it uses the JDK's digests. The caller
+   * {@link Lanes#close closes} them when the upload ends, whatever the outcome.
+   */
+  public Lanes open(String jcaHashName) {
+    if (md5 == null) {
+      return null;
+    }
+    int others = uploads.getAndIncrement();
+    if (!always && (!warm || others == 0)) {
+      return new Lanes(null, null);
+    }
+    return new Lanes(md5.open(), jcaHashName.equals("SHA-512") ? sha512.open() : null);
+  }
+
+  /** An upload's jobs: each null when that digest is the JDK's. */
+  public final class Lanes {
+    private final LaneScheduler.Job md5;
+    private final LaneScheduler.Job hash;
+    private boolean closed;
+
+    private Lanes(LaneScheduler.Job md5, LaneScheduler.Job hash) {
+      this.md5 = md5;
+      this.hash = hash;
+    }
+
+    /** The MD5 job, or null. */
+    public LaneScheduler.Job md5() {
+      return md5;
+    }
+
+    /** The multihash job, or null. */
+    public LaneScheduler.Job hash() {
+      return hash;
+    }
+
+    /** The upload has ended: jobs not digested are cancelled (their lanes freed). Idempotent. */
+    public void close(boolean digested) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      uploads.decrementAndGet();
+      if (!digested) {
+        if (md5 != null) {
+          md5.cancel();
+        }
+        if (hash != null) {
+          hash.cancel();
+        }
+      }
+    }
+  }
+}
