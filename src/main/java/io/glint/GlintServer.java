@@ -304,7 +304,8 @@ public final class GlintServer {
               new TagsApi(metadefs, json),
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
-          server.maxRequestIdLength());
+          server.maxRequestIdLength(),
+          io.glint.console.ConsoleRoutes.of(config));
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));

@@ -21,7 +21,15 @@ public final class ApiRouter {
       Authenticator authenticator,
       java.util.List<Routes> features,
       Versions versions,
-      int maxRequestIdLength) {}
+      int maxRequestIdLength,
+      io.glint.console.ConsoleRoutes console) {
+
+    /** Without the web console. */
+    public Parts(Authenticator authenticator, java.util.List<Routes> features, Versions versions,
+        int maxRequestIdLength) {
+      this(authenticator, features, versions, maxRequestIdLength, null);
+    }
+  }
 
   public static Router create(Vertx vertx, Parts parts) {
     Router root = Router.router(vertx);
@@ -40,6 +48,9 @@ public final class ApiRouter {
     parts.features().forEach(f -> f.mount(v2));
     v2.route().failureHandler(failures);
     root.route("/v2/*").subRouter(v2);
+    if (parts.console() != null) {
+      parts.console().mount(root, vertx);
+    }
     // Glance's version negotiation: a path that names no known API version gets the version choices.
     root.routeWithRegex("^(?!/v2(/|$)).*$").last().handler(ctx -> parts.versions().send(ctx, 300));
 
