@@ -128,11 +128,14 @@ public final class GlintServer {
     private MetadataVerticle metadata;
     private Wiring wiring;
     private ApiVerticle firstApi;
+    /** The web console, its files read here on the deploying thread (null when console_enabled is false). */
+    private final io.glint.console.ConsoleRoutes console;
 
     Startup(Vertx vertx, GlintConfig config, String databaseUri) {
       this.vertx = vertx;
       this.config = config;
       this.databaseUri = databaseUri;
+      this.console = io.glint.console.ConsoleRoutes.of(config);
     }
 
     /** The policy ([oslo_policy]) and property protections: a bad file stops start-up before anything runs. */
@@ -163,7 +166,7 @@ public final class GlintServer {
 
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId, authorization).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization, console).map(w -> {
         wiring = w;
         return null;
       });
@@ -229,7 +232,7 @@ public final class GlintServer {
   private static boolean prewarmed;
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
-      PolicyLoader.Authorization authorization) {
+      PolicyLoader.Authorization authorization, io.glint.console.ConsoleRoutes console) {
     CachingImageRepository repository = metadata.images();
     ExecutorService transferPool = transferPool(config.server().workers());
     UrlGuard guard = urlGuard(config.importFiltering());
@@ -305,7 +308,7 @@ public final class GlintServer {
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
           server.maxRequestIdLength(),
-          io.glint.console.ConsoleRoutes.of(config));
+          console);
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));

@@ -63,7 +63,7 @@ public final class ConsoleRoutes {
           .handler(BodyHandler.create(false).setBodyLimit(KeystoneLogin.MAX_BODY))
           .handler(login::handle);
     }
-    root.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    root.getWithRegex("^/console$").handler(ctx -> ctx.redirect("/console/"));
     root.get("/console/").handler(ctx -> send(ctx, "index.html"));
     root.get("/console/config.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store").end(config));
