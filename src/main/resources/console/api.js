@@ -58,7 +58,7 @@ export async function keystoneSignIn(url, {username, password, userDomain, proje
     body: JSON.stringify(body), credentials: 'omit', cache: 'no-store',
   });
   if (response.status !== 201) {
-    throw new ApiError(response.status, await errorText(response, 'Sign-in refused'));
+    throw new ApiError(response.status, await errorText(response, response.statusText || 'Sign-in refused'));
   }
   const token = response.headers.get('X-Subject-Token');
   const data = await response.json();
