@@ -1,5 +1,5 @@
 // The console shell: a hash router that shows one page component at a time, and the header.
-import {h, put, flash} from './dom.js';
+import {h, put, flash, staleFlash} from './dom.js';
 import * as api from './api.js';
 import './signin.js';
 import './image-list.js';
@@ -31,6 +31,7 @@ class GlintApp extends HTMLElement {
   }
 
   route() {
+    staleFlash();
     const hash = location.hash || '#/images';
     const nav = document.getElementById('nav');
     const out = document.getElementById('signout');

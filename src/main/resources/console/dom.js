@@ -81,7 +81,15 @@ export function field(label, input, hint) {
 /** Shows a message in the flash area (role=alert); errors stay until the next message. */
 export function flash(message, kind = 'error') {
   const el = document.getElementById('flash');
+  flashedAt = message ? performance.now() : 0;
   put(el, message ? h('p', {class: kind}, message) : null);
+}
+
+let flashedAt = 0;
+
+/** On a new page: a message older than a second belongs to the page left, and goes. */
+export function staleFlash() {
+  if (flashedAt && performance.now() - flashedAt > 1000) flash(null);
 }
 
 /** A confirmation in a modal <dialog> (no window.confirm). Resolves true when confirmed. */
