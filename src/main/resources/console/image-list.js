@@ -167,7 +167,8 @@ class GlintImageList extends HTMLElement {
       if (match) shown++;
     }
     const total = this.body.children.length;
-    put(this.count, term ? `${shown} of ${total} images on this page match` : `${total} images on this page`);
+    const images = n => `${n} image${n === 1 ? '' : 's'}`;
+    put(this.count, term ? `${shown} of ${images(total)} on this page match` : `${images(total)} on this page`);
   }
 }
 

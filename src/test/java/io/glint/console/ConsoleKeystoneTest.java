@@ -38,6 +38,7 @@ class ConsoleKeystoneTest {
     settings.put("keystone_authtoken.www_authenticate_uri", keystone.url());
     settings.put("console_enabled", "true");
     glint = TestServer.start(settings);
+    glint.reset();
     browser = new Browser();
   }
 
@@ -77,7 +78,7 @@ class ConsoleKeystoneTest {
     browser.click("form button[type=submit]");
     browser.find("glint-image-list[data-loaded]");
     assertTrue(browser.text("#who").contains("project p-service"), browser.text("#who"));
-    assertTrue(browser.text("#image-count").contains("0 images"), browser.text("#image-count"));
+    assertTrue(browser.text("#image-count").contains("0 images on this page"), browser.text("#image-count"));
     assertTrue(keystone.validations() >= 1, "Glint validated the console's token with Keystone");
     assertEquals("", browser.js("return document.cookie"), "nothing kept in cookies");
     assertEquals(0L, browser.js("return localStorage.length + sessionStorage.length"), "nor in storage");
