@@ -16,6 +16,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 cd "$ROOT"
-mvn -B -q test -Dtest=ConsoleUploadBench -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dglint.bench.size-mib="$size_mib" -Dglint.bench.rounds="$rounds" -DredirectTestOutputToFile=false 2>&1 \
-  | grep -E '^(round [0-9]+:|[0-9]+ MiB upload)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }
+report=target/surefire-reports/io.glint.console.ConsoleUploadBench-output.txt
+rm -f "$report"
+if ! mvn -B -q test -Dtest=ConsoleUploadBench -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dglint.bench.size-mib="$size_mib" -Dglint.bench.rounds="$rounds" >&2; then
+  echo "the benchmark failed: see target/surefire-reports" >&2
+  exit 1
+fi
+grep -E '^(round [0-9]+:|[0-9]+ MiB upload)' "$report"

@@ -73,7 +73,12 @@ class GlintImagePage extends HTMLElement {
       this.tasksSection(),
       api.isAdmin() ? this.locationsSection() : null);
     const upload = this.querySelector('glint-upload');
-    if (upload) upload.addEventListener('uploaded', () => this.load());
+    if (upload) {
+      upload.addEventListener('uploaded', () => {
+        flash(upload.querySelector('#upload-status').textContent, 'info');
+        this.load();
+      });
+    }
   }
 
   async act(what, fn) {

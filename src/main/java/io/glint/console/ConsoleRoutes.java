@@ -4,7 +4,6 @@ import io.glint.auth.AuthStrategy;
 import io.glint.auth.KeystoneSettings;
 import io.glint.config.GlintConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -87,13 +86,10 @@ public final class ConsoleRoutes {
 
   /** The headers every console answer carries. */
   private static void secure(RoutingContext ctx) {
-    HttpServerResponse r = ctx.response();
-    if (!r.headers().contains("Content-Security-Policy")) {
-      r.putHeader("Content-Security-Policy", CSP)
-          .putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("X-Frame-Options", "DENY")
-          .putHeader("Referrer-Policy", "no-referrer");
-    }
+    ctx.response().putHeader("Content-Security-Policy", CSP)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Referrer-Policy", "no-referrer");
     ctx.next();
   }
 }

@@ -62,6 +62,31 @@ class ConsoleKeystoneTest {
     assertEquals(new JsonObject().put("auth", "keystone").put("keystone_login", "/console/keystone/v3/auth/tokens"),
         new JsonObject(config.body()));
 
+    HttpClient http = HttpClient.newHttpClient();
+    String login = glint.base() + "/console/keystone/v3/auth/tokens";
+    HttpResponse<String> notJson = http.send(HttpRequest.newBuilder(URI.create(login))
+        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, notJson.statusCode());
+    HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(URI.create(login))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"auth\": \"" + "x".repeat(20_000) + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, tooLarge.statusCode());
+    int before = keystone.serviceAuthentications();
+    HttpResponse<String> passed = http.send(HttpRequest.newBuilder(URI.create(login))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \"glance\","
+            + " \"password\": \"glance-secret\", \"domain\": {\"name\": \"Default\"}}}}, \"scope\": {\"project\":"
+            + " {\"name\": \"service\", \"domain\": {\"name\": \"Default\"}}}}}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, passed.statusCode(), passed.body());
+    assertTrue(passed.headers().firstValue("X-Subject-Token").isPresent(), "Keystone's token passed back");
+    assertEquals("no-store", passed.headers().firstValue("Cache-Control").orElseThrow());
+    assertEquals("service", new JsonObject(passed.body()).getJsonObject("token").getJsonObject("project")
+        .getString("name"), "Keystone's body passed back unchanged");
+    assertEquals(before + 1, keystone.serviceAuthentications(), "one sign-in reached Keystone");
+
     browser.driver.get(glint.base() + "/console/");
     browser.type("input[name=username]", TestKeystone.SERVICE_USER);
     browser.type("input[name=password]", "wrong");

@@ -50,8 +50,12 @@ class ConsoleUploadBench {
         assertEquals("204", code);
         curl.add(mb / seconds);
 
-        String other = create(api, "console-" + round);
-        browser.go("#/image/" + other);
+        browser.go("#/images");
+        browser.find("glint-image-list[data-loaded]");
+        browser.go("#/create");
+        browser.type("#create-name", "console-" + round);
+        browser.click("#create-submit");
+        String other = browser.find("glint-upload").getDomAttribute("image-id");
         browser.find("#upload-file").sendKeys(file.toAbsolutePath().toString());
         browser.click("#upload-start");
         browser.waitFor(d -> d.findElements(org.openqa.selenium.By.cssSelector("glint-upload[data-done]")).isEmpty()
