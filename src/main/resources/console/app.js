@@ -17,6 +17,11 @@ const PAGES = [
 class GlintApp extends HTMLElement {
   connectedCallback() {
     window.addEventListener('hashchange', () => this.route());
+    // The skip link moves the focus without touching the address (whose hash is the page).
+    document.querySelector('a.skip').addEventListener('click', e => {
+      e.preventDefault();
+      document.getElementById('main').focus();
+    });
     document.getElementById('signout').addEventListener('click', () => {
       api.signOut();
       flash('Signed out.', 'info');

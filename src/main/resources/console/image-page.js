@@ -84,8 +84,8 @@ class GlintImagePage extends HTMLElement {
   async act(what, fn) {
     try {
       await fn();
-      flash(what, 'info');
       await this.load();
+      flash(what, 'info'); // after the page shows the change
     } catch (e) {
       flash(e.message);
     }

@@ -204,6 +204,25 @@ class ConsoleBrowserTest {
         .contains("The bus the image's disks attach to."), 15);
     assertEquals("virtio", as("project-a", "member").get("/v2/images/" + id).json().getString("hw_disk_bus"));
 
+    // A tag, protection on and off, deactivation and reactivation, each seen through the API.
+    browser.type("input[name=tag]", "stable");
+    browser.click("#add-tag");
+    flash("Tag stable added.");
+    browser.click("#protect");
+    flash("Image protected.");
+    assertTrue(as("project-a", "member").get("/v2/images/" + id).json().getBoolean("protected"));
+    browser.click("#protect");
+    flash("Protection removed.");
+    browser.click("#deactivate");
+    flash("Image deactivated.");
+    assertEquals("deactivated", as("project-a", "member").get("/v2/images/" + id).json().getString("status"));
+    browser.click("#reactivate");
+    flash("Image reactivated.");
+    JsonObject edited = as("project-a", "member").get("/v2/images/" + id).json();
+    assertEquals("active", edited.getString("status"));
+    assertFalse(edited.getBoolean("protected"));
+    assertEquals(List.of("linux", "stable", "test"), edited.getJsonArray("tags").getList().stream().sorted().toList());
+
     // Share with project-b.
     browser.type("input[name=member]", "project-b");
     browser.click("#share");
