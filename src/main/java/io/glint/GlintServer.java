@@ -138,11 +138,14 @@ public final class GlintServer {
     private ApiVerticle firstApi;
     private final DomainEvents events = DomainEvents.withDebugLog();
     private Notifier notifier;
+    /** The web console, its files read here on the deploying thread (null when console_enabled is false). */
+    private final io.glint.console.ConsoleRoutes console;
 
     Startup(Vertx vertx, GlintConfig config, String databaseUri) {
       this.vertx = vertx;
       this.config = config;
       this.databaseUri = databaseUri;
+      this.console = io.glint.console.ConsoleRoutes.of(config);
     }
 
     /** The policy ([oslo_policy]) and property protections: a bad file stops start-up before anything runs. */
@@ -193,7 +196,7 @@ public final class GlintServer {
 
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId, authorization, events, notifier).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization, events, notifier, console).map(w -> {
         wiring = w;
         return null;
       });
@@ -259,7 +262,8 @@ public final class GlintServer {
   private static boolean prewarmed;
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
-      PolicyLoader.Authorization authorization, DomainEvents events, Notifier notifier) {
+      PolicyLoader.Authorization authorization, DomainEvents events, Notifier notifier,
+      io.glint.console.ConsoleRoutes console) {
     CachingImageRepository repository = metadata.images();
     TaskRepository tasks = notifier.active() ? new NotifyingTaskRepository(metadata.tasks(), events) : metadata.tasks();
     ExecutorService transferPool = transferPool(config.server().workers());
@@ -346,7 +350,8 @@ public final class GlintServer {
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           v1,
           new Versions(false, stores.multiStore(), publicEndpoint, server.enableV1Api()),
-          server.maxRequestIdLength());
+          server.maxRequestIdLength(),
+          console);
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> tasks.purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));

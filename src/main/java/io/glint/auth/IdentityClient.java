@@ -53,7 +53,7 @@ final class IdentityClient {
     this.web = WebClient.create(vertx, options(settings), new PoolOptions().setHttp1MaxSize(16));
   }
 
-  private static WebClientOptions options(KeystoneSettings settings) {
+  static WebClientOptions options(KeystoneSettings settings) {
     WebClientOptions options = new WebClientOptions()
         .setUserAgent("glint keystonemiddleware.auth_token")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis()))

@@ -109,6 +109,19 @@ public record KeystoneSettings(URI authUrl, String wwwAuthenticateUri, PasswordC
     return !tokenCacheTime.isNegative();
   }
 
+  /**
+   * The public password-login URL users are sent to ({@code <www_authenticate_uri>/v3/auth/tokens}): what the
+   * web console's same-origin pass-through forwards sign-ins to.
+   */
+  public String publicTokensUrl() {
+    return IdentityEndpoint.v3(wwwAuthenticateUri) + "/auth/tokens";
+  }
+
+  /** Options of an HTTP client to Keystone: timeouts and the configured TLS (CA, client certificate, insecure). */
+  public io.vertx.ext.web.client.WebClientOptions clientOptions() {
+    return IdentityClient.options(this);
+  }
+
   /** Logs, once at start-up, what in the section is accepted but not used as keystonemiddleware would. */
   public static void logNotes(GlintConfig config) {
     if (config.get(WWW_AUTHENTICATE_URI) == null && config.get(AUTH_URI) == null) {

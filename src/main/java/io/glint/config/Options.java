@@ -130,6 +130,9 @@ public final class Options {
           + "with Keystone, [keystone_authtoken]), 'trusted-headers' (identity headers set by a proxy), 'noauth' "
           + "(everyone is admin). Empty: from the flavor, keystone when [keystone_authtoken] auth_url is set.");
 
+  public static final ConfigOption<Boolean> CONSOLE_ENABLED = register(DEFAULT, "console_enabled", OptionType.bool(), "false",
+      "Glint: serve the web console (static pages that use the public API) under /console on the API port.");
+
   public static final ConfigOption<Path> PROPERTY_PROTECTION_FILE = register(DEFAULT, "property_protection_file", OptionType.path(true), null,
       "Property protections: an INI file whose sections are regular expressions over custom property names (first match in file order wins), each with create/read/update/delete = roles or a policy rule; unset = no protections. Relative paths are looked up beside the config file.");
   public static final ConfigOption<String> PROPERTY_PROTECTION_RULE_FORMAT = register(DEFAULT, "property_protection_rule_format", OptionType.choice(false, "roles", "policies"), "roles",

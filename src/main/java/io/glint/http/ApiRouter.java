@@ -25,10 +25,12 @@ public final class ApiRouter {
       java.util.List<Routes> features,
       java.util.List<Routes> v1Features,
       Versions versions,
-      int maxRequestIdLength) {
+      int maxRequestIdLength,
+      io.glint.console.ConsoleRoutes console) {
+    /** Without the legacy v1 API and without the web console. */
     public Parts(Authenticator authenticator, java.util.List<Routes> features, Versions versions,
         int maxRequestIdLength) {
-      this(authenticator, features, java.util.List.of(), versions, maxRequestIdLength);
+      this(authenticator, features, java.util.List.of(), versions, maxRequestIdLength, null);
     }
   }
 
@@ -65,6 +67,9 @@ public final class ApiRouter {
       parts.v1Features().forEach(f -> f.mount(v1));
       v1.route().failureHandler(failures);
       root.route("/v1/*").subRouter(v1);
+    }
+    if (parts.console() != null) {
+      parts.console().mount(root, vertx);
     }
     // Glance's version negotiation: a path that names no known API version gets the version choices.
     root.routeWithRegex(v1Enabled ? "^(?!/v[12](/|$)).*$" : "^(?!/v2(/|$)).*$").last()
