@@ -25,7 +25,7 @@ final class ImageListSql {
   private static final Set<String> NULLABLE_TEXT = Set.of("name", "container_format", "disk_format");
 
   /** The image columns qualified with the table alias, computed once (this is on every list request). */
-  private static final String QUALIFIED_COLUMNS = ImageSql.COLUMNS.replaceAll("(\\w+)", "i.$1");
+  private static final String QUALIFIED_COLUMNS = ImageSql.columns("i");
 
   private final List<Object> params = new ArrayList<>();
   private final StringBuilder where = new StringBuilder("NOT i.deleted AND i.status <> 'killed'");
