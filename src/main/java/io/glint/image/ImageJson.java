@@ -99,19 +99,23 @@ public final class ImageJson {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ByteBuf buf = Unpooled.buffer(size + tail.size());
-    buf.writeBytes(PAGE_START);
+    byte[] fields = tail.toByteArray();
+    // One array of the exact size, wrapped (Netty's allocator would count every page in a contended adder).
+    byte[] page = new byte[size + fields.length - 1];
+    System.arraycopy(PAGE_START, 0, page, 0, PAGE_START.length);
+    int at = PAGE_START.length;
     for (int i = 0; i < views.length; i++) {
       if (i > 0) {
-        buf.writeByte(',');
+        page[at++] = ',';
       }
-      buf.writeBytes(views[i]);
+      System.arraycopy(views[i], 0, page, at, views[i].length);
+      at += views[i].length;
     }
-    buf.writeByte(']');
-    buf.writeByte(',');
-    byte[] fields = tail.toByteArray();
-    buf.writeBytes(fields, 1, fields.length - 1);
-    return BufferInternal.buffer(buf);
+    page[at++] = ']';
+    page[at++] = ',';
+    System.arraycopy(fields, 1, page, at, fields.length - 1);
+    at += fields.length - 1;
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(page, 0, at));
   }
 
   private static void pageFields(JsonGenerator g, String first, String next) throws IOException {
