@@ -3,7 +3,8 @@
 # filtered by a tag, by a custom property and by visibility=shared, and limit=100) and create+delete pairs
 # (POST /v2/images then DELETE of the created image), at several connection counts, with 1,000 images in the
 # database, seeded as real clouds have them: active, with 1 KiB of data (checksum, os_hash_value, a location),
-# two tags and five custom properties each, a quarter shared with other projects' members. Reports req/s, p50/p99 latency and server CPU per request (Glint's JVM, and separately the
+# two tags and five custom properties each, a quarter shared with other projects' members. Reports req/s,
+# p50/p99 latency and server CPU per request (Glint's JVM, and separately the
 # PostgreSQL processes serving it), plus Glint's start-up time and memory.
 #
 # Usage: scripts/bench-metadata.sh [options]

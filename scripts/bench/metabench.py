@@ -385,8 +385,8 @@ def cmd_check(a):
         die("GET /v2/images?limit=25 listed images that are not active with two tags")
     for test in ("list_tag", "list_prop", "list_shared", "list_100"):
         n = len(c.json("GET", "/v2/images?" + list_query(test))["images"])
-        if n < 10:
-            die("%s listed only %d images" % (TESTS[test][1], n))
+        if n < 1:
+            die("%s listed no image" % TESTS[test][1])
     img = c.json("POST", "/v2/images", {"name": "bench-cd", "visibility": "private", "disk_format": "raw",
                                         "container_format": "bare"}, expect=(201,))
     st, data = c.req("DELETE", "/v2/images/" + img["id"])
