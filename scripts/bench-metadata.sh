@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Metadata-path benchmark of Glint: GET /v2/images/{id}, GET /v2/images?limit=25 and create+delete pairs
+# Metadata-path benchmark of Glint: GET /v2/images/{id}, lists (GET /v2/images?limit=25 in the default sort,
+# filtered by a tag, by a custom property and by visibility=shared, and limit=100) and create+delete pairs
 # (POST /v2/images then DELETE of the created image), and on demand the legacy v1 list
 # (GET /v1/images/detail?limit=25, test v1_list), at several connection counts, with 1,000 images in the
-# database. Reports req/s, p50/p99 latency and server CPU per request (Glint's JVM, and separately the
+# database, seeded as real clouds have them: active, with 1 KiB of data (checksum, os_hash_value, a location),
+# two tags and five custom properties each, a quarter shared with other projects' members. Reports req/s,
+# p50/p99 latency and server CPU per request (Glint's JVM, and separately the
 # PostgreSQL processes serving it), plus Glint's start-up time and memory.
 #
 # Usage: scripts/bench-metadata.sh [options]
@@ -16,8 +19,11 @@
 #                          with Glint's log next to it
 #   --warmup SECONDS       un-measured warm-up before each run (default 2)
 #   --images N             images to seed (default 1000)
-#   --tests "LIST"         subset of "get list create_delete v1_list" (default: get list create_delete;
-#                          --tests "list v1_list" compares the v1 and v2 lists in one run)
+#   --tests "LIST"         subset of "get list list_tag list_prop list_shared list_100 create_delete v1_list"
+#                          (default: all but v1_list): list = ?limit=25, list_tag = ?tag=ubuntu&limit=25,
+#                          list_prop = ?os_distro=debian&limit=25, list_shared = ?visibility=shared&limit=25,
+#                          list_100 = ?limit=100, v1_list = /v1/images/detail?limit=25 (--tests "list v1_list"
+#                          compares the v1 and v2 lists in one run)
 #   --no-analyze           don't run ANALYZE after seeding (by default the script runs it with psql, if
 #                          installed, so that the list query is planned on statistics, as it is once
 #                          autovacuum has analyzed the table; without them it scans and sorts every
@@ -42,7 +48,7 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 
 duration=10 conns="1 16 64" threads=2 db="" out=$ROOT/bench-results warmup=2 images=1000
-tests="get list create_delete" timeout=30 quiet_wait=30 analyze=1
+tests="get list list_tag list_prop list_shared list_100 create_delete" timeout=30 quiet_wait=30 analyze=1
 
 
 while [[ $# -gt 0 ]]; do
@@ -69,7 +75,8 @@ done
 [[ $duration -ge 1 && $threads -ge 1 && $images -ge 25 ]] || die "need --duration >= 1, --threads >= 1, --images >= 25"
 for c in $conns; do [[ $c -ge 1 ]] || die "connections must be >= 1"; done
 for t in $tests; do
-  [[ $t =~ ^(get|list|create_delete|v1_list)$ ]] || die "unknown test '$t' (get, list, create_delete, v1_list)"
+  [[ $t =~ ^(get|list|list_tag|list_prop|list_shared|list_100|create_delete|v1_list)$ ]] \
+    || die "unknown test '$t' (get, list, list_tag, list_prop, list_shared, list_100, create_delete, v1_list)"
 done
 
 # ---------------------------------------------------------------------------------------------- tools

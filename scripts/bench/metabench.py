@@ -53,11 +53,11 @@ class Client:
         self.headers = dict(headers)
         self.conn = None
 
-    def req(self, method, path, obj=None, headers=None):
+    def req(self, method, path, obj=None, headers=None, raw=None):
         h = dict(self.headers)
         if headers:
             h.update(headers)
-        body = None
+        body = raw
         if obj is not None:
             body = json.dumps(obj).encode()
             h["Content-Type"] = "application/json"
@@ -273,12 +273,16 @@ def cmd_wait_ready(a):
 
 DISTROS = [("ubuntu", ["20.04", "22.04", "24.04"]), ("debian", ["11", "12"]), ("centos", ["8", "9"]),
            ("fedora", ["39", "40"]), ("rocky", ["9.3"]), ("cirros", ["0.6.2"]), ("windows", ["2022"])]
-FORMATS = ["raw", "qcow2", "qcow2", "vmdk", "iso"]
+FORMATS = ["raw"]  # the 1 KiB of data must pass the upload's format check (a raw image is anything)
 
 
 def seed_spec(i):
-    """(owner project, roles, body) of seed image i: 90 % owned by the bench project (public 35 %,
-    shared 25 %, private 25 %, community 5 %), 10 % private/shared images of another project."""
+    """(owner project, headers, body, members) of seed image i, shaped like images of real clouds (and like
+    glancebench's `metadata` set, which has two tags and three custom properties per active image): 90 % owned
+    by the bench project (public 35 %, shared 25 %, private 25 %, community 5 %), 10 % private/shared images of
+    another project; two tags and five custom properties each. Members: each shared image of the bench project
+    is shared with two other projects; the other project's shared images are shared with bench (half of
+    them accepted, half pending)."""
     r = i % 20
     if r < 7:
         owner, vis = "bench", "public"
@@ -300,16 +304,26 @@ def seed_spec(i):
         "container_format": "bare",
         "min_disk": [0, 1, 10, 20][i % 4],
         "min_ram": [0, 512, 1024, 2048][i % 4],
-        "tags": ["bench-meta", distro] + (["lts"] if i % 3 == 0 else []),
+        "tags": ["bench-meta", distro],
         "os_distro": distro,
         "os_version": ver,
         "architecture": "x86_64" if i % 5 else "aarch64",
         "hw_disk_bus": "virtio" if i % 2 else "scsi",
+        "hw_qemu_guest_agent": "yes" if i % 3 else "no",
     }
     headers = dict(ADMIN if vis == "public" else MEMBER)
     headers["X-Project-Id"] = owner
     headers["X-User-Id"] = owner
-    return owner, headers, body
+    if vis != "shared":
+        members = []
+    elif owner == "bench":
+        members = [("partner-%d" % (i % 7), "accepted"), ("partner-%d" % ((i + 3) % 7), "pending")]
+    else:
+        members = [("bench", "accepted" if (i // 20) % 2 == 0 else "pending")]
+    return owner, headers, body, members
+
+
+SEED_DATA = bytes(range(256)) * 4  # 1 KiB, as glancebench's metadata images
 
 
 def cmd_seed(a):
@@ -317,8 +331,18 @@ def cmd_seed(a):
         c = Client(a.url, MEMBER)
         out = []
         for i in chunk:
-            owner, headers, body = seed_spec(i)
+            owner, headers, body, members = seed_spec(i)
             img = c.json("POST", "/v2/images", body, expect=(201,), headers=headers)
+            st, data = c.req("PUT", "/v2/images/%s/file" % img["id"], None,
+                             dict(headers, **{"Content-Type": "application/octet-stream"}), SEED_DATA)
+            if st != 204:
+                die("PUT /v2/images/%s/file -> HTTP %d: %s" % (img["id"], st, data[:300]))
+            for member, status in members:
+                c.json("POST", "/v2/images/%s/members" % img["id"], {"member": member}, headers=headers)
+                if status != "pending":
+                    as_member = dict(headers, **{"X-Project-Id": member, "X-User-Id": member})
+                    c.json("PUT", "/v2/images/%s/members/%s" % (img["id"], member), {"status": status},
+                           headers=as_member)
             out.append((owner, img["id"]))
         return out
 
@@ -332,7 +356,7 @@ def cmd_seed(a):
     random.Random(42).shuffle(visible)
     with open(a.out_ids, "w") as f:
         f.write("\n".join(visible[:a.get_ids]) + "\n")
-    log("seeded %d images in %.1f s (%d owned by project bench; %d ids used for GET)"
+    log("seeded %d active images in %.1f s (%d owned by project bench; %d ids used for GET)"
         % (len(made), time.monotonic() - t0, len(visible), min(len(visible), a.get_ids)))
 
 
@@ -357,6 +381,12 @@ def cmd_check(a):
     page = c.json("GET", "/v2/images?limit=25")
     if len(page["images"]) != 25:
         die("GET /v2/images?limit=25 returned %d images, expected 25" % len(page["images"]))
+    if any(i["status"] != "active" or len(i["tags"]) != 2 for i in page["images"]):
+        die("GET /v2/images?limit=25 listed images that are not active with two tags")
+    for test in ("list_tag", "list_prop", "list_shared", "list_100"):
+        n = len(c.json("GET", "/v2/images?" + list_query(test))["images"])
+        if n < 1:
+            die("%s listed no image" % TESTS[test][1])
     img = c.json("POST", "/v2/images", {"name": "bench-cd", "visibility": "private", "disk_format": "raw",
                                         "container_format": "bare"}, expect=(201,))
     st, data = c.req("DELETE", "/v2/images/" + img["id"])
@@ -394,12 +424,22 @@ def cmd_cleanup_cd(a):
 TESTS = {
     "get": ("get.lua", "GET /v2/images/{id}"),
     "list": ("list.lua", "GET /v2/images?limit=25"),
+    # filtered lists and a long page (the query is the test's LIST_QUERIES entry)
+    "list_tag": ("list.lua", "GET /v2/images?tag=ubuntu&limit=25"),
+    "list_prop": ("list.lua", "GET /v2/images?os_distro=debian&limit=25"),
+    "list_shared": ("list.lua", "GET /v2/images?visibility=shared&limit=25"),
+    "list_100": ("list.lua", "GET /v2/images?limit=100"),
     "create_delete": ("create_delete.lua", "POST + DELETE /v2/images (pairs)"),
     "v1_list": ("v1_list.lua", "GET /v1/images/detail?limit=25"),
     # scripts/bench-metadefs.sh
     "metadef_list": ("metadef_list.lua", "GET /v2/metadefs/namespaces"),
     "metadef_show": ("metadef_show.lua", "GET /v2/metadefs/namespaces/{namespace}"),
 }
+
+
+def list_query(test):
+    """The query string of a list test (its label's, after the '?')."""
+    return TESTS[test][1].split("?", 1)[1]
 
 
 def wrk_script(test, run_dir):
@@ -453,6 +493,8 @@ def cmd_run(a):
         for k, v in MEMBER.items():
             f.write("%s: %s\n" % (k, v))
     env = dict(os.environ, BENCH_HDR_FILE=hdr, BENCH_IDS_FILE=a.ids)
+    if TESTS[a.test][0] == "list.lua":
+        env["BENCH_LIST_QUERY"] = list_query(a.test)
     script = wrk_script(a.test, run_dir)
     quiet = wait_quiet(a.quiet_wait, a.quiet_below) if a.quiet_wait > 0 else None
     if a.warmup > 0:
@@ -552,8 +594,10 @@ def cmd_report(a):
     w("")
     out.extend(facts_lines(info))
     w("- Database: %s" % info["db"])
-    w("- Data: %s images seeded through the API in %s (bench project: 35 %% public, 25 %% shared, "
-      "25 %% private, 5 %% community; 10 %% private/shared of another project; 4 properties, 2–3 tags each); "
+    w("- Data: %s active images (1 KiB of data each, so checksum, os_hash_value, size and a location) seeded "
+      "through the API in %s (bench project: 35 %% public, 25 %% shared with two other projects, 25 %% private, "
+      "5 %% community; 10 %% private/shared of another project, half of its shared ones accepted by bench; "
+      "5 custom properties and 2 tags each); "
       "%s visible to the benchmark identity; GET spreads over %s ids"
       % (info["images"], info["seed_time"], info["visible"], info["get_ids"]))
     w("- Planner statistics: %s" % info["analyzed"])

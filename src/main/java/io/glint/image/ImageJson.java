@@ -2,10 +2,18 @@ package io.glint.image;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +21,19 @@ import java.util.Map;
  * Renders images as Glance's v2 image view ({@code ResponseSerializer._format_image}): custom properties, then
  * the base fields, tags and links. Written straight to bytes with Jackson's streaming generator (this is the
  * hottest code of GET and list requests).
+ *
+ * <p>A view without locations is a function of the image record alone, so each image's bytes are memoised
+ * ({@link #VIEWS}) under the whole record they were rendered from, checked for equality on every use: never
+ * stale, whatever changed the image and however. A list page is then the memoised views copied between the
+ * page's own fields, so its cost does not grow with the tags and properties of its images beyond the bytes.
  */
 public final class ImageJson {
   private static final JsonFactory FACTORY = new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
+  /** Views rendered lately, by image id, with the record each was rendered from (about 1 KiB each). */
+  private static final Cache<String, View> VIEWS = Caffeine.newBuilder().maximumSize(4_096).build();
+
+  /** One image's view, encoded, and the record it shows. */
+  private record View(Image image, byte[] json) {}
 
   private ImageJson() {}
 
@@ -30,7 +48,8 @@ public final class ImageJson {
 
   /** One image view, encoded. */
   public static Buffer toBuffer(Image image) {
-    return write(g -> writeImage(g, image, Options.NONE, List.of()));
+    byte[] json = view(image);
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(json));
   }
 
   /** One image view with its locations (used only when {@code options.any()}). */
@@ -46,34 +65,101 @@ public final class ImageJson {
   /** The body of a list response, with locations when the options ask for them. */
   public static Buffer page(List<Image> images, String first, String next, Options options,
       Map<String, List<ImageLocation>> locations) {
-    return write(g -> {
+    if (!options.any()) {
+      return memoisedPage(images, first, next);
+    }
+    return write(256 + 1_536 * images.size(), g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("images");
       for (Image image : images) {
         writeImage(g, image, options, locations.getOrDefault(image.id(), List.of()));
       }
       g.writeEndArray();
-      g.writeStringField("first", first);
-      g.writeStringField("schema", "/v2/schemas/images");
-      if (next != null) {
-        g.writeStringField("next", next);
-      }
+      pageFields(g, first, next);
       g.writeEndObject();
     });
+  }
+
+  private static final byte[] PAGE_START = "{\"images\":[".getBytes(StandardCharsets.US_ASCII);
+
+  /** A page of views without locations: the memoised views copied between the page's own fields. */
+  private static Buffer memoisedPage(List<Image> images, String first, String next) {
+    byte[][] views = new byte[images.size()][];
+    int size = PAGE_START.length + 2;
+    for (int i = 0; i < views.length; i++) {
+      views[i] = view(images.get(i));
+      size += views[i].length + 1;
+    }
+    // The page's own fields, rendered as an object whose '{' is left out: "first":...,"schema":...}
+    ByteArrayOutputStream tail = new ByteArrayOutputStream(128 + first.length() + (next == null ? 0 : next.length()));
+    try (JsonGenerator g = FACTORY.createGenerator(tail)) {
+      g.writeStartObject();
+      pageFields(g, first, next);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] fields = tail.toByteArray();
+    // One array of the exact size, wrapped (Netty's allocator would count every page in a contended adder).
+    byte[] page = new byte[size + fields.length - 1];
+    System.arraycopy(PAGE_START, 0, page, 0, PAGE_START.length);
+    int at = PAGE_START.length;
+    for (int i = 0; i < views.length; i++) {
+      if (i > 0) {
+        page[at++] = ',';
+      }
+      System.arraycopy(views[i], 0, page, at, views[i].length);
+      at += views[i].length;
+    }
+    page[at++] = ']';
+    page[at++] = ',';
+    System.arraycopy(fields, 1, page, at, fields.length - 1);
+    at += fields.length - 1;
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(page, 0, at));
+  }
+
+  private static void pageFields(JsonGenerator g, String first, String next) throws IOException {
+    g.writeStringField("first", first);
+    g.writeStringField("schema", "/v2/schemas/images");
+    if (next != null) {
+      g.writeStringField("next", next);
+    }
   }
 
   private interface Writer {
     void write(JsonGenerator g) throws IOException;
   }
 
-  private static Buffer write(Writer writer) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+  /** Written into a buffer of {@code size} bytes to start with (it grows if need be). */
+  private static Buffer write(int size, Writer writer) {
+    ByteBuf buf = Unpooled.buffer(size);
+    try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
       writer.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Buffer.buffer(out.toByteArray());
+    return BufferInternal.buffer(buf);
+  }
+
+  private static Buffer write(Writer writer) {
+    return write(2_048, writer);
+  }
+
+  /** The image's view without locations: memoised, if rendered lately from an equal record. */
+  private static byte[] view(Image image) {
+    View known = VIEWS.getIfPresent(image.id());
+    if (known != null && known.image().equals(image)) {
+      return known.json();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1_536);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writeImage(g, image, Options.NONE, List.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] json = out.toByteArray();
+    VIEWS.put(image.id(), new View(image, json));
+    return json;
   }
 
   private static void writeImage(JsonGenerator g, Image i, Options options, List<ImageLocation> locations)

@@ -21,6 +21,10 @@ public enum ImageStatus {
   PENDING_DELETE;
 
   private Set<ImageStatus> targets;
+  /** {@link #name()} lower-cased once (the wire name is on every rendered image). */
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
+  private static final ImageStatus[] VALUES = values();
 
   static {
     QUEUED.targets = EnumSet.of(SAVING, UPLOADING, IMPORTING, ACTIVE, DELETED);
@@ -36,12 +40,12 @@ public enum ImageStatus {
 
   /** The wire name, e.g. {@code pending_delete}. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   public static ImageStatus fromWire(String value) {
-    for (ImageStatus s : values()) {
-      if (s.wireName().equals(value)) {
+    for (ImageStatus s : VALUES) {
+      if (s.wire.equals(value)) {
         return s;
       }
     }

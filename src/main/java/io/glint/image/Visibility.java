@@ -10,13 +10,17 @@ public enum Visibility {
   SHARED,
   COMMUNITY;
 
+  private static final Visibility[] VALUES = values();
+  /** {@link #name()} lower-cased once (the wire name is on every rendered image). */
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   public static Optional<Visibility> parse(String value) {
-    for (Visibility v : values()) {
-      if (v.wireName().equals(value)) {
+    for (Visibility v : VALUES) {
+      if (v.wire.equals(value)) {
         return Optional.of(v);
       }
     }

@@ -17,6 +17,14 @@ import java.util.Set;
  * Builds the {@code GET /v2/images} query: Glance's visibility rules ({@code _select_images_query}), filters
  * ({@code _make_conditions_from_filters}) and keyset paging on the sort keys ({@code _paginate_query}, where a
  * NULL sorts and compares as the column type's default: '' or 0).
+ *
+ * <p>What comes from the caller's credentials and the parser's fixed vocabulary (the project, the member status,
+ * {@code os_hidden}, the limit) is written into the statement as literals; only the request's filters and the
+ * marker are parameters. The plain list of a project is then a statement without parameters, which PostgreSQL
+ * plans once per connection and reuses (the client keeps it prepared), where a parameterised one was planned
+ * afresh on every request: the planner found a custom plan cheaper than the generic one each time, and planning
+ * took twice as long as running the query (0.15–0.2 ms against 0.06–0.08 ms on 1,000 images). A filtered list
+ * or a later page keeps its parameters, and so its custom plans, which a selective filter needs.
  */
 final class ImageListSql {
 
@@ -25,7 +33,7 @@ final class ImageListSql {
   private static final Set<String> NULLABLE_TEXT = Set.of("name", "container_format", "disk_format");
 
   /** The image columns qualified with the table alias, computed once (this is on every list request). */
-  private static final String QUALIFIED_COLUMNS = ImageSql.COLUMNS.replaceAll("(\\w+)", "i.$1");
+  private static final String QUALIFIED_COLUMNS = ImageSql.columns("i");
 
   private final List<Object> params = new ArrayList<>();
   private final StringBuilder where = new StringBuilder("NOT i.deleted AND i.status <> 'killed'");
@@ -38,7 +46,7 @@ final class ImageListSql {
 
   private Statement make(RequestContext ctx, ImageQuery q, Image marker) {
     visibility(ctx, q);
-    and("i.os_hidden = " + param(q.osHidden()));
+    and("i.os_hidden = " + q.osHidden());
     if (q.protectedFilter() != null) {
       and("i.protected = " + param(q.protectedFilter()));
     }
@@ -64,7 +72,7 @@ final class ImageListSql {
     for (SortKey s : q.sort()) {
       order.append(order.length() == 0 ? "" : ", ").append(expr(s.key())).append(s.ascending() ? " ASC" : " DESC");
     }
-    String sql = "SELECT " + QUALIFIED_COLUMNS + " FROM images i WHERE " + where + " ORDER BY " + order + " LIMIT " + param(q.limit());
+    String sql = "SELECT " + QUALIFIED_COLUMNS + " FROM images i WHERE " + where + " ORDER BY " + order + " LIMIT " + q.limit();
     return new Statement(sql, Tuple.from(params));
   }
 
@@ -77,12 +85,12 @@ final class ImageListSql {
         // Glance would list every shared image that has any member here; nobody is a member of "no project".
         and("i.visibility IN ('public', 'community')");
       } else {
-        member.append(param(project));
+        member.append(literal(project));
         if (!q.memberStatus().equals("all")) {
-          member.append(" AND m.status = ").append(param(q.memberStatus()));
+          member.append(" AND m.status = ").append(literal(q.memberStatus()));
         }
         member.append("))");
-        and("(i.visibility IN ('public', 'community') OR i.owner = " + param(project) + " OR " + member + ")");
+        and("(i.visibility IN ('public', 'community') OR i.owner = " + literal(project) + " OR " + member + ")");
       }
     }
     String v = q.visibility();
@@ -93,7 +101,7 @@ final class ImageListSql {
     } else if (project == null) {
       and("i.visibility <> 'community'");
     } else {
-      and("(i.owner = " + param(project) + " OR i.visibility <> 'community')");
+      and("(i.owner = " + literal(project) + " OR i.visibility <> 'community')");
     }
   }
 
@@ -152,6 +160,14 @@ final class ImageListSql {
 
   private void and(String condition) {
     where.append(" AND ").append(condition);
+  }
+
+  /**
+   * A string as an SQL literal: in the {@code E''} form, whose escapes (a doubled quote, a doubled backslash) mean
+   * the same whatever the server's {@code standard_conforming_strings}.
+   */
+  static String literal(String value) {
+    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   private String param(Object value) {

@@ -3,6 +3,9 @@ package io.glint.metadata;
 import io.glint.image.Image;
 import io.glint.image.ImageStatus;
 import io.glint.image.Visibility;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -36,17 +39,42 @@ final class ImageRows {
     b.minRam = row.getInteger(15);
     b.createdAt = instant(row.getOffsetDateTime(16));
     b.updatedAt = instant(row.getOffsetDateTime(17));
-    Object props = row.getValue(18);
-    if (props instanceof JsonObject json) {
-      for (Map.Entry<String, Object> e : json) {
-        b.properties.put(e.getKey(), String.valueOf(e.getValue()));
-      }
-    }
+    readProperties(row.getString(18), b.properties);
     String[] tags = row.getArrayOfStrings(19);
     if (tags != null) {
       b.tags.addAll(List.of(tags));
     }
     return b.build();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The custom properties from their JSON text: an object of strings as Glint writes them ({@link #properties});
+   * any other value (a row written by hand) as its JSON text, as {@code String.valueOf} of the decoded value gave.
+   */
+  static void readProperties(String text, Map<String, String> into) {
+    if (text == null || text.equals("{}")) {
+      return;
+    }
+    try (JsonParser p = JSON.getFactory().createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.VALUE_STRING) {
+          into.put(name, p.getText());
+        } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          into.put(name, JSON.readTree(p).toString());
+        } else {
+          into.put(name, value == JsonToken.VALUE_NULL ? "null" : p.getText());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Tuple insertParams(Image i) {

@@ -211,6 +211,24 @@ class ImageListTest extends ApiTestBase {
   }
 
   @Test
+  @DisplayName("a project id with quotes and backslashes lists exactly its images (it is written into the SQL)")
+  void projectIdWithQuotesAndBackslashes() {
+    String odd = "o'brien\\' OR true --\\\\";
+    Api oddOne = Api.as(server, odd, "member");
+    String own = image(oddOne, "own", "private");
+    String shared = image(alice, "shared with it", "shared");
+    member(shared, odd, "accepted");
+    String pending = image(alice, "pending for it", "shared");
+    member(pending, odd, "pending");
+    image(alice, "private of a", "private");
+    image(bob, "community of b", "community");
+    assertEquals(newestFirst(own, shared), list(oddOne, ""));
+    assertEquals(List.of(pending), list(oddOne, "?member_status=pending&visibility=shared"));
+    assertEquals(List.of(own), list(oddOne, "?visibility=private"));
+    assertEquals(List.of(shared), list(oddOne, "?limit=1"));
+  }
+
+  @Test
   @DisplayName("the owner sees all its images whatever their members; others' community stays out of the default")
   void defaultListOfOwner() {
     World w = world();
