@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * AMQP port, distribution port and epmd port (all random, so it never meets the machine's own broker on 5672 and
  * epmd on 4369), its data, logs, configuration and Erlang cookie in a temporary directory. It can be stopped and
  * started again with the same node, ports and data (a broker restart). Messages are read with the plain RabbitMQ
- * Java client, as guest over 127.0.0.1.
+ * Java client, as guest over 127.0.0.1. {@link #close()} stops it and its epmd, and removes its directory.
  */
 public final class TestRabbit implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -99,6 +99,9 @@ public final class TestRabbit implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     kill.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
     kill.start().waitFor(20, TimeUnit.SECONDS);
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   // ------------------------------------------------------------------------------------- reading
