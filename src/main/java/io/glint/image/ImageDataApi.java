@@ -108,6 +108,7 @@ public final class ImageDataApi implements io.glint.http.Routes {
     ctx.request().connection().exceptionHandler(t -> LOG.debug("Connection of download {} failed: {}", image.id(),
         t.toString()));
     Future<Void> sent = DownloadSender.send(ctx.request(), bytes, image.id());
+    sent.onComplete(ar -> download.sent().accept(ar.succeeded()));
     sent.onFailure(t -> {
       if (response.closed()) {
         // The client went away: routine, not an error of ours.
