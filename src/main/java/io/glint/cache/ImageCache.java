@@ -64,6 +64,18 @@ public final class ImageCache {
   private final long maxSize;
   private final long stallNanos;
   private final Executor io;
+  /** Where fills write: their own threads, so that their writes never queue behind readers' reads on {@code io}. */
+  private final java.util.concurrent.ExecutorService fillThreads = java.util.concurrent.Executors.newCachedThreadPool(
+      new java.util.concurrent.ThreadFactory() {
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+          Thread t = new Thread(r, "glint-cache-fill-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }
+      });
   private final CacheMetrics metrics = new CacheMetrics();
   private final Object lock = new Object();
   private final LinkedHashMap<String, CacheEntry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -197,6 +209,7 @@ public final class ImageCache {
     }
     running.forEach(f -> f.fail(new IOException("the server is stopping")));
     persistHits();
+    fillThreads.shutdown();
   }
 
   void housekeeping() {
@@ -375,7 +388,8 @@ public final class ImageCache {
 
   private CacheFill newFillLocked(String imageId, CachedIdentity identity) {
     Path temp = incomplete.resolve(imageId + "." + UUID.randomUUID().toString().substring(0, 8));
-    CacheFill fill = new CacheFill(imageId, identity, temp, dir.resolve(imageId), sidecarOf(imageId), io, metrics);
+    CacheFill fill = new CacheFill(imageId, identity, temp, dir.resolve(imageId), sidecarOf(imageId), fillThreads,
+        metrics);
     fills.put(imageId, fill);
     reserved += identity.size();
     metrics.fillStarted();
