@@ -1,8 +1,12 @@
 package io.glint;
 
 import io.glint.auth.AuthStrategy;
+import io.glint.cache.CacheApi;
+import io.glint.cache.ImageCache;
+import io.glint.cache.Prefetcher;
 import io.glint.config.GlintConfig;
 import io.glint.digest.MultiBufferDigests;
+import io.glint.config.ImageCacheSettings;
 import io.glint.config.ImageSettings;
 import io.glint.config.ImportFilteringSettings;
 import io.glint.config.QuotaSettings;
@@ -100,7 +104,7 @@ public final class GlintServer {
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
-      ImageImports imports, GuardedFetch fetch, Notifier notifier) {}
+      ImageImports imports, GuardedFetch fetch, Notifier notifier, ImageCache imageCache, long prefetchTimer) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -274,6 +278,15 @@ public final class GlintServer {
         importSettings.stagingDir(), transferPool, config.stores().filesystemStoreFsync(), nodeId));
     List<Future<Void>> prepared = new java.util.ArrayList<>(stores.all().stream().map(ImageStore::prepare).toList());
     prepared.add(staging.prepare());
+    ImageCacheSettings cacheSettings = config.imageCache();
+    ImageCache imageCache = cacheSettings.dir().map(dir -> new ImageCache(vertx, dir, cacheSettings.maxSize(),
+        cacheSettings.stallTimeSeconds(), transferPool)).orElse(null);
+    if (imageCache != null) {
+      prepared.add(vertx.executeBlocking(() -> {
+        imageCache.open();
+        return null;
+      }));
+    }
     // the Vector API's classes take seconds to load on a busy machine: not on the event loop
     String multiBufferMode = config.images().multibufferDigests();
     Future<MultiBufferDigests> multiBuffer = multiBufferMode.equals("off")
@@ -300,6 +313,17 @@ public final class GlintServer {
       ImageDataService data = new ImageDataService(repository, lookup, policy, events, stores, transferPool,
           dataSettings);
       images.withStaging(staging);
+      Prefetcher prefetcher = null;
+      long prefetchTimer = -1;
+      if (imageCache != null) {
+        data.withCache(imageCache);
+        imageCache.withIdentities(data::cacheIdentity);
+        repository.onChange(imageCache::imageChanged);
+        imageCache.startHousekeeping(Math.max(1_000L, Math.min(60_000L, cacheSettings.stallTimeSeconds() * 250L)));
+        Prefetcher p = new Prefetcher(imageCache, data::prefetch);
+        prefetcher = p;
+        prefetchTimer = vertx.setPeriodic(cacheSettings.prefetcherIntervalSeconds() * 1000L, t -> p.run());
+      }
       ImportQuotas importQuotas = new ImportQuotas(importSettings.limits()).withRepository(repository);
       images.withQuotas(importQuotas);
       data.withQuotas(importQuotas);
@@ -341,6 +365,7 @@ public final class GlintServer {
                   new ImageActions(repository, lookup, policy, events)),
               new MembersApi(members, json),
               new StoresApi(stores, locations, policy),
+              new CacheApi(imageCache, prefetcher, lookup, policy),
               new NamespacesApi(metadefs, json, publicEndpoint, imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()),
               new ResourceTypesApi(metadefs, json),
@@ -349,7 +374,7 @@ public final class GlintServer {
               new TagsApi(metadefs, json),
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           v1,
-          new Versions(false, stores.multiStore(), publicEndpoint, server.enableV1Api()),
+          new Versions(imageCache != null, stores.multiStore(), publicEndpoint, server.enableV1Api()),
           server.maxRequestIdLength(),
           console);
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
@@ -361,7 +386,7 @@ public final class GlintServer {
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
-          fetch, notifier);
+          fetch, notifier, imageCache, prefetchTimer);
     });
   }
 
@@ -434,6 +459,10 @@ public final class GlintServer {
   public Future<Void> undeploy() {
     vertx.cancelTimer(wiring.scrubTimer());
     vertx.cancelTimer(wiring.uploadTimer());
+    if (wiring.imageCache() != null) {
+      vertx.cancelTimer(wiring.prefetchTimer());
+      wiring.imageCache().stop();
+    }
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
@@ -476,6 +505,11 @@ public final class GlintServer {
   /** Glance's notifier: its drivers and, with RabbitMQ, the publisher's state. */
   public Notifier notifier() {
     return wiring.notifier();
+  }
+
+  /** The node's image cache, when {@code image_cache_dir} is set. */
+  public java.util.Optional<ImageCache> imageCache() {
+    return java.util.Optional.ofNullable(wiring.imageCache());
   }
 
   /** The staging area of the interoperable import. */

@@ -39,6 +39,7 @@ public final class GlintConfig {
   private final AuthSettings auth;
   private final LogSettings logging;
   private final ScrubberSettings scrubber;
+  private final ImageCacheSettings imageCache;
   private final ImportFilteringSettings importFiltering;
   private final ImportSettings imports;
   private final NotificationSettings notifications;
@@ -62,6 +63,7 @@ public final class GlintConfig {
     this.auth = AuthSettings.from(this);
     this.logging = LogSettings.from(this);
     this.scrubber = ScrubberSettings.from(this);
+    this.imageCache = ImageCacheSettings.from(this);
     this.importFiltering = ImportFilteringSettings.from(this);
     this.imports = ImportSettings.from(this);
     this.notifications = NotificationSettings.from(this);
@@ -218,6 +220,11 @@ public final class GlintConfig {
   /** Logging. */
   public LogSettings logging() {
     return logging;
+  }
+
+  /** The node-local image cache ({@code image_cache_dir} and its options). */
+  public ImageCacheSettings imageCache() {
+    return imageCache;
   }
 
   /** Delayed delete and the scrubber. */

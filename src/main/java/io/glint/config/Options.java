@@ -118,6 +118,14 @@ public final class Options {
       "Seconds a 'pending_delete' image is kept before the scrubber deletes its data.");
   public static final ConfigOption<Integer> WAKEUP_TIME = register(DEFAULT, "wakeup_time", OptionType.integer(1, Integer.MAX_VALUE), "300",
       "Seconds between two runs of the in-process scrubber (glance-scrubber's wakeup_time).");
+  public static final ConfigOption<Path> IMAGE_CACHE_DIR = register(DEFAULT, "image_cache_dir", OptionType.path(true), null,
+      "Directory of this node's image cache; setting it turns the cache on (downloads of images held by stores that are not local files -- http, s3 -- are kept here, one backend read per image however many clients ask at once) and the cache API (/v2/cache, API 2.14).");
+  public static final ConfigOption<Long> IMAGE_CACHE_MAX_SIZE = register(DEFAULT, "image_cache_max_size", OptionType.longInteger(0, Long.MAX_VALUE), "10737418240",
+      "Most bytes the image cache may hold (default 10 GiB): a hard limit, kept by evicting the least recently used entries that nobody is reading; an image that cannot fit is served straight from its store.");
+  public static final ConfigOption<Integer> IMAGE_CACHE_STALL_TIME = register(DEFAULT, "image_cache_stall_time", OptionType.integer(1, Integer.MAX_VALUE), "86400",
+      "Seconds a cache fill may go without receiving a byte before it is abandoned (its readers are reset and its partial file removed).");
+  public static final ConfigOption<Integer> CACHE_PREFETCHER_INTERVAL = register(DEFAULT, "cache_prefetcher_interval", OptionType.integer(1, Integer.MAX_VALUE), "300",
+      "Seconds between two runs of the in-process prefetcher, which fills the images queued with PUT /v2/cache/{image_id}.");
   public static final ConfigOption<Boolean> TRUSTED_HEADER_ANY_HOST = register(DEFAULT, "trusted_header_any_host", OptionType.bool(), "false",
       "Glint: trust identity headers (X-Roles, X-Project-Id...) from any peer; when false only from loopback.");
   public static final ConfigOption<String> LOG_LEVEL = register(DEFAULT, "log_level", OptionType.choice(true, "TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "INFO",

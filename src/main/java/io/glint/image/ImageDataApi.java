@@ -111,6 +111,7 @@ public final class ImageDataApi implements io.glint.http.Routes {
     String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     sent.onComplete(ar -> data.sent(AuthHandler.context(ctx), image,
         ar.succeeded() ? bytes.length() : Math.min(response.bytesWritten(), bytes.length()), bytes.length(), client));
+    sent.onComplete(ar -> download.sent().accept(ar.succeeded()));
     sent.onFailure(t -> {
       if (response.closed()) {
         // The client went away: routine, not an error of ours.

@@ -1,6 +1,8 @@
 package io.glint.image;
 
 import io.glint.auth.RequestContext;
+import io.glint.cache.CachedIdentity;
+import io.glint.cache.ImageCache;
 import io.glint.error.GlintException;
 import io.glint.error.GlintException.Kind;
 import io.glint.event.DomainEvent;
@@ -23,6 +25,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +50,15 @@ public final class ImageDataService {
   public record Upload(ReadStream<Buffer> body, Long contentLength, Long declaredSize, String store,
       Runnable readyForBody, java.util.function.Supplier<Throwable> clientGone) {}
 
-  /** A download: the image, the bytes to send and, for a partial response, the range. */
-  public record Download(Image image, ImageData data, ByteRange range) {}
+  /**
+   * A download: the image, the bytes to send, for a partial response the range, and what to call once the
+   * sending ended (with whether it succeeded).
+   */
+  public record Download(Image image, ImageData data, ByteRange range, java.util.function.Consumer<Boolean> sent) {
+    public Download(Image image, ImageData data, ByteRange range) {
+      this(image, data, range, ok -> { });
+    }
+  }
 
   private final ImageRepository repository;
   private final ImageLookup lookup;
@@ -58,6 +68,7 @@ public final class ImageDataService {
   private final Executor digestPool;
   private final Settings settings;
   private ImportQuotas quotas = ImportQuotas.off();
+  private ImageCache cache;
 
   public ImageDataService(ImageRepository repository, ImageLookup lookup, Policy policy, DomainEvents events,
       StoreRegistry stores, Executor digestPool, Settings settings) {
@@ -73,6 +84,12 @@ public final class ImageDataService {
   /** Glint's per-project limits: {@code image_size_total} and {@code image_count_uploading} on upload. */
   public ImageDataService withQuotas(ImportQuotas limits) {
     this.quotas = limits;
+    return this;
+  }
+
+  /** The node's image cache, which downloads of images in stores that are not local files go through. */
+  public ImageDataService withCache(ImageCache imageCache) {
+    this.cache = imageCache;
     return this;
   }
 
@@ -305,7 +322,91 @@ public final class ImageDataService {
     } catch (GlintException e) {
       return Future.failedFuture(e);
     }
-    return repository.locationsForRead(image.id()).compose(locations -> open(image, locations, range, 0));
+    return repository.locationsForRead(image.id()).compose(locations -> {
+      Optional<Download> cached = throughCache(image, locations, range);
+      return cached != null ? Future.succeededFuture(cached) : open(image, locations, range, 0);
+    });
+  }
+
+  /**
+   * The download through the image cache, when there is one and the image's data is in a store that does not
+   * serve local files (byte ranges are then served from the cache whatever the store can do); null when the
+   * download goes to the store directly.
+   */
+  private Optional<Download> throughCache(Image image, List<ImageLocation> locations, ByteRange range) {
+    if (cache == null || image.status() != ImageStatus.ACTIVE) {
+      return null;
+    }
+    CachedSource source = cacheSource(image, locations);
+    if (source == null) {
+      return null;
+    }
+    return cache.serve(image.id(), source.identity(), range, () -> source.store().open(source.location(),
+            ByteRange.ALL).recover(e -> Future.failedFuture(translate(e))))
+        .map(served -> Optional.of(new Download(image, served.data(), range, served.sent())))
+        .orElse(null);
+  }
+
+  /** Where a cache fill of an image reads from, and what it will hold. */
+  private record CachedSource(ImageStore store, String location, CachedIdentity identity) {}
+
+  /** The image's first location in a configured store, if that store is one the cache goes in front of. */
+  private CachedSource cacheSource(Image image, List<ImageLocation> locations) {
+    if (image.size() == null) {
+      return null;
+    }
+    for (ImageLocation location : locations) {
+      ImageStore store = stores.forLocation(location.url()).orElse(null);
+      if (store != null) {
+        if (store.servesLocalFiles()) {
+          return null;
+        }
+        return new CachedSource(store, location.url(), new CachedIdentity(image.size(), image.checksum(),
+            image.osHashAlgo(), image.osHashValue(), location.url()));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What the cache may hold for an image now (its size, digests and the location it is read from), as the
+   * database has it; empty when the image is gone, not active, or not in a cached store.
+   */
+  public Future<Optional<CachedIdentity>> cacheIdentity(String imageId) {
+    return repository.findFresh(imageId).compose(found -> {
+      if (found.isEmpty() || found.get().status() != ImageStatus.ACTIVE) {
+        return Future.succeededFuture(Optional.<CachedIdentity>empty());
+      }
+      return repository.locations(imageId).map(locations -> {
+        CachedSource source = cacheSource(found.get(), locations);
+        return Optional.ofNullable(source == null ? null : source.identity());
+      });
+    });
+  }
+
+  /**
+   * Fills the cache with an image (the prefetcher): done when it is cached, or when there is nothing to cache
+   * (an image in a store of local files); fails when the image is gone or not active, or the fill fails.
+   */
+  public Future<Void> prefetch(String imageId) {
+    if (cache == null) {
+      return Future.failedFuture("the image cache is off");
+    }
+    return repository.findFresh(imageId).compose(found -> {
+      if (found.isEmpty() || found.get().status() != ImageStatus.ACTIVE) {
+        return Future.failedFuture("image " + imageId + " is not an active image");
+      }
+      Image image = found.get();
+      return repository.locations(imageId).compose(locations -> {
+        CachedSource source = cacheSource(image, locations);
+        if (source == null) {
+          LOG.info("Image {} is not cached: its data is not in a store the cache is for", imageId);
+          return Future.succeededFuture();
+        }
+        return cache.prefetch(imageId, source.identity(), () -> source.store().open(source.location(),
+            ByteRange.ALL));
+      });
+    });
   }
 
   private Future<java.util.Optional<Download>> open(Image image, List<ImageLocation> locations, ByteRange range,

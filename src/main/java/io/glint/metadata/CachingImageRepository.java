@@ -147,6 +147,20 @@ public final class CachingImageRepository implements ImageRepository {
     } else {
       evict(id);
     }
+    for (java.util.function.Consumer<String> listener : changeListeners) {
+      listener.accept(id);
+    }
+  }
+
+  private final java.util.List<java.util.function.Consumer<String>> changeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Also tells {@code listener} of every image change the database announces (an image id, or {@code "*"} when
+   * any may have changed), after the rows cached here were dropped: the image cache evicts what became stale.
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(listener);
   }
 
   /** Forgets everything cached. */

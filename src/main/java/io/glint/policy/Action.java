@@ -43,6 +43,12 @@ public enum Action {
   /** {@code DELETE /v2/stores/{store}/{image}}. */
   DELETE_IMAGE_LOCATION("delete_image_location"),
   STORES_INFO_DETAIL("stores_info_detail"),
+  /** {@code GET /v2/cache}: the node's cached and queued images. */
+  CACHE_LIST("cache_list"),
+  /** {@code PUT /v2/cache/{id}}: queue an image for the prefetcher. */
+  CACHE_IMAGE("cache_image"),
+  /** {@code DELETE /v2/cache} and {@code DELETE /v2/cache/{id}}. */
+  CACHE_DELETE("cache_delete"),
   /** copy-image imports of an active image into more stores. */
   COPY_IMAGE("copy_image"),
   /** The whole tasks API ({@code /v2/tasks}). */

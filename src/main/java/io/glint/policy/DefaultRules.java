@@ -84,6 +84,9 @@ public final class DefaultRules {
     rules.put(Action.GET_IMAGE_LOCATION, ANYONE);
     rules.put(Action.DELETE_IMAGE_LOCATION, mutable);
     rules.put(Action.STORES_INFO_DETAIL, ANYONE);
+    rules.put(Action.CACHE_IMAGE, ANYONE);
+    rules.put(Action.CACHE_LIST, ANYONE);
+    rules.put(Action.CACHE_DELETE, ANYONE);
     rules.put(Action.COPY_IMAGE, WRITER);
     rules.put(Action.TASKS_API_ACCESS, ANYONE);
     rules.put(Action.GET_TASK, ANYONE);

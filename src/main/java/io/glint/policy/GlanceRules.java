@@ -84,6 +84,10 @@ public final class GlanceRules {
     image(rules, Action.REACTIVATE, ADMIN_OR_PROJECT_MEMBER, DEFAULT, "Reactivate image");
     image(rules, Action.STORES_INFO_DETAIL, ADMIN, null, "Expose store specific information");
     image(rules, Action.COPY_IMAGE, ADMIN, null, "Copy existing image to other stores");
+    // glance/policies/cache.py
+    image(rules, Action.CACHE_IMAGE, ADMIN, null, "Queue image for caching");
+    image(rules, Action.CACHE_LIST, ADMIN, null, "List cache status");
+    image(rules, Action.CACHE_DELETE, ADMIN, null, "Delete image(s) from cache and/or queue");
     // glance/policies/tasks.py: the tasks API is admin-only through tasks_api_access; the others are internal.
     image(rules, Action.GET_TASK, DEFAULT, DEFAULT, "Get an image task.");
     image(rules, Action.GET_TASKS, DEFAULT, DEFAULT, "List tasks for all images.");

@@ -23,6 +23,14 @@ public interface ImageStore {
   /** What this store can do. */
   StoreCapabilities capabilities();
 
+  /**
+   * Whether its data are local files, opened as {@link ImageData.FileRegion}s (the file store): such a store is
+   * not put behind the node's image cache, which would only copy a file into another.
+   */
+  default boolean servesLocalFiles() {
+    return false;
+  }
+
   /** Whether a location URI belongs to this store (by scheme, and for the file store by directory). */
   boolean owns(String location);
 

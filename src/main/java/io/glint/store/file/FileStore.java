@@ -128,6 +128,11 @@ public final class FileStore implements ImageStore {
     return new StoreCapabilities(true, true);
   }
 
+  @Override
+  public boolean servesLocalFiles() {
+    return true;
+  }
+
   public Path directory() {
     return dir;
   }
