@@ -94,7 +94,16 @@ public final class ImagesV1Api implements io.glint.http.Routes {
       response.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + image.size());
     }
     response.exceptionHandler(t -> LOG.debug("v1 download of {} interrupted: {}", image.id(), t.toString()));
-    DownloadSender.send(ctx.request(), download.data(), image.id()).onFailure(t -> {
+    io.vertx.core.Future<Void> sent = DownloadSender.send(ctx.request(), download.data(), image.id());
+    // as v2's download: the cache's reader released, image.send announced with the bytes that went out
+    String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    long length = download.data().length();
+    sent.onComplete(ar -> {
+      download.sent().accept(ar.succeeded());
+      images.data().sent(AuthHandler.context(ctx), image,
+          ar.succeeded() ? length : Math.min(response.bytesWritten(), length), length, client);
+    });
+    sent.onFailure(t -> {
       if (response.closed() || response.headWritten()) {
         LOG.debug("v1 download of image {} ended early: {}", image.id(), t.toString());
         response.reset();
