@@ -18,6 +18,9 @@
 #   --s3-backend NAME   S3Proxy's storage: filesystem (default: jclouds', completes a multipart upload by copying
 #                       its parts into one file) or filesystem-nio2 (S3Proxy's own: serves a multipart object
 #                       from its parts, slowly)
+#   --base-jar JAR      also the same measurements with another Glint jar (e.g. a build of the previous commit,
+#                       BENCH_JAR=... of scripts/bench-compare.sh), round by round: each round runs this Glint, then
+#                       the other (both restarted on the same data), rows labelled "current" and "base"
 #   --glint-args "ARGS" more arguments for every Glint started, e.g. "--glance_store.s3_store_part_memory=256MB"
 #   --verify-gib N      instead of the benchmark: one N-GiB image through Glint, with Content-Length and chunked,
 #                       checksums and sizes compared (e.g. 5: larger than one S3 PUT may be)
@@ -35,7 +38,7 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 S3PROXY_VERSION=2.7.0
 
-backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 glint_args= verify_gib=0 out=$ROOT/bench-results
+backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 glint_args= base_jar= verify_gib=0 out=$ROOT/bench-results
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mib) size_mib=$2; shift 2 ;;
@@ -45,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --pipe-rows) pipe_rows=1; shift ;;
     --single-put-rows) single_put_rows=1; shift ;;
     --glint-args) glint_args=$2; shift 2 ;;
+    --base-jar) base_jar=$2; shift 2 ;;
     --s3-backend) backend=$2; shift 2 ;;
     --verify-gib) verify_gib=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
@@ -70,7 +74,7 @@ results=$out/s3-$stamp.jsonl
 s3proxy_pid=""
 keep_run_files() {
   if [[ -n $s3proxy_pid ]]; then kill "$s3proxy_pid" 2>/dev/null || true; wait "$s3proxy_pid" 2>/dev/null || true; fi
-  for l in glint.log glint-pipe.log glint-put.log s3proxy.log; do
+  for l in glint.log glint-current.log glint-base.log glint-pipe.log glint-put.log s3proxy.log; do
     [[ -f $tmp/$l ]] && { echo "===== $l"; cat "$tmp/$l"; } >>"$out/s3-$stamp-logs.txt" 2>/dev/null || true
   done
 }
@@ -101,6 +105,11 @@ for _ in $(seq 300); do
 done
 
 python3 "$META" copy-jar "$jar" "$tmp/glint.jar"
+if [[ -n $base_jar ]]; then
+  [[ -f $base_jar ]] || die "--base-jar $base_jar does not exist"
+  python3 "$META" copy-jar "$base_jar" "$tmp/base.jar"
+fi
+glint_jar=$tmp/glint.jar
 jvm_opts=$("$ROOT/scripts/jvm-options")
 port=$(python3 "$META" free-port)
 base=http://127.0.0.1:$port
@@ -109,7 +118,7 @@ start_glint() {  # $1 = log file, rest = extra arguments
   shift
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$tmp" && exec java $jvm_opts -jar "$tmp/glint.jar" --bind_port="$port" --data_dir="$tmp/data" \
+  (cd "$tmp" && exec java $jvm_opts -jar "$glint_jar" --bind_port="$port" --data_dir="$tmp/data" \
     --show_image_direct_url --glance_store.stores=s3 --glance_store.default_store=s3 \
     --glance_store.s3_store_host="$s3" --glance_store.s3_store_bucket="$bucket" \
     --glance_store.s3_store_access_key="$access" --glance_store.s3_store_secret_key="$secret" $glint_args "$@") \
@@ -142,8 +151,25 @@ if [[ $verify_gib -gt 0 ]]; then
 fi
 
 : >"$results"
-python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
-  --phases "$phases" --label "splice on" --out "$results"
+if [[ -n $base_jar ]]; then
+  # Round by round, this Glint then the base one, each restarted on the same data directory and S3 bucket.
+  for r in $(seq "$rounds"); do
+    for which in current base; do
+      if [[ $r -gt 1 || $which == base ]]; then
+        stop_glint
+        glint_jar=$tmp/glint.jar
+        [[ $which == base ]] && glint_jar=$tmp/base.jar
+        start_glint "glint-$which.log"
+      fi
+      python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds 1 \
+        --first-round "$r" --phases "$phases" --label "$which" --out "$results"
+    done
+  done
+  glint_jar=$tmp/glint.jar
+else
+  python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
+    --phases "$phases" --label "splice on" --out "$results"
+fi
 if [[ $pipe_rows == 1 && $phases == *down* ]]; then
   stop_glint
   start_glint glint-pipe.log --glance_store.s3_store_splice=false
@@ -165,6 +191,7 @@ s3cpu=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$s3proxy_pid/s
   echo "s3=S3Proxy $S3PROXY_VERSION, $backend backend on disk ($tmp/s3data), ${S3PROXY_JAVA_OPTS:--Xmx1g}"
   echo "image=${size_mib} MiB, clients=$clients, rounds=$rounds; curl per transfer (direct: --aws-sigv4)"
   echo "glint_args=$glint_args"
+  [[ -z $base_jar ]] || echo "base_jar=$base_jar"
   echo "s3proxy_cpu_total=${s3cpu} core-s"
   echo '```'
   echo

@@ -173,7 +173,7 @@ class Bench:
         parallel([self.s3_get(key)])
         for phase in phases:
             for c in clients:
-                for rnd in range(a.rounds):
+                for rnd in range(a.first_round - 1, a.first_round - 1 + a.rounds):
                     if phase == "up":
                         g, d = self.upload_round(c, rnd)
                     else:
@@ -208,6 +208,28 @@ def report(path):
               f"| {med([r['glint']['mbs'] for r in rs], '{:.0f}')} | {med([r['ratio'] for r in rs], '{:.2f}')} "
               f"| {med([r['glint']['core_s_per_gb'] for r in rs], '{:.2f}')} "
               f"| {max(r['glint']['rss_mib'] for r in rs):.0f} MiB |")
+
+
+    labels = {r["label"] for r in rows}
+    if {"current", "base"} <= labels:
+        print()
+        print("Per round, this Glint against the base jar (same round, each beside its own direct measurement):")
+        print()
+        print("| transfer | clients | Glint MB/s current / base | (Glint / direct) current / base "
+              "| core-s/GB current / base |")
+        print("| --- | ---: | --- | --- | --- |")
+        keys = sorted({(r["phase"], r["clients"]) for r in rows}, key=lambda k: (k[0] != "up", k[1]))
+        for phase, clients in keys:
+            by = {(r["label"], r["round"]): r for r in rows if r["phase"] == phase and r["clients"] == clients}
+            rounds = sorted(n for (label, n) in by if label == "current" and ("base", n) in by)
+            if not rounds:
+                continue
+            pairs = [(by[("current", n)], by[("base", n)]) for n in rounds]
+            mbs = " ".join(f"{c['glint']['mbs'] / b['glint']['mbs']:.2f}" for c, b in pairs)
+            rel = " ".join(f"{c['ratio'] / b['ratio']:.2f}" for c, b in pairs)
+            cpu = " ".join(f"{c['glint']['core_s_per_gb'] / b['glint']['core_s_per_gb']:.2f}" for c, b in pairs)
+            what = "upload" if phase == "up" else "download"
+            print(f"| {what} | {clients} | {mbs} | {rel} | {cpu} |")
 
 
 def verify(a):
@@ -275,6 +297,7 @@ def main():
         s.add_argument("--size", type=int, required=True)
         s.add_argument("--clients", default="1 16")
         s.add_argument("--rounds", type=int, default=1)
+        s.add_argument("--first-round", type=int, default=1, help="number of the first round (which path goes first alternates)")
         s.add_argument("--phases", default="up,down")
         s.add_argument("--label", default="splice")
         s.add_argument("--out", default="/dev/null")

@@ -69,6 +69,18 @@ public final class HttpStore implements ImageStore {
         .setMaxChunkSize(64 * 1024);
   }
 
+  /** Loads what the splice relays' larger pipes need ({@link SpliceRelay#preparePipes}), off the event loop. */
+  @Override
+  public Future<Void> prepare() {
+    if (!splice) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      SpliceRelay.preparePipes();
+      return null;
+    });
+  }
+
   @Override
   public String type() {
     return "http";

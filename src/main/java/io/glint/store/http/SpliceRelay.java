@@ -48,6 +48,11 @@ public final class SpliceRelay implements io.glint.store.SocketRelay {
   private static final int SEGMENT = 1 << 30;
   /** Body bytes held (read before the consumer decides) beyond which reading the origin pauses. */
   private static final long HOLD_LIMIT = 1 << 20;
+  /**
+   * Most bytes spliced from the origin's socket into the pipe per readiness. Netty takes at most its read
+   * allocator's guess per wake-up (64 KiB at most by default); the pipe ({@link LargePipe}) holds up to 1 MiB.
+   */
+  private static final int SPLICE_READ = 1 << 20;
   private static final long WATCH_PERIOD_MS = 5_000;
   private static final long MIN_WATCH_PERIOD_MS = 200;
 
@@ -96,6 +101,14 @@ public final class SpliceRelay implements io.glint.store.SocketRelay {
     }
     channel.pipeline().addBefore("handler", HANDLER, relay.new Hold());
     return relay;
+  }
+
+  /**
+   * Prepares the larger pipes relays splice through ({@link LargePipe}): blocking (a native library is loaded), so
+   * off the event loop, once, before relays start; relays made before it use the kernel's default pipe.
+   */
+  public static void preparePipes() {
+    LargePipe.prepare();
   }
 
   /** Number of bodies relayed whole, socket to socket, since start (for logs and tests). */
@@ -204,6 +217,8 @@ public final class SpliceRelay implements io.glint.store.SocketRelay {
     if (origin.pipeline().get("idle") != null) {
       origin.pipeline().remove("idle"); // reads bypass the pipeline from now on: the watchdog takes over
     }
+    LargePipe.readInSteps((AbstractEpollStreamChannel) origin, SPLICE_READ);
+    LargePipe.install(target); // Netty splices through the pipe of the channel spliced to
     long sent = 0;
     while (!held.isEmpty()) {
       HttpContent chunk = held.poll();

@@ -19,7 +19,8 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * An upload of unknown size, or of a size from {@code s3_store_large_object_size} up: the bytes are gathered into
+ * An upload of unknown size (chunked; a known size from {@code s3_store_large_object_size} up is {@link
+ * StreamedParts}): the bytes are gathered into
  * parts of {@code s3_store_large_object_chunk_size} in {@link PartMemory}, and each full part is sent as one
  * part of a multipart upload while the next fills. At most {@code s3_store_thread_pools} parts of this upload
  * are held at once (being filled or sent): beyond that, and when the store's part memory is all taken, the
@@ -124,6 +125,14 @@ final class MultipartPending implements PendingData {
 
   /** The size of part {@code number} (1-based). */
   long partSize(int number) {
+    return partSize(settings, expectedSize, number);
+  }
+
+  /**
+   * The size of part {@code number} (1-based) of an upload of {@code expectedSize} bytes (-1: unknown): the chunk
+   * size, or more when a known size would need more than 10,000 parts; for an unknown size, doubled every 1,000.
+   */
+  static long partSize(S3Settings settings, long expectedSize, int number) {
     long chunk = settings.partSize();
     if (expectedSize >= 0) {
       return Math.min(MAX_PART_SIZE, Math.max(chunk, (expectedSize + MAX_PARTS - 1) / MAX_PARTS));
@@ -238,9 +247,18 @@ final class MultipartPending implements PendingData {
       current.release();
       current = null;
     }
-    // Parts still being sent settle first: S3 may keep a part that lands after the abort. A part stuck on a
-    // connection S3 no longer answers would hold the uploader's answer until the idle timeout: after
-    // PART_SETTLE_SECONDS the abort goes ahead, and is made once more, by key, when the stragglers have settled.
+    return abandon(store, context, key, uploadId, sending, committed);
+  }
+
+  /**
+   * Aborts a multipart upload that was given up ({@code uploadId} null: never begun), and deletes its object if it
+   * was {@code committed}. Parts still being sent ({@code sending}) settle first: S3 may keep a part that lands
+   * after the abort. A part stuck on a connection S3 no longer answers would hold the uploader's answer until the
+   * idle timeout: after {@link #PART_SETTLE_SECONDS} the abort goes ahead, and is made once more, by key, when the
+   * stragglers have settled.
+   */
+  static Future<Void> abandon(S3Store store, Context context, String key, Future<String> uploadId,
+      List<Future<Void>> sending, boolean committed) {
     Future<?> settled = Future.join(new ArrayList<>(sending));
     Promise<Void> ready = Promise.promise();
     long timer = context.owner().setTimer(TimeUnit.SECONDS.toMillis(PART_SETTLE_SECONDS),

@@ -39,10 +39,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <ul>
  *   <li>Uploads of known size below {@code s3_store_large_object_size} are one PUT streamed from the client's
- *       socket ({@link StreamedPut}); others are multipart uploads of {@code s3_store_large_object_chunk_size}
- *       parts, at most {@code s3_store_thread_pools} of them in memory per upload and {@code
- *       s3_store_part_memory} bytes for the whole store ({@link MultipartPending}). A failed or abandoned upload
- *       leaves nothing: the multipart upload is aborted, a completed object deleted.
+ *       socket ({@link StreamedPut}); larger ones are multipart uploads of {@code s3_store_large_object_chunk_size}
+ *       parts, each streamed from the socket in turn ({@link StreamedParts}). Uploads of unknown size (chunked) are
+ *       multipart uploads whose parts are gathered in memory, at most {@code s3_store_thread_pools} of them per
+ *       upload and {@code s3_store_part_memory} bytes for the whole store ({@link MultipartPending}). A failed or
+ *       abandoned upload leaves nothing: the multipart upload is aborted, a completed object deleted.
  *   <li>Downloads and byte ranges are GETs signed with the SDK's SigV4 signer and sent on a connection of their
  *       own ({@link SignedGet}), so that from a plain-http endpoint the body can go socket to socket in the kernel
  *       (the HTTP store's {@link io.glint.store.http.SpliceRelay}); else it is piped with backpressure.
@@ -104,6 +105,9 @@ public final class S3Store implements ImageStore {
   @Override
   public Future<Void> prepare() {
     return vertx.<Void>executeBlocking(() -> {
+      if (settings.splice()) {
+        io.glint.store.http.SpliceRelay.preparePipes();
+      }
       credentials = settings.staticCredentials()
           ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
           : new OffLoopCredentials(DefaultCredentialsProvider.builder().build(), blocking);
@@ -194,9 +198,13 @@ public final class S3Store implements ImageStore {
     } catch (StoreException e) {
       return Future.failedFuture(e);
     }
-    return ensureBucket(context).map(v -> expectedSize >= 0 && expectedSize < settings.largeObjectSize()
-        ? new StreamedPut(this, context, key, expectedSize)
-        : new MultipartPending(this, context, key, expectedSize));
+    return ensureBucket(context).map(v -> {
+      if (expectedSize >= 0 && expectedSize < settings.largeObjectSize()) {
+        return new StreamedPut(this, context, key, expectedSize);
+      }
+      return expectedSize > 0 ? new StreamedParts(this, context, key, expectedSize)
+          : new MultipartPending(this, context, key, expectedSize);
+    });
   }
 
   /** What every key of an image's uploads starts with. */

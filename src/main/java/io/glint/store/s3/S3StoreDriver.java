@@ -46,7 +46,8 @@ public final class S3StoreDriver implements StoreDriver {
           + "10,000 parts).");
   static final ConfigOption<Integer> THREAD_POOLS = BackendType.option("s3_store_thread_pools",
       OptionType.integer(1, 1000), "10",
-      "Most parts of one multipart upload held in memory at once (being filled or sent): parts in flight.");
+      "Most parts of one multipart upload of unknown size (chunked) held in memory at once (being filled or "
+          + "sent): parts in flight. Uploads of known size stream their parts one after the other.");
   static final ConfigOption<String> KEY_PREFIX = BackendType.option("s3_store_key_prefix",
       OptionType.string(true), null,
       "Glint: prefix of the object keys (e.g. 'glance/'); letters, digits and / . _ - only. Keys are "
@@ -55,8 +56,8 @@ public final class S3StoreDriver implements StoreDriver {
       "Glint: relay downloads from a plain-http endpoint socket to socket in the kernel (splice, epoll only) "
           + "instead of through the JVM.");
   static final ConfigOption<Long> PART_MEMORY = BackendType.option("s3_store_part_memory", OptionType.size(),
-      "64MB", "Glint: most bytes of multipart parts this store holds in memory at once, all uploads together "
-          + "(at least one part); uploads beyond it wait, their clients paused.");
+      "64MB", "Glint: most bytes of multipart parts this store holds in memory at once, all uploads of unknown "
+          + "size (chunked) together (at least one part); uploads beyond it wait, their clients paused.");
 
   @Override
   public String type() {
