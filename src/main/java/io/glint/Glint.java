@@ -66,14 +66,30 @@ public final class Glint {
         .setPreferNativeTransport(!Boolean.getBoolean("glint.nio")));
     LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO");
     EmbeddedDatabase db = embedded;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, db), "glint-shutdown"));
-    GlintServer.deploy(vertx, config, uri)
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    java.util.concurrent.atomic.AtomicReference<GlintServer> running = new java.util.concurrent.atomic.AtomicReference<>();
+    java.time.Duration grace = java.time.Duration.ofSeconds(config.get(io.glint.config.Options.GRACEFUL_SHUTDOWN_TIMEOUT));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), grace, db),
+        "glint-shutdown"));
+    running.set(GlintServer.deploy(vertx, config, uri)
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
     LOG.info("Glint started in {} ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
-  private static void shutdown(Vertx vertx, EmbeddedDatabase db) {
+  /**
+   * The shutdown hook (SIGTERM, SIGINT, System.exit): the server drains for up to {@code graceful_shutdown_timeout}
+   * ({@link GlintServer#shutdown}), then Vert.x closes, then the embedded database stops: last, so that the uploads
+   * cut at the deadline can still put their images back to queued.
+   */
+  private static void shutdown(Vertx vertx, GlintServer server, java.time.Duration grace, EmbeddedDatabase db) {
     LOG.info("Glint stopping");
+    if (server != null) {
+      try {
+        server.shutdown(grace).toCompletionStage().toCompletableFuture()
+            .get(grace.toSeconds() + GlintServer.CLEANUP_WAIT.toSeconds() + 30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Graceful shutdown did not complete: {}", e.toString());
+      }
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

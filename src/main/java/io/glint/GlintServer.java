@@ -60,7 +60,14 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.glint.config.Options;
+import io.glint.health.DatabaseProbe;
+import io.glint.health.HealthCheck;
+import io.glint.health.StoreProbe;
+import io.glint.transfer.Transfers;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -82,19 +89,22 @@ public final class GlintServer {
   private final Wiring wiring;
   private final int port;
   private final List<String> deployments;
+  private final List<ApiVerticle> apis;
 
-  private GlintServer(Vertx vertx, MetadataVerticle metadata, Wiring wiring, int port, List<String> deployments) {
+  private GlintServer(Vertx vertx, MetadataVerticle metadata, Wiring wiring, int port, List<String> deployments,
+      List<ApiVerticle> apis) {
     this.vertx = vertx;
     this.metadata = metadata;
     this.wiring = wiring;
     this.port = port;
     this.deployments = deployments;
+    this.apis = apis;
   }
 
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
-      ImageImports imports, GuardedFetch fetch) {}
+      ImageImports imports, GuardedFetch fetch, Transfers transfers, HealthCheck health) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -128,6 +138,7 @@ public final class GlintServer {
     private MetadataVerticle metadata;
     private Wiring wiring;
     private ApiVerticle firstApi;
+    private final List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
 
     Startup(Vertx vertx, GlintConfig config, String databaseUri) {
       this.vertx = vertx;
@@ -194,6 +205,7 @@ public final class GlintServer {
       ApiRouter.Parts parts = wiring.parts();
       return vertx.deployVerticle(() -> {
         ApiVerticle verticle = new ApiVerticle(options, limits, vx -> ApiRouter.create(vx, parts));
+        apis.add(verticle);
         synchronized (this) {
           if (firstApi == null) {
             firstApi = verticle;
@@ -210,7 +222,7 @@ public final class GlintServer {
       int port = firstApi.actualPort();
       LOG.info("Glint listening on {}:{} with {} event-loop workers", config.server().bindHost(), port,
           config.server().workers());
-      return new GlintServer(vertx, metadata, wiring, port, deployments);
+      return new GlintServer(vertx, metadata, wiring, port, deployments, apis);
     }
   }
 
@@ -279,6 +291,11 @@ public final class GlintServer {
       String publicEndpoint = server.publicEndpoint().orElse(null);
       MetadefService metadefs = new MetadefService(metadata.metadefs(), policy);
       JsonBodyHandler json = new JsonBodyHandler(server.maxRequestBodySize(), server.maxRequestBodyMemory());
+      Transfers transfers = new Transfers();
+      HealthCheck health = new HealthCheck(Optional.ofNullable(config.get(Options.HEALTHCHECK_DISABLE_BY_FILE_PATH)),
+          config.get(Options.HEALTHCHECK_DETAILED));
+      health.register(new DatabaseProbe(metadata::ping));
+      stores.all().forEach(store -> health.register(new StoreProbe(store)));
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),
           List.of(
@@ -287,10 +304,11 @@ public final class GlintServer {
                   imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
                   json).withImportMethods(importSettings.enabledImportMethods()),
-              new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas),
+              new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas)
+                  .withTransfers(transfers),
               new TasksApi(metadata.tasks(), policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()),
-              new ImageDataApi(images, data),
+              new ImageDataApi(images, data, transfers),
               new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
                   new ImageActions(repository, lookup, policy, events)),
               new MembersApi(new MemberService(lookup, policy, events, metadata.members(),
@@ -304,7 +322,8 @@ public final class GlintServer {
               new TagsApi(metadefs, json),
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
-          server.maxRequestIdLength());
+          server.maxRequestIdLength(),
+          new ApiRouter.Operations(health, policy::isAdmin));
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
@@ -314,7 +333,7 @@ public final class GlintServer {
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
-          fetch);
+          fetch, transfers, health);
     });
   }
 
@@ -381,6 +400,49 @@ public final class GlintServer {
       }
       return chain;
     });
+  }
+
+  /** How long, past the grace period, a stop waits for the clean-up of the uploads it cut. */
+  static final Duration CLEANUP_WAIT = Duration.ofSeconds(15);
+
+  /**
+   * Stops this server gracefully (SIGTERM): the health check answers 503 at once, the API servers stop accepting
+   * connections and close the idle ones, requests in flight (uploads and downloads included) get {@code grace} to
+   * finish; connections still busy then are closed, which cuts their uploads exactly as a client abort does (image
+   * back to queued, partial data removed). Once those clean-ups are done (at most {@link #CLEANUP_WAIT} more), the
+   * rest stops as {@link #undeploy()}.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    long t0 = System.nanoTime();
+    wiring.health().shuttingDown();
+    LOG.info("Graceful shutdown: no new connections; {} transfer(s) in flight get up to {} s to finish",
+        wiring.transfers().inFlight(), grace.toSeconds());
+    return Future.join(apis.stream().map(api -> api.shutdown(grace)).toList())
+        .transform(ar -> {
+          int cut = wiring.transfers().inFlight();
+          if (cut > 0) {
+            LOG.warn("Graceful shutdown: {} transfer(s) still running after {} s were cut; cleaning up", cut,
+                grace.toSeconds());
+          }
+          return wiring.transfers().idle().timeout(CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+              .otherwise(e -> {
+                LOG.warn("Graceful shutdown: {} transfer(s) not settled {} s after the cut",
+                    wiring.transfers().inFlight(), CLEANUP_WAIT.toSeconds());
+                return null;
+              });
+        })
+        .compose(v -> undeploy())
+        .onComplete(ar -> LOG.info("Graceful shutdown done in {} ms", (System.nanoTime() - t0) / 1_000_000));
+  }
+
+  /** The transfers in flight (graceful shutdown, metrics). */
+  public Transfers transfers() {
+    return wiring.transfers();
+  }
+
+  /** The health check ({@code /healthcheck}); other features {@link HealthCheck#register} probes here. */
+  public HealthCheck health() {
+    return wiring.health();
   }
 
   /** Stops this server: the API verticles first, then the metadata verticle (and its pool). */

@@ -35,6 +35,7 @@ public final class Options {
   public static final String IMAGE_CONVERSION = "image_conversion";
   public static final String PROJECT_LIMITS = "project_limits";
   public static final String GLANCE_DOWNLOAD_PROPERTIES = "glance_download_properties";
+  public static final String HEALTHCHECK = "healthcheck";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -43,7 +44,7 @@ public final class Options {
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
       "oslo_messaging_notifications",
-      "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_limit", "store_type_location_strategy");
+      "taskflow_executor", "wsgi", "cors", "oslo_limit", "store_type_location_strategy");
 
   // Must be initialised before the options below (static initialisation is in textual order).
   private static final List<ConfigOption<?>> REGISTRY = new ArrayList<>();
@@ -126,6 +127,16 @@ public final class Options {
       "Property protections: an INI file whose sections are regular expressions over custom property names (first match in file order wins), each with create/read/update/delete = roles or a policy rule; unset = no protections. Relative paths are looked up beside the config file.");
   public static final ConfigOption<String> PROPERTY_PROTECTION_RULE_FORMAT = register(DEFAULT, "property_protection_rule_format", OptionType.choice(false, "roles", "policies"), "roles",
       "How property_protection_file names who may act: comma-separated roles, or one policy rule name per operation.");
+
+  public static final ConfigOption<Integer> GRACEFUL_SHUTDOWN_TIMEOUT = register(DEFAULT, "graceful_shutdown_timeout", OptionType.integer(0, Integer.MAX_VALUE), "60",
+      "Seconds a stopping Glint (SIGTERM) lets in-flight requests, uploads and downloads finish after it stopped accepting connections; uploads still running then are cut and cleaned up as client aborts (image back to queued). 0 = no wait.");
+
+  // -------------------------------------------------------------------------------- [healthcheck]
+
+  public static final ConfigOption<Path> HEALTHCHECK_DISABLE_BY_FILE_PATH = register(HEALTHCHECK, "disable_by_file_path", OptionType.path(true), null,
+      "While this file exists, GET /healthcheck answers 503 'DISABLED BY FILE' (drain a node from its load balancer before stopping it).");
+  public static final ConfigOption<Boolean> HEALTHCHECK_DETAILED = register(HEALTHCHECK, "detailed", OptionType.bool(), "false",
+      "Show the detailed health view (database, stores, broker; JVM) to admins asking for JSON even without '?detailed'. Others always get the plain answer.");
 
   // --------------------------------------------------------------------------------------- [task]
 

@@ -1,6 +1,11 @@
 package io.glint.http;
 
 import io.glint.auth.Authenticator;
+import io.glint.auth.RequestContext;
+import io.glint.health.HealthCheck;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.function.Predicate;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,14 +26,27 @@ public final class ApiRouter {
       Authenticator authenticator,
       java.util.List<Routes> features,
       Versions versions,
-      int maxRequestIdLength) {}
+      int maxRequestIdLength,
+      Operations ops) {}
+
+  /**
+   * The operators' parts of the surface: the health check, and who counts as an admin for its detailed view.
+   */
+  public record Operations(HealthCheck health, Predicate<RequestContext> isAdmin) {}
 
   public static Router create(Vertx vertx, Parts parts) {
     Router root = Router.router(vertx);
     RequestIds requestIds = new RequestIds(parts.maxRequestIdLength());
     FailureHandler failures = new FailureHandler();
     root.route().handler(requestIds::handle);
-    root.route("/healthcheck").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("OK"));
+    HealthCheck health = parts.ops().health();
+    root.route().handler(ctx -> {
+      if (health.isShuttingDown()) {
+        ctx.response().putHeader("Connection", "close"); // draining: no keep-alive past this answer
+      }
+      ctx.next();
+    });
+    root.route("/healthcheck").handler(ctx -> healthcheck(ctx, parts));
     root.route("/versions").handler(Http::rejectBody).handler(ctx -> parts.versions().send(ctx, 200));
     root.route("/").handler(ctx -> parts.versions().send(ctx, 300));
     root.routeWithRegex("^/v2\\.\\d+(/.*)?$").handler(ctx -> negotiate(ctx, parts.versions()));
@@ -48,6 +66,32 @@ public final class ApiRouter {
       root.errorHandler(status, ctx -> FailureHandler.send(ctx, status, messageOf(ctx)));
     }
     return root;
+  }
+
+  /**
+   * oslo.middleware's healthcheck sits before authentication: the plain check needs no token. The detailed view
+   * is for admins only; anyone else asking for it gets the plain answer.
+   */
+  private static void healthcheck(RoutingContext ctx, Parts parts) {
+    HealthCheck health = parts.ops().health();
+    HttpServerRequest request = ctx.request();
+    String accept = request.getHeader("Accept");
+    if (!health.wantsDetails(request.params().contains("detailed"))) {
+      health.answer(request.method(), accept, ctx.response());
+      return;
+    }
+    SocketAddress peer = request.remoteAddress();
+    boolean loopback = peer != null && AuthHandler.isLoopback(peer.hostAddress());
+    parts.authenticator().authenticate(request::getHeader, loopback, RequestIds.get(ctx))
+        .map(caller -> parts.ops().isAdmin().test(caller))
+        .otherwise(false)
+        .onSuccess(admin -> {
+          if (admin) {
+            health.answerDetailed(request.method(), accept, ctx.response()).onFailure(ctx::fail);
+          } else {
+            health.answer(request.method(), accept, ctx.response());
+          }
+        });
   }
 
   private static String messageOf(RoutingContext ctx) {

@@ -46,7 +46,7 @@ public final class ImageDataService {
       Runnable readyForBody, java.util.function.Supplier<Throwable> clientGone) {}
 
   /** A download: the image, the bytes to send and, for a partial response, the range. */
-  public record Download(Image image, ImageData data, ByteRange range) {}
+  public record Download(Image image, ImageData data, ByteRange range, String store) {}
 
   private final ImageRepository repository;
   private final ImageLookup lookup;
@@ -75,6 +75,14 @@ public final class ImageDataService {
   }
 
   /** {@code PUT /v2/images/{id}/file}. Completes when the image is active with its data. */
+  /** The id of the store an upload asking for {@code requested} (X-Image-Meta-Store, may be null) writes to. */
+  public String storeFor(String requested) {
+    if (stores.multiStore() && requested != null) {
+      return stores.byId(requested).map(ImageStore::id).orElse(requested);
+    }
+    return stores.defaultStore().id();
+  }
+
   public Future<Image> upload(RequestContext ctx, String id, Upload upload) {
     if (upload.contentLength() != null && upload.contentLength() > settings.imageSizeCap()) {
       return Future.failedFuture(sizeCapExceeded(upload.contentLength()));
@@ -295,7 +303,7 @@ public final class ImageDataService {
       return Future.failedFuture(GlintException.badRequest("Store " + store.id() + " cannot serve byte ranges."));
     }
     return store.open(location.url(), range)
-        .map(data -> java.util.Optional.of(new Download(image, data, range)))
+        .map(data -> java.util.Optional.of(new Download(image, data, range, store.id())))
         .recover(e -> {
           if (e instanceof StoreException s && s.reason() == StoreException.Reason.NOT_FOUND) {
             LOG.warn("Data of image {} missing at {}", image.id(), location.url());
