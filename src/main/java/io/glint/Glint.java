@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.glint.auth.AuthStrategy;
 import io.glint.config.ConfigException;
 import io.glint.config.GlintConfig;
+import io.glint.metrics.GlintMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.Arrays;
@@ -61,7 +62,9 @@ public final class Glint {
       embedded = EmbeddedDatabase.start(config.dataDir().resolve("pg"), true);
       uri = embedded.uri();
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions()
+    GlintMetrics metrics = config.get(io.glint.config.Options.METRICS_ENABLED) ? GlintMetrics.create()
+        : GlintMetrics.disabled();
+    Vertx vertx = metrics.vertx(new VertxOptions()
         .setEventLoopPoolSize(config.server().workers())
         .setPreferNativeTransport(!Boolean.getBoolean("glint.nio")));
     LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO");
@@ -70,7 +73,7 @@ public final class Glint {
     java.time.Duration grace = java.time.Duration.ofSeconds(config.get(io.glint.config.Options.GRACEFUL_SHUTDOWN_TIMEOUT));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), grace, db),
         "glint-shutdown"));
-    running.set(GlintServer.deploy(vertx, config, uri)
+    running.set(GlintServer.deploy(vertx, config, uri, metrics)
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
     LOG.info("Glint started in {} ms", (System.nanoTime() - t0) / 1_000_000);
   }

@@ -65,6 +65,11 @@ import io.glint.health.DatabaseProbe;
 import io.glint.health.HealthCheck;
 import io.glint.health.StoreProbe;
 import io.glint.transfer.Transfers;
+import io.glint.metrics.EventLoopDelay;
+import io.glint.metrics.GlintMetrics;
+import io.glint.metrics.HttpMetrics;
+import io.glint.metrics.MetricsEndpoint;
+import io.glint.metrics.ServiceMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -90,9 +95,11 @@ public final class GlintServer {
   private final int port;
   private final List<String> deployments;
   private final List<ApiVerticle> apis;
+  private final int metricsPort;
 
   private GlintServer(Vertx vertx, MetadataVerticle metadata, Wiring wiring, int port, List<String> deployments,
-      List<ApiVerticle> apis) {
+      List<ApiVerticle> apis, int metricsPort) {
+    this.metricsPort = metricsPort;
     this.vertx = vertx;
     this.metadata = metadata;
     this.wiring = wiring;
@@ -104,7 +111,8 @@ public final class GlintServer {
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
-      ImageImports imports, GuardedFetch fetch, Transfers transfers, HealthCheck health) {}
+      ImageImports imports, GuardedFetch fetch, Transfers transfers, HealthCheck health, GlintMetrics metrics,
+      MetricsEndpoint metricsEndpoint) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -116,13 +124,24 @@ public final class GlintServer {
 
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
+    return deploy(vertx, config, databaseUri,
+        config.get(Options.METRICS_ENABLED) ? GlintMetrics.create() : GlintMetrics.disabled());
+  }
+
+  /**
+   * As {@link #deploy(Vertx, GlintConfig, String)}, with the metrics registry {@code vertx} was built with
+   * ({@link GlintMetrics#vertx}), so that its pool and SQL metrics are in the same scrape.
+   */
+  public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri,
+      GlintMetrics metrics) {
     prewarm();
-    Startup startup = new Startup(vertx, config, databaseUri);
+    Startup startup = new Startup(vertx, config, databaseUri, metrics);
     return startup.loadPolicy()
         .compose(v -> startup.loadNodeId())
         .compose(v -> startup.deployMetadata())
         .compose(v -> startup.wireServices())
         .compose(v -> startup.recoverOwnUploads())
+        .compose(v -> startup.deployMetrics())
         .compose(v -> startup.deployApi())
         .map(v -> startup.started());
   }
@@ -139,11 +158,14 @@ public final class GlintServer {
     private Wiring wiring;
     private ApiVerticle firstApi;
     private final List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
+    private final GlintMetrics metrics;
+    private int metricsPort = -1;
 
-    Startup(Vertx vertx, GlintConfig config, String databaseUri) {
+    Startup(Vertx vertx, GlintConfig config, String databaseUri, GlintMetrics metrics) {
       this.vertx = vertx;
       this.config = config;
       this.databaseUri = databaseUri;
+      this.metrics = metrics;
     }
 
     /** The policy ([oslo_policy]) and property protections: a bad file stops start-up before anything runs. */
@@ -174,7 +196,7 @@ public final class GlintServer {
 
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId, authorization).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization, metrics).map(w -> {
         wiring = w;
         return null;
       });
@@ -187,6 +209,32 @@ public final class GlintServer {
     Future<Void> recoverOwnUploads() {
       return recoverInterruptedUploads(metadata.images(), wiring.stores(), wiring.staging(), true)
           .compose(v -> wiring.imports().recoverOrphaned(true, UPLOAD_SILENCE));
+    }
+
+    /**
+     * The metrics' own listener when {@code metrics_bind_port} is set, and the event-loop delay probes (one per
+     * event loop).
+     */
+    Future<Void> deployMetrics() {
+      if (!metrics.enabled()) {
+        return Future.succeededFuture();
+      }
+      Future<Void> probes = vertx.deployVerticle(() -> new EventLoopDelay(metrics),
+          new DeploymentOptions().setInstances(config.server().workers())).map(id -> {
+            deployments.add(id);
+            return null;
+          });
+      int port = config.get(Options.METRICS_BIND_PORT);
+      if (port < 0) {
+        return probes;
+      }
+      return probes.compose(v -> wiring.metricsEndpoint().listen(vertx, config.server().bindHost(), port))
+          .map(actual -> {
+            metricsPort = actual;
+            LOG.info("Metrics served at http://{}:{}/metrics (no authentication)", config.server().bindHost(),
+                actual);
+            return null;
+          });
     }
 
     /** One API verticle per worker, all on the same port. */
@@ -222,7 +270,7 @@ public final class GlintServer {
       int port = firstApi.actualPort();
       LOG.info("Glint listening on {}:{} with {} event-loop workers", config.server().bindHost(), port,
           config.server().workers());
-      return new GlintServer(vertx, metadata, wiring, port, deployments, apis);
+      return new GlintServer(vertx, metadata, wiring, port, deployments, apis, metricsPort);
     }
   }
 
@@ -241,7 +289,7 @@ public final class GlintServer {
   private static boolean prewarmed;
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
-      PolicyLoader.Authorization authorization) {
+      PolicyLoader.Authorization authorization, GlintMetrics metrics) {
     CachingImageRepository repository = metadata.images();
     ExecutorService transferPool = transferPool(config.server().workers());
     UrlGuard guard = urlGuard(config.importFiltering());
@@ -296,6 +344,9 @@ public final class GlintServer {
           config.get(Options.HEALTHCHECK_DETAILED));
       health.register(new DatabaseProbe(metadata::ping));
       stores.all().forEach(store -> health.register(new StoreProbe(store)));
+      MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
+      ServiceMetrics.register(metrics, transfers, stores.all().stream().map(ImageStore::id).toList(),
+          config.images().hashingAlgorithm(), metadata::poolSize, config.database().maxPoolSize());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),
           List.of(
@@ -323,7 +374,10 @@ public final class GlintServer {
               new SchemasApi(imageSettings.containerFormats(), imageSettings.diskFormats())),
           new Versions(false, stores.multiStore(), publicEndpoint),
           server.maxRequestIdLength(),
-          new ApiRouter.Operations(health, policy::isAdmin));
+          new ApiRouter.Operations(health, policy::isAdmin,
+              metrics.enabled() ? new HttpMetrics(metrics) : null,
+              metrics.enabled() && config.get(Options.METRICS_BIND_PORT) < 0 ? metricsEndpoint : null,
+              config.get(Options.ACCESS_LOG)));
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
@@ -333,7 +387,7 @@ public final class GlintServer {
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
-          fetch, transfers, health);
+          fetch, transfers, health, metrics, metricsEndpoint);
     });
   }
 
@@ -435,6 +489,16 @@ public final class GlintServer {
         .onComplete(ar -> LOG.info("Graceful shutdown done in {} ms", (System.nanoTime() - t0) / 1_000_000));
   }
 
+  /** The port of the metrics' own listener ({@code metrics_bind_port}), or -1. */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
+  /** The metrics registry: features register their meters here. */
+  public GlintMetrics metrics() {
+    return wiring.metrics();
+  }
+
   /** The transfers in flight (graceful shutdown, metrics). */
   public Transfers transfers() {
     return wiring.transfers();
@@ -455,6 +519,7 @@ public final class GlintServer {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain
+        .eventually(() -> wiring.metricsEndpoint().close())
         .compose(v -> wiring.fetch().close())
         .eventually(() -> wiring.parts().authenticator().close())
         .eventually(() -> Future.join(wiring.stores().all().stream().map(ImageStore::close).toList()))

@@ -131,6 +131,15 @@ public final class Options {
   public static final ConfigOption<Integer> GRACEFUL_SHUTDOWN_TIMEOUT = register(DEFAULT, "graceful_shutdown_timeout", OptionType.integer(0, Integer.MAX_VALUE), "60",
       "Seconds a stopping Glint (SIGTERM) lets in-flight requests, uploads and downloads finish after it stopped accepting connections; uploads still running then are cut and cleaned up as client aborts (image back to queued). 0 = no wait.");
 
+  public static final ConfigOption<Boolean> METRICS_ENABLED = register(DEFAULT, "metrics_enabled", OptionType.bool(), "true",
+      "Glint: keep Prometheus metrics and serve them at GET /metrics (admins only on the API port, or anyone on metrics_bind_port).");
+  public static final ConfigOption<Integer> METRICS_BIND_PORT = register(DEFAULT, "metrics_bind_port", OptionType.integer(-1, 65535), "-1",
+      "Glint: serve GET /metrics without authentication on this port of bind_host instead of on the API port (0 picks a free port); -1 = on the API port, admins only.");
+  public static final ConfigOption<Boolean> ACCESS_LOG = register(DEFAULT, "access_log", OptionType.bool(), "true",
+      "Glint: one INFO line per request on the 'glint.access' logger (method, path, status, bytes, duration, request id, project, user).");
+  public static final ConfigOption<String> LOG_FORMAT = register(DEFAULT, "log_format", OptionType.choice(true, "text", "json"), "text",
+      "Glint: 'text' lines, or 'json': one JSON object per line (logback's JsonEncoder; the access log's fields as keys).");
+
   // -------------------------------------------------------------------------------- [healthcheck]
 
   public static final ConfigOption<Path> HEALTHCHECK_DISABLE_BY_FILE_PATH = register(HEALTHCHECK, "disable_by_file_path", OptionType.path(true), null,

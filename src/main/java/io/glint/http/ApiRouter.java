@@ -3,6 +3,8 @@ package io.glint.http;
 import io.glint.auth.Authenticator;
 import io.glint.auth.RequestContext;
 import io.glint.health.HealthCheck;
+import io.glint.metrics.HttpMetrics;
+import io.glint.metrics.MetricsEndpoint;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Predicate;
@@ -32,12 +34,17 @@ public final class ApiRouter {
   /**
    * The operators' parts of the surface: the health check, and who counts as an admin for its detailed view.
    */
-  public record Operations(HealthCheck health, Predicate<RequestContext> isAdmin) {}
+  public record Operations(HealthCheck health, Predicate<RequestContext> isAdmin, HttpMetrics httpMetrics,
+      MetricsEndpoint metricsOnApiPort, boolean accessLog) {}
 
   public static Router create(Vertx vertx, Parts parts) {
     Router root = Router.router(vertx);
     RequestIds requestIds = new RequestIds(parts.maxRequestIdLength());
     FailureHandler failures = new FailureHandler();
+    RequestObserver observer = new RequestObserver(parts.ops().httpMetrics(), parts.ops().accessLog());
+    if (observer.active()) {
+      root.route().handler(observer::handle);
+    }
     root.route().handler(requestIds::handle);
     HealthCheck health = parts.ops().health();
     root.route().handler(ctx -> {
@@ -47,12 +54,18 @@ public final class ApiRouter {
       ctx.next();
     });
     root.route("/healthcheck").handler(ctx -> healthcheck(ctx, parts));
+    if (parts.ops().metricsOnApiPort() != null) {
+      root.get("/metrics").handler(ctx -> metrics(ctx, parts));
+    }
     root.route("/versions").handler(Http::rejectBody).handler(ctx -> parts.versions().send(ctx, 200));
     root.route("/").handler(ctx -> parts.versions().send(ctx, 300));
     root.routeWithRegex("^/v2\\.\\d+(/.*)?$").handler(ctx -> negotiate(ctx, parts.versions()));
 
     Router v2 = Router.router(vertx);
     AuthHandler auth = new AuthHandler(parts.authenticator());
+    if (observer.active()) {
+      v2.route().handler(observer::inV2);
+    }
     v2.route().handler(auth::handle);
     v2.route().handler(ApiRouter::refuseEmptySegments);
     parts.features().forEach(f -> f.mount(v2));
@@ -91,6 +104,22 @@ public final class ApiRouter {
           } else {
             health.answer(request.method(), accept, ctx.response());
           }
+        });
+  }
+
+  /** {@code GET /metrics} on the API port: admins only (policy's context_is_admin); 401 without credentials. */
+  private static void metrics(RoutingContext ctx, Parts parts) {
+    HttpServerRequest request = ctx.request();
+    SocketAddress peer = request.remoteAddress();
+    boolean loopback = peer != null && AuthHandler.isLoopback(peer.hostAddress());
+    parts.authenticator().authenticate(request::getHeader, loopback, RequestIds.get(ctx))
+        .onFailure(ctx::fail)
+        .onSuccess(caller -> {
+          if (!parts.ops().isAdmin().test(caller)) {
+            ctx.fail(io.glint.error.GlintException.forbidden("Metrics are for admins only."));
+            return;
+          }
+          parts.ops().metricsOnApiPort().send(ctx.vertx(), ctx.response());
         });
   }
 

@@ -67,6 +67,11 @@ public final class MetadataVerticle extends VerticleBase {
     return pool.query("SELECT 1").execute().mapEmpty();
   }
 
+  /** Connections the pool holds now. */
+  public int poolSize() {
+    return pool == null ? 0 : pool.size();
+  }
+
   public CachingImageRepository images() {
     return images;
   }

@@ -239,14 +239,18 @@ public final class UploadPump {
     pendingChunks++;
     Future<Void> written = sink.write(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(array, 0, length)));
     Future<Void> md5ed = md5Lane.submit(() -> {
+      long t0 = System.nanoTime();
       md5.update(array, 0, length);
+      DigestStats.add("md5", length, System.nanoTime() - t0);
       if (inspector != null) {
         inspector.feed(array, 0, length); // once complete, it only counts
       }
       return null;
     });
     Future<Void> hashed = hashLane.submit(() -> {
+      long t0 = System.nanoTime();
       hash.update(array, 0, length);
+      DigestStats.add(hashAlgo, length, System.nanoTime() - t0);
       return null;
     });
     // join, not all: the array goes back to the pool only when no step can still be reading it.
