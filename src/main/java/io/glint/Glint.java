@@ -43,6 +43,10 @@ public final class Glint {
       return;
     }
     setLogLevel(config.logging().logLevel());
+    if ("json".equals(config.get(io.glint.config.Options.LOG_FORMAT))) {
+      jsonLogs();
+    }
+    reloadLogLevelOnHangup(argList);
     LOG.info("Starting Glint with {}", config.effective());
     try {
       run(config);
@@ -107,9 +111,48 @@ public final class Glint {
     }
   }
 
+  /** {@code log_format = json}: one JSON object per line (logback's JsonEncoder, key-value pairs included). */
+  private static void jsonLogs() {
+    ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        (ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) root.getAppender("STDOUT");
+    if (appender == null) {
+      return;
+    }
+    ch.qos.logback.classic.encoder.JsonEncoder encoder = new ch.qos.logback.classic.encoder.JsonEncoder();
+    encoder.setContext(context);
+    encoder.setWithFormattedMessage(true);
+    encoder.start();
+    appender.stop();
+    appender.setEncoder(encoder);
+    appender.start();
+  }
+
+  /**
+   * SIGHUP re-reads the configuration (files, environment, flags as at start) and applies its {@code debug} and
+   * {@code log_level}; other options need a restart. A file that no longer parses leaves the level as it was.
+   */
+  private static void reloadLogLevelOnHangup(List<String> args) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        try {
+          GlintConfig reloaded = GlintConfig.load(args, System.getenv());
+          setLogLevel(reloaded.logging().logLevel());
+          LOG.warn("SIGHUP: configuration re-read, log level now {}", reloaded.logging().logLevel());
+        } catch (RuntimeException e) {
+          LOG.warn("SIGHUP: configuration not re-read, log level unchanged: {}", e.getMessage());
+        }
+      });
+    } catch (IllegalArgumentException unsupported) {
+      LOG.debug("No SIGHUP handling here: {}", unsupported.getMessage());
+    }
+  }
+
   private static void setLogLevel(String level) {
     ch.qos.logback.classic.Logger glint =
         (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.glint");
     glint.setLevel(Level.toLevel(level, Level.INFO));
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("glint.access")).setLevel(Level.toLevel(level, Level.INFO));
   }
 }
