@@ -377,7 +377,11 @@ public final class GlintServer {
           new ApiRouter.Operations(health, policy::isAdmin,
               metrics.enabled() ? new HttpMetrics(metrics) : null,
               metrics.enabled() && config.get(Options.METRICS_BIND_PORT) < 0 ? metricsEndpoint : null,
-              config.get(Options.ACCESS_LOG)));
+              config.get(Options.ACCESS_LOG),
+              new io.glint.http.Cors.Settings(config.get(Options.CORS_ALLOWED_ORIGIN),
+                  config.get(Options.CORS_ALLOW_CREDENTIALS), config.get(Options.CORS_EXPOSE_HEADERS),
+                  config.get(Options.CORS_MAX_AGE), config.get(Options.CORS_ALLOW_METHODS),
+                  config.get(Options.CORS_ALLOW_HEADERS))));
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> metadata.tasks().purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));

@@ -36,6 +36,7 @@ public final class Options {
   public static final String PROJECT_LIMITS = "project_limits";
   public static final String GLANCE_DOWNLOAD_PROPERTIES = "glance_download_properties";
   public static final String HEALTHCHECK = "healthcheck";
+  public static final String CORS = "cors";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -44,7 +45,7 @@ public final class Options {
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
       "oslo_messaging_notifications",
-      "taskflow_executor", "wsgi", "cors", "oslo_limit", "store_type_location_strategy");
+      "taskflow_executor", "wsgi", "oslo_limit", "store_type_location_strategy");
 
   // Must be initialised before the options below (static initialisation is in textual order).
   private static final List<ConfigOption<?>> REGISTRY = new ArrayList<>();
@@ -139,6 +140,24 @@ public final class Options {
       "Glint: one INFO line per request on the 'glint.access' logger (method, path, status, bytes, duration, request id, project, user).");
   public static final ConfigOption<String> LOG_FORMAT = register(DEFAULT, "log_format", OptionType.choice(true, "text", "json"), "text",
       "Glint: 'text' lines, or 'json': one JSON object per line (logback's JsonEncoder; the access log's fields as keys).");
+
+  // ---------------------------------------------------------------------------------------- [cors]
+  // oslo.middleware's CORS options with the defaults Glance sets (glance/common/config.py).
+
+  public static final ConfigOption<List<String>> CORS_ALLOWED_ORIGIN = register(CORS, "allowed_origin", OptionType.list(), "",
+      "Origins (scheme://host[:port]) whose browsers may call the API, or '*'; empty = CORS off.");
+  public static final ConfigOption<Boolean> CORS_ALLOW_CREDENTIALS = register(CORS, "allow_credentials", OptionType.bool(), "true",
+      "Tell browsers they may send cookies and credentials (Access-Control-Allow-Credentials).");
+  public static final ConfigOption<List<String>> CORS_EXPOSE_HEADERS = register(CORS, "expose_headers", OptionType.list(),
+      "X-Image-Meta-Checksum,X-Auth-Token,X-Subject-Token,X-Service-Token,X-OpenStack-Request-ID",
+      "Response headers scripts may read (Access-Control-Expose-Headers).");
+  public static final ConfigOption<Integer> CORS_MAX_AGE = register(CORS, "max_age", OptionType.integer(0, Integer.MAX_VALUE), "3600",
+      "Seconds a browser may cache a preflight answer; 0 = no Access-Control-Max-Age.");
+  public static final ConfigOption<List<String>> CORS_ALLOW_METHODS = register(CORS, "allow_methods", OptionType.list(), "GET,PUT,POST,DELETE,PATCH",
+      "Methods a preflight may ask for.");
+  public static final ConfigOption<List<String>> CORS_ALLOW_HEADERS = register(CORS, "allow_headers", OptionType.list(),
+      "Content-MD5,X-Image-Meta-Checksum,X-Storage-Token,Accept-Encoding,X-Auth-Token,X-Identity-Status,X-Roles,X-Service-Catalog,X-User-Id,X-Tenant-Id,X-OpenStack-Request-ID",
+      "Request headers a preflight may ask for (the simple headers always may).");
 
   // -------------------------------------------------------------------------------- [healthcheck]
 

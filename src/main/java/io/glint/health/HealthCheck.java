@@ -135,6 +135,9 @@ public final class HealthCheck {
     double plain = -1;
     for (String part : accept.split(",")) {
       String[] bits = part.trim().split(";");
+      if (bits.length == 0) {
+        continue;
+      }
       String type = bits[0].trim().toLowerCase(java.util.Locale.ROOT);
       double q = 1;
       for (int i = 1; i < bits.length; i++) {

@@ -35,7 +35,7 @@ public final class ApiRouter {
    * The operators' parts of the surface: the health check, and who counts as an admin for its detailed view.
    */
   public record Operations(HealthCheck health, Predicate<RequestContext> isAdmin, HttpMetrics httpMetrics,
-      MetricsEndpoint metricsOnApiPort, boolean accessLog) {}
+      MetricsEndpoint metricsOnApiPort, boolean accessLog, Cors.Settings cors) {}
 
   public static Router create(Vertx vertx, Parts parts) {
     Router root = Router.router(vertx);
@@ -46,6 +46,10 @@ public final class ApiRouter {
       root.route().handler(observer::handle);
     }
     root.route().handler(requestIds::handle);
+    Cors cors = new Cors(parts.ops().cors());
+    if (cors.enabled()) {
+      root.route().handler(cors::handle);
+    }
     HealthCheck health = parts.ops().health();
     root.route().handler(ctx -> {
       if (health.isShuttingDown()) {

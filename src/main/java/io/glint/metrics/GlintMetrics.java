@@ -67,6 +67,7 @@ public final class GlintMetrics {
       }
     });
     if (enabled) {
+      prewarm();
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
@@ -74,6 +75,23 @@ public final class GlintMetrics {
       new ProcessorMetrics().bindTo(registry);
       new UptimeMetrics().bindTo(registry);
     }
+  }
+
+  /**
+   * Loads, on the thread building the server, the classes that registering and recording meters and scraping
+   * need, which would otherwise be loaded on an event loop at start-up or at the first request (seconds on a busy
+   * machine): meters of every kind on a throwaway registry, recorded and scraped once.
+   */
+  private void prewarm() {
+    PrometheusMeterRegistry warm = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Timer.builder("warm_timer").serviceLevelObjectives(BUCKETS).register(warm).record(Duration.ofMillis(1));
+    Counter.builder("warm_counter").tags("a", "b").register(warm).increment();
+    FunctionCounter.builder("warm_function", new java.util.concurrent.atomic.LongAdder(),
+        java.util.concurrent.atomic.LongAdder::doubleValue).register(warm);
+    Gauge.builder("warm_gauge", () -> 1).register(warm);
+    DistributionSummary.builder("warm_summary").register(warm).record(1);
+    warm.scrape();
+    warm.close();
   }
 
   /** A live registry with the JVM's memory, GC, threads, class loading, CPU and uptime. */
