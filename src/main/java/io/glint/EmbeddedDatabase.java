@@ -30,6 +30,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setDataDirectory(directory)
         .setCleanDataDirectory(false)
+        // Glint stops it itself, after the graceful shutdown: the library's own hook would stop it concurrently,
+        // under the uploads still draining.
+        .setRegisterShutdownHook(false)
         .setServerConfig("synchronous_commit", durable ? "on" : "off")
         .setServerConfig("fsync", durable ? "on" : "off")
         .setServerConfig("max_connections", "200")

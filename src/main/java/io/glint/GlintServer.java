@@ -70,7 +70,19 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.glint.config.Options;
+import io.glint.health.DatabaseProbe;
+import io.glint.health.HealthCheck;
+import io.glint.health.StoreProbe;
+import io.glint.transfer.Transfers;
+import io.glint.metrics.EventLoopDelay;
+import io.glint.metrics.GlintMetrics;
+import io.glint.metrics.HttpMetrics;
+import io.glint.metrics.MetricsEndpoint;
+import io.glint.metrics.ServiceMetrics;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -92,19 +104,25 @@ public final class GlintServer {
   private final Wiring wiring;
   private final int port;
   private final List<String> deployments;
+  private final List<ApiVerticle> apis;
+  private final int metricsPort;
 
-  private GlintServer(Vertx vertx, MetadataVerticle metadata, Wiring wiring, int port, List<String> deployments) {
+  private GlintServer(Vertx vertx, MetadataVerticle metadata, Wiring wiring, int port, List<String> deployments,
+      List<ApiVerticle> apis, int metricsPort) {
+    this.metricsPort = metricsPort;
     this.vertx = vertx;
     this.metadata = metadata;
     this.wiring = wiring;
     this.port = port;
     this.deployments = deployments;
+    this.apis = apis;
   }
 
   /** The parts built once per server and shared by its API verticles. */
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
-      ImageImports imports, GuardedFetch fetch, Notifier notifier, ImageCache imageCache, long prefetchTimer) {}
+      ImageImports imports, GuardedFetch fetch, Notifier notifier, ImageCache imageCache, long prefetchTimer,
+      Transfers transfers, HealthCheck health, GlintMetrics metrics, MetricsEndpoint metricsEndpoint) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -116,14 +134,25 @@ public final class GlintServer {
 
   /** Deploys Glint on {@code vertx} against the PostgreSQL at {@code databaseUri}. */
   public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri) {
+    return deploy(vertx, config, databaseUri,
+        config.get(Options.METRICS_ENABLED) ? GlintMetrics.create() : GlintMetrics.disabled());
+  }
+
+  /**
+   * As {@link #deploy(Vertx, GlintConfig, String)}, with the metrics registry {@code vertx} was built with
+   * ({@link GlintMetrics#vertx}), so that its pool and SQL metrics are in the same scrape.
+   */
+  public static Future<GlintServer> deploy(Vertx vertx, GlintConfig config, String databaseUri,
+      GlintMetrics metrics) {
     prewarm();
-    Startup startup = new Startup(vertx, config, databaseUri);
+    Startup startup = new Startup(vertx, config, databaseUri, metrics);
     return startup.loadPolicy()
         .compose(v -> startup.loadNodeId())
         .compose(v -> startup.deployMetadata())
         .compose(v -> startup.startNotifier())
         .compose(v -> startup.wireServices())
         .compose(v -> startup.recoverOwnUploads())
+        .compose(v -> startup.deployMetrics())
         .compose(v -> startup.deployApi())
         .map(v -> startup.started())
         .recover(failure -> startup.stopNotifier().transform(ar -> Future.failedFuture(failure)));
@@ -144,12 +173,16 @@ public final class GlintServer {
     private Notifier notifier;
     /** The web console, its files read here on the deploying thread (null when console_enabled is false). */
     private final io.glint.console.ConsoleRoutes console;
+    private final List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
+    private final GlintMetrics metrics;
+    private int metricsPort = -1;
 
-    Startup(Vertx vertx, GlintConfig config, String databaseUri) {
+    Startup(Vertx vertx, GlintConfig config, String databaseUri, GlintMetrics metrics) {
       this.vertx = vertx;
       this.config = config;
       this.databaseUri = databaseUri;
       this.console = io.glint.console.ConsoleRoutes.of(config);
+      this.metrics = metrics;
     }
 
     /** The policy ([oslo_policy]) and property protections: a bad file stops start-up before anything runs. */
@@ -200,7 +233,7 @@ public final class GlintServer {
 
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId, authorization, events, notifier, console).map(w -> {
+      return wire(vertx, config, metadata, nodeId, authorization, events, notifier, console, metrics).map(w -> {
         wiring = w;
         return null;
       });
@@ -213,6 +246,32 @@ public final class GlintServer {
     Future<Void> recoverOwnUploads() {
       return recoverInterruptedUploads(metadata.images(), wiring.stores(), wiring.staging(), true)
           .compose(v -> wiring.imports().recoverOrphaned(true, UPLOAD_SILENCE));
+    }
+
+    /**
+     * The metrics' own listener when {@code metrics_bind_port} is set, and the event-loop delay probes (one per
+     * event loop).
+     */
+    Future<Void> deployMetrics() {
+      if (!metrics.enabled()) {
+        return Future.succeededFuture();
+      }
+      Future<Void> probes = vertx.deployVerticle(() -> new EventLoopDelay(metrics),
+          new DeploymentOptions().setInstances(config.server().workers())).map(id -> {
+            deployments.add(id);
+            return null;
+          });
+      int port = config.get(Options.METRICS_BIND_PORT);
+      if (port < 0) {
+        return probes;
+      }
+      return probes.compose(v -> wiring.metricsEndpoint().listen(vertx, config.server().bindHost(), port))
+          .map(actual -> {
+            metricsPort = actual;
+            LOG.info("Metrics served at http://{}:{}/metrics (no authentication)", config.server().bindHost(),
+                actual);
+            return null;
+          });
     }
 
     /** One API verticle per worker, all on the same port. */
@@ -231,6 +290,7 @@ public final class GlintServer {
       ApiRouter.Parts parts = wiring.parts();
       return vertx.deployVerticle(() -> {
         ApiVerticle verticle = new ApiVerticle(options, limits, vx -> ApiRouter.create(vx, parts));
+        apis.add(verticle);
         synchronized (this) {
           if (firstApi == null) {
             firstApi = verticle;
@@ -247,7 +307,7 @@ public final class GlintServer {
       int port = firstApi.actualPort();
       LOG.info("Glint listening on {}:{} with {} event-loop workers", config.server().bindHost(), port,
           config.server().workers());
-      return new GlintServer(vertx, metadata, wiring, port, deployments);
+      return new GlintServer(vertx, metadata, wiring, port, deployments, apis, metricsPort);
     }
   }
 
@@ -267,7 +327,7 @@ public final class GlintServer {
 
   private static Future<Wiring> wire(Vertx vertx, GlintConfig config, MetadataVerticle metadata, String nodeId,
       PolicyLoader.Authorization authorization, DomainEvents events, Notifier notifier,
-      io.glint.console.ConsoleRoutes console) {
+      io.glint.console.ConsoleRoutes console, GlintMetrics metrics) {
     CachingImageRepository repository = metadata.images();
     TaskRepository tasks = notifier.active() ? new NotifyingTaskRepository(metadata.tasks(), events) : metadata.tasks();
     ExecutorService transferPool = transferPool(config.server().workers());
@@ -350,6 +410,14 @@ public final class GlintServer {
       List<io.glint.http.Routes> v1 = server.enableV1Api()
           ? List.of(new ImagesV1Api(images, data, locations, queryParser, fetch, policy), new MembersV1Api(members, json))
           : List.of();
+      Transfers transfers = new Transfers();
+      HealthCheck health = new HealthCheck(Optional.ofNullable(config.get(Options.HEALTHCHECK_DISABLE_BY_FILE_PATH)),
+          config.get(Options.HEALTHCHECK_DETAILED));
+      health.register(new DatabaseProbe(metadata::ping));
+      stores.all().forEach(store -> health.register(new StoreProbe(store)));
+      MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
+      ServiceMetrics.register(metrics, transfers, stores.all().stream().map(ImageStore::id).toList(),
+          config.images().hashingAlgorithm(), metadata::poolSize, config.database().maxPoolSize());
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),
           List.of(
@@ -357,10 +425,11 @@ public final class GlintServer {
                   imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
                   json).withImportMethods(importSettings.enabledImportMethods()),
-              new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas),
+              new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas)
+                  .withTransfers(transfers),
               new TasksApi(tasks, policy, json, imports::legacyImport, imageSettings.limitParamDefault(),
                   imageSettings.apiLimitMax()),
-              new ImageDataApi(images, data),
+              new ImageDataApi(images, data, transfers),
               new ImageActionsApi(new ImageTags(repository, lookup, policy, rules, events),
                   new ImageActions(repository, lookup, policy, events)),
               new MembersApi(members, json),
@@ -376,7 +445,15 @@ public final class GlintServer {
           v1,
           new Versions(imageCache != null, stores.multiStore(), publicEndpoint, server.enableV1Api()),
           server.maxRequestIdLength(),
-          console);
+          console,
+          new ApiRouter.Operations(health, policy::isAdmin,
+              metrics.enabled() ? new HttpMetrics(metrics) : null,
+              metrics.enabled() && config.get(Options.METRICS_BIND_PORT) < 0 ? metricsEndpoint : null,
+              config.get(Options.ACCESS_LOG),
+              new io.glint.http.Cors.Settings(config.get(Options.CORS_ALLOWED_ORIGIN),
+                  config.get(Options.CORS_ALLOW_CREDENTIALS), config.get(Options.CORS_EXPOSE_HEADERS),
+                  config.get(Options.CORS_MAX_AGE), config.get(Options.CORS_ALLOW_METHODS),
+                  config.get(Options.CORS_ALLOW_HEADERS))));
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> tasks.purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));
@@ -386,7 +463,7 @@ public final class GlintServer {
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
-          fetch, notifier, imageCache, prefetchTimer);
+          fetch, notifier, imageCache, prefetchTimer, transfers, health, metrics, metricsEndpoint);
     });
   }
 
@@ -455,6 +532,59 @@ public final class GlintServer {
     });
   }
 
+  /** How long, past the grace period, a stop waits for the clean-up of the uploads it cut. */
+  static final Duration CLEANUP_WAIT = Duration.ofSeconds(15);
+
+  /**
+   * Stops this server gracefully (SIGTERM): the health check answers 503 at once, the API servers stop accepting
+   * connections and close the idle ones, requests in flight (uploads and downloads included) get {@code grace} to
+   * finish; connections still busy then are closed, which cuts their uploads exactly as a client abort does (image
+   * back to queued, partial data removed). Once those clean-ups are done (at most {@link #CLEANUP_WAIT} more), the
+   * rest stops as {@link #undeploy()}.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    long t0 = System.nanoTime();
+    wiring.health().shuttingDown();
+    LOG.info("Graceful shutdown: no new connections; {} transfer(s) in flight get up to {} s to finish",
+        wiring.transfers().inFlight(), grace.toSeconds());
+    return Future.join(apis.stream().map(api -> api.shutdown(grace)).toList())
+        .transform(ar -> {
+          int cut = wiring.transfers().inFlight();
+          if (cut > 0) {
+            LOG.warn("Graceful shutdown: {} transfer(s) still running after {} s were cut; cleaning up", cut,
+                grace.toSeconds());
+          }
+          return wiring.transfers().idle().timeout(CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+              .otherwise(e -> {
+                LOG.warn("Graceful shutdown: {} transfer(s) not settled {} s after the cut",
+                    wiring.transfers().inFlight(), CLEANUP_WAIT.toSeconds());
+                return null;
+              });
+        })
+        .compose(v -> undeploy())
+        .onComplete(ar -> LOG.info("Graceful shutdown done in {} ms", (System.nanoTime() - t0) / 1_000_000));
+  }
+
+  /** The port of the metrics' own listener ({@code metrics_bind_port}), or -1. */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
+  /** The metrics registry: features register their meters here. */
+  public GlintMetrics metrics() {
+    return wiring.metrics();
+  }
+
+  /** The transfers in flight (graceful shutdown, metrics). */
+  public Transfers transfers() {
+    return wiring.transfers();
+  }
+
+  /** The health check ({@code /healthcheck}); other features {@link HealthCheck#register} probes here. */
+  public HealthCheck health() {
+    return wiring.health();
+  }
+
   /** Stops this server: the API verticles first, then the metadata verticle (and its pool). */
   public Future<Void> undeploy() {
     vertx.cancelTimer(wiring.scrubTimer());
@@ -469,6 +599,7 @@ public final class GlintServer {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain
+        .eventually(() -> wiring.metricsEndpoint().close())
         .compose(v -> wiring.fetch().close())
         .eventually(() -> wiring.parts().authenticator().close())
         .eventually(() -> Future.join(wiring.stores().all().stream().map(ImageStore::close).toList()))

@@ -37,6 +37,8 @@ public final class Options {
   public static final String GLANCE_DOWNLOAD_PROPERTIES = "glance_download_properties";
   public static final String OSLO_MESSAGING_NOTIFICATIONS = "oslo_messaging_notifications";
   public static final String OSLO_MESSAGING_RABBIT = "oslo_messaging_rabbit";
+  public static final String HEALTHCHECK = "healthcheck";
+  public static final String CORS = "cors";
 
   /**
    * Sections of glance-api.conf that Glint does not read yet but will (or that are harmless to
@@ -44,7 +46,7 @@ public final class Options {
    * one warning each.
    */
   public static final Set<String> DEFERRED_SECTIONS = Set.of(
-      "taskflow_executor", "wsgi", "cors", "healthcheck", "oslo_limit", "store_type_location_strategy");
+      "taskflow_executor", "wsgi", "oslo_limit", "store_type_location_strategy");
 
   // Must be initialised before the options below (static initialisation is in textual order).
   private static final List<ConfigOption<?>> REGISTRY = new ArrayList<>();
@@ -145,6 +147,43 @@ public final class Options {
       "Property protections: an INI file whose sections are regular expressions over custom property names (first match in file order wins), each with create/read/update/delete = roles or a policy rule; unset = no protections. Relative paths are looked up beside the config file.");
   public static final ConfigOption<String> PROPERTY_PROTECTION_RULE_FORMAT = register(DEFAULT, "property_protection_rule_format", OptionType.choice(false, "roles", "policies"), "roles",
       "How property_protection_file names who may act: comma-separated roles, or one policy rule name per operation.");
+
+  public static final ConfigOption<Integer> GRACEFUL_SHUTDOWN_TIMEOUT = register(DEFAULT, "graceful_shutdown_timeout", OptionType.integer(0, Integer.MAX_VALUE), "60",
+      "Seconds a stopping Glint (SIGTERM) lets in-flight requests, uploads and downloads finish after it stopped accepting connections; uploads still running then are cut and cleaned up as client aborts (image back to queued). 0 = no wait.");
+
+  public static final ConfigOption<Boolean> METRICS_ENABLED = register(DEFAULT, "metrics_enabled", OptionType.bool(), "true",
+      "Glint: keep Prometheus metrics and serve them at GET /metrics (admins only on the API port, or anyone on metrics_bind_port).");
+  public static final ConfigOption<Integer> METRICS_BIND_PORT = register(DEFAULT, "metrics_bind_port", OptionType.integer(-1, 65535), "-1",
+      "Glint: serve GET /metrics without authentication on this port of bind_host instead of on the API port (0 picks a free port); -1 = on the API port, admins only.");
+  public static final ConfigOption<Boolean> ACCESS_LOG = register(DEFAULT, "access_log", OptionType.bool(), "true",
+      "Glint: one INFO line per request on the 'glint.access' logger (method, path, status, bytes, duration, request id, project, user).");
+  public static final ConfigOption<String> LOG_FORMAT = register(DEFAULT, "log_format", OptionType.choice(true, "text", "json"), "text",
+      "Glint: 'text' lines, or 'json': one JSON object per line (logback's JsonEncoder; the access log's fields as keys).");
+
+  // ---------------------------------------------------------------------------------------- [cors]
+  // oslo.middleware's CORS options with the defaults Glance sets (glance/common/config.py).
+
+  public static final ConfigOption<List<String>> CORS_ALLOWED_ORIGIN = register(CORS, "allowed_origin", OptionType.list(), "",
+      "Origins (scheme://host[:port]) whose browsers may call the API, or '*'; empty = CORS off.");
+  public static final ConfigOption<Boolean> CORS_ALLOW_CREDENTIALS = register(CORS, "allow_credentials", OptionType.bool(), "true",
+      "Tell browsers they may send cookies and credentials (Access-Control-Allow-Credentials).");
+  public static final ConfigOption<List<String>> CORS_EXPOSE_HEADERS = register(CORS, "expose_headers", OptionType.list(),
+      "X-Image-Meta-Checksum,X-Auth-Token,X-Subject-Token,X-Service-Token,X-OpenStack-Request-ID",
+      "Response headers scripts may read (Access-Control-Expose-Headers).");
+  public static final ConfigOption<Integer> CORS_MAX_AGE = register(CORS, "max_age", OptionType.integer(0, Integer.MAX_VALUE), "3600",
+      "Seconds a browser may cache a preflight answer; 0 = no Access-Control-Max-Age.");
+  public static final ConfigOption<List<String>> CORS_ALLOW_METHODS = register(CORS, "allow_methods", OptionType.list(), "GET,PUT,POST,DELETE,PATCH",
+      "Methods a preflight may ask for.");
+  public static final ConfigOption<List<String>> CORS_ALLOW_HEADERS = register(CORS, "allow_headers", OptionType.list(),
+      "Content-MD5,X-Image-Meta-Checksum,X-Storage-Token,Accept-Encoding,X-Auth-Token,X-Identity-Status,X-Roles,X-Service-Catalog,X-User-Id,X-Tenant-Id,X-OpenStack-Request-ID",
+      "Request headers a preflight may ask for (the simple headers always may).");
+
+  // -------------------------------------------------------------------------------- [healthcheck]
+
+  public static final ConfigOption<Path> HEALTHCHECK_DISABLE_BY_FILE_PATH = register(HEALTHCHECK, "disable_by_file_path", OptionType.path(true), null,
+      "While this file exists, GET /healthcheck answers 503 'DISABLED BY FILE' (drain a node from its load balancer before stopping it).");
+  public static final ConfigOption<Boolean> HEALTHCHECK_DETAILED = register(HEALTHCHECK, "detailed", OptionType.bool(), "false",
+      "Show the detailed health view (database, stores, broker; JVM) to admins asking for JSON even without '?detailed'. Others always get the plain answer.");
 
   // --------------------------------------------------------------------------------------- [task]
 

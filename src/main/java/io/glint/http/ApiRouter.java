@@ -1,6 +1,13 @@
 package io.glint.http;
 
 import io.glint.auth.Authenticator;
+import io.glint.auth.RequestContext;
+import io.glint.health.HealthCheck;
+import io.glint.metrics.HttpMetrics;
+import io.glint.metrics.MetricsEndpoint;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.function.Predicate;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,26 +33,48 @@ public final class ApiRouter {
       java.util.List<Routes> v1Features,
       Versions versions,
       int maxRequestIdLength,
-      io.glint.console.ConsoleRoutes console) {
-    /** Without the legacy v1 API and without the web console. */
-    public Parts(Authenticator authenticator, java.util.List<Routes> features, Versions versions,
-        int maxRequestIdLength) {
-      this(authenticator, features, java.util.List.of(), versions, maxRequestIdLength, null);
-    }
-  }
+      io.glint.console.ConsoleRoutes console,
+      Operations ops) {}
+
+  /**
+   * The operators' parts of the surface: the health check, and who counts as an admin for its detailed view.
+   */
+  public record Operations(HealthCheck health, Predicate<RequestContext> isAdmin, HttpMetrics httpMetrics,
+      MetricsEndpoint metricsOnApiPort, boolean accessLog, Cors.Settings cors) {}
 
   public static Router create(Vertx vertx, Parts parts) {
     Router root = Router.router(vertx);
     RequestIds requestIds = new RequestIds(parts.maxRequestIdLength());
     FailureHandler failures = new FailureHandler();
+    RequestObserver observer = new RequestObserver(parts.ops().httpMetrics(), parts.ops().accessLog());
+    if (observer.active()) {
+      root.route().handler(observer::handle);
+    }
     root.route().handler(requestIds::handle);
-    root.route("/healthcheck").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("OK"));
+    Cors cors = new Cors(parts.ops().cors());
+    if (cors.enabled()) {
+      root.route().handler(cors::handle);
+    }
+    HealthCheck health = parts.ops().health();
+    root.route().handler(ctx -> {
+      if (health.isShuttingDown()) {
+        ctx.response().putHeader("Connection", "close"); // draining: no keep-alive past this answer
+      }
+      ctx.next();
+    });
+    root.route("/healthcheck").handler(ctx -> healthcheck(ctx, parts));
+    if (parts.ops().metricsOnApiPort() != null) {
+      root.get("/metrics").handler(ctx -> metrics(ctx, parts));
+    }
     root.route("/versions").handler(Http::rejectBody).handler(ctx -> parts.versions().send(ctx, 200));
     root.route("/").handler(ctx -> parts.versions().send(ctx, 300));
     root.routeWithRegex("^/v2\\.\\d+(/.*)?$").handler(ctx -> negotiate(ctx, parts.versions()));
 
     Router v2 = Router.router(vertx);
     AuthHandler auth = new AuthHandler(parts.authenticator());
+    if (observer.active()) {
+      v2.route().handler(observer::inV2);
+    }
     v2.route().handler(auth::handle);
     v2.route().handler(ApiRouter::refuseEmptySegments);
     parts.features().forEach(f -> f.mount(v2));
@@ -56,6 +85,9 @@ public final class ApiRouter {
       // The legacy v1 API: a second door onto the same services, behind the same authentication.
       root.routeWithRegex("^/v1\\.[01](/.*)?$").handler(ApiRouter::negotiateV1);
       Router v1 = Router.router(vertx);
+      if (observer.active()) {
+        v1.route().handler(observer::inV2);
+      }
       v1.route().handler(auth::handle);
       v1.route().handler(ctx -> {
         if ("/v1/".equals(ctx.request().path())) {
@@ -80,6 +112,48 @@ public final class ApiRouter {
       root.errorHandler(status, ctx -> FailureHandler.send(ctx, status, messageOf(ctx)));
     }
     return root;
+  }
+
+  /**
+   * oslo.middleware's healthcheck sits before authentication: the plain check needs no token. The detailed view
+   * is for admins only; anyone else asking for it gets the plain answer.
+   */
+  private static void healthcheck(RoutingContext ctx, Parts parts) {
+    HealthCheck health = parts.ops().health();
+    HttpServerRequest request = ctx.request();
+    String accept = request.getHeader("Accept");
+    if (!health.wantsDetails(request.params().contains("detailed"))) {
+      health.answer(request.method(), accept, ctx.response());
+      return;
+    }
+    SocketAddress peer = request.remoteAddress();
+    boolean loopback = peer != null && AuthHandler.isLoopback(peer.hostAddress());
+    parts.authenticator().authenticate(request::getHeader, loopback, RequestIds.get(ctx))
+        .map(caller -> parts.ops().isAdmin().test(caller))
+        .otherwise(false)
+        .onSuccess(admin -> {
+          if (admin) {
+            health.answerDetailed(request.method(), accept, ctx.response()).onFailure(ctx::fail);
+          } else {
+            health.answer(request.method(), accept, ctx.response());
+          }
+        });
+  }
+
+  /** {@code GET /metrics} on the API port: admins only (policy's context_is_admin); 401 without credentials. */
+  private static void metrics(RoutingContext ctx, Parts parts) {
+    HttpServerRequest request = ctx.request();
+    SocketAddress peer = request.remoteAddress();
+    boolean loopback = peer != null && AuthHandler.isLoopback(peer.hostAddress());
+    parts.authenticator().authenticate(request::getHeader, loopback, RequestIds.get(ctx))
+        .onFailure(ctx::fail)
+        .onSuccess(caller -> {
+          if (!parts.ops().isAdmin().test(caller)) {
+            ctx.fail(io.glint.error.GlintException.forbidden("Metrics are for admins only."));
+            return;
+          }
+          parts.ops().metricsOnApiPort().send(ctx.vertx(), ctx.response());
+        });
   }
 
   private static String messageOf(RoutingContext ctx) {

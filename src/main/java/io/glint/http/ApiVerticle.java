@@ -29,6 +29,15 @@ public final class ApiVerticle extends VerticleBase {
     return server.listen();
   }
 
+  /**
+   * Stops accepting connections and closes the idle ones; each busy connection is closed once its response is
+   * done, or when {@code grace} runs out (then what it carried fails as a client abort would).
+   */
+  public Future<Void> shutdown(java.time.Duration grace) {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** The port actually bound (useful with port 0). */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();

@@ -61,7 +61,7 @@ public final class AuthHandler {
     return ctx.get(KEY);
   }
 
-  private static boolean isLoopback(String address) {
+  static boolean isLoopback(String address) {
     if (address == null) {
       return false;
     }

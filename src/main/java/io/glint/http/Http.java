@@ -185,6 +185,7 @@ public final class Http {
    * other values with one (a tag) are refused values: 400.
    */
   public static String pathParam(RoutingContext ctx, String name) {
+    RouteTemplate.capture(ctx);
     String value = ctx.pathParam(name);
     if (value == null || value.indexOf('\uFFFD') >= 0) {
       throw GlintException.badRequest("Invalid path parameter " + name + ".");

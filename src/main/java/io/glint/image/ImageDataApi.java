@@ -6,6 +6,7 @@ import io.glint.http.FailureHandler;
 import io.glint.http.Http;
 import io.glint.store.ImageData;
 import io.glint.transfer.RequestBody;
+import io.glint.transfer.Transfers;
 import io.glint.transfer.DownloadSender;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpConnection;
@@ -27,10 +28,12 @@ public final class ImageDataApi implements io.glint.http.Routes {
 
   private final ImageService images;
   private final ImageDataService data;
+  private final Transfers transfers;
 
-  public ImageDataApi(ImageService images, ImageDataService data) {
+  public ImageDataApi(ImageService images, ImageDataService data, Transfers transfers) {
     this.images = images;
     this.data = data;
+    this.transfers = transfers;
   }
 
   @Override
@@ -51,8 +54,11 @@ public final class ImageDataApi implements io.glint.http.Routes {
     Runnable ready = UploadRequests.continueWhenAccepted(ctx);
     ImageDataService.Upload upload = new ImageDataService.Upload(body, contentLength, declared,
         request.getHeader("X-Image-Meta-Store"), ready, body::failure);
-    data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)
-        .onSuccess(image -> ctx.response().setStatusCode(204).end())
+    transfers.track(Transfers.Kind.UPLOAD, data.upload(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload))
+        .onSuccess(image -> {
+          transfers.uploaded(data.storeFor(upload.store()), image.size() == null ? 0 : image.size());
+          ctx.response().setStatusCode(204).end();
+        })
         .onFailure(ctx::fail);
   }
 
@@ -107,7 +113,8 @@ public final class ImageDataApi implements io.glint.http.Routes {
     response.exceptionHandler(t -> LOG.debug("Download of {} interrupted: {}", image.id(), t.toString()));
     ctx.request().connection().exceptionHandler(t -> LOG.debug("Connection of download {} failed: {}", image.id(),
         t.toString()));
-    Future<Void> sent = DownloadSender.send(ctx.request(), bytes, image.id());
+    Future<Void> sent = transfers.track(Transfers.Kind.DOWNLOAD, DownloadSender.send(ctx.request(), bytes, image.id()))
+        .andThen(ar -> transfers.downloaded(download.store(), ar.succeeded() ? bytes.length() : response.bytesWritten()));
     String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     sent.onComplete(ar -> data.sent(AuthHandler.context(ctx), image,
         ar.succeeded() ? bytes.length() : Math.min(response.bytesWritten(), bytes.length()), bytes.length(), client));

@@ -51,12 +51,13 @@ public final class ImageDataService {
       Runnable readyForBody, java.util.function.Supplier<Throwable> clientGone) {}
 
   /**
-   * A download: the image, the bytes to send, for a partial response the range, and what to call once the
-   * sending ended (with whether it succeeded).
+   * A download: the image, the bytes to send, for a partial response the range, the store it comes from, and what
+   * to call once the sending ended (with whether it succeeded).
    */
-  public record Download(Image image, ImageData data, ByteRange range, java.util.function.Consumer<Boolean> sent) {
-    public Download(Image image, ImageData data, ByteRange range) {
-      this(image, data, range, ok -> { });
+  public record Download(Image image, ImageData data, ByteRange range, String store,
+      java.util.function.Consumer<Boolean> sent) {
+    public Download(Image image, ImageData data, ByteRange range, String store) {
+      this(image, data, range, store, ok -> { });
     }
   }
 
@@ -94,6 +95,14 @@ public final class ImageDataService {
   }
 
   /** {@code PUT /v2/images/{id}/file}. Completes when the image is active with its data. */
+  /** The id of the store an upload asking for {@code requested} (X-Image-Meta-Store, may be null) writes to. */
+  public String storeFor(String requested) {
+    if (stores.multiStore() && requested != null) {
+      return stores.byId(requested).map(ImageStore::id).orElse(requested);
+    }
+    return stores.defaultStore().id();
+  }
+
   public Future<Image> upload(RequestContext ctx, String id, Upload upload) {
     if (upload.contentLength() != null && upload.contentLength() > settings.imageSizeCap()) {
       return Future.failedFuture(sizeCapExceeded(upload.contentLength()));
@@ -343,7 +352,7 @@ public final class ImageDataService {
     }
     return cache.serve(image.id(), source.identity(), range, () -> source.store().open(source.location(),
             ByteRange.ALL).recover(e -> Future.failedFuture(translate(e))))
-        .map(served -> Optional.of(new Download(image, served.data(), range, served.sent())))
+        .map(served -> Optional.of(new Download(image, served.data(), range, source.store().id(), served.sent())))
         .orElse(null);
   }
 
@@ -424,7 +433,7 @@ public final class ImageDataService {
       return Future.failedFuture(GlintException.badRequest("Store " + store.id() + " cannot serve byte ranges."));
     }
     return store.open(location.url(), range)
-        .map(data -> java.util.Optional.of(new Download(image, data, range)))
+        .map(data -> java.util.Optional.of(new Download(image, data, range, store.id())))
         .recover(e -> {
           if (e instanceof StoreException s && s.reason() == StoreException.Reason.NOT_FOUND) {
             LOG.warn("Data of image {} missing at {}", image.id(), location.url());

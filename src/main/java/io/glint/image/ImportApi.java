@@ -24,6 +24,13 @@ public final class ImportApi implements io.glint.http.Routes {
   private final List<String> methods;
   private final JsonBodyHandler json;
   private final ImportQuotas quotas;
+  private io.glint.transfer.Transfers transfers = new io.glint.transfer.Transfers();
+
+  /** Counts stagings in flight in {@code transfers} (graceful shutdown waits for them). */
+  public ImportApi withTransfers(io.glint.transfer.Transfers transfers) {
+    this.transfers = transfers;
+    return this;
+  }
 
   public ImportApi(ImageStaging staging, ImageImports imports, List<String> methods, JsonBodyHandler json,
       ImportQuotas quotas) {
@@ -62,7 +69,8 @@ public final class ImportApi implements io.glint.http.Routes {
     Runnable ready = UploadRequests.continueWhenAccepted(ctx);
     ImageDataService.Upload upload = new ImageDataService.Upload(body, contentLength, null, null, ready,
         body::failure);
-    staging.stage(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload)
+    transfers.track(io.glint.transfer.Transfers.Kind.UPLOAD,
+        staging.stage(AuthHandler.context(ctx), Http.pathParam(ctx, "id"), upload))
         .onSuccess(image -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

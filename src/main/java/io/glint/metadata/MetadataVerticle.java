@@ -62,6 +62,16 @@ public final class MetadataVerticle extends VerticleBase {
     return listening.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
+  /** A trivial query through the pool: the database is reachable (the detailed health check). */
+  public io.vertx.core.Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  /** Connections the pool holds now. */
+  public int poolSize() {
+    return pool == null ? 0 : pool.size();
+  }
+
   public CachingImageRepository images() {
     return images;
   }

@@ -251,7 +251,9 @@ public final class UploadPump {
     Future<Void> written = sink.write(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(array, 0, length)));
     Future<Void> md5ed = md5Job == null || inspector != null ? md5Lane.submit(() -> {
       if (md5Job == null) {
+        long t0 = System.nanoTime();
         md5.update(array, 0, length);
+        DigestStats.add("md5", length, System.nanoTime() - t0);
       }
       if (inspector != null) {
         inspector.feed(array, 0, length); // once complete, it only counts
@@ -263,7 +265,9 @@ public final class UploadPump {
     }
     Future<Void> hashed = hashJob != null ? Future.fromCompletionStage(hashJob.update(array, 0, length))
         : hashLane.submit(() -> {
+          long t0 = System.nanoTime();
           hash.update(array, 0, length);
+          DigestStats.add(hashAlgo, length, System.nanoTime() - t0);
           return null;
         });
     // join, not all: the array goes back to the pool only when no step can still be reading it.

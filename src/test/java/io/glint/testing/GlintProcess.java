@@ -120,6 +120,11 @@ public final class GlintProcess implements AutoCloseable {
     return process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
+  /** SIGTERM, without waiting: the process stops gracefully (its shutdown hook runs). */
+  public void terminate() {
+    process.destroy();
+  }
+
   /** SIGKILL: no shutdown hook, no cleanup, as a crash. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
