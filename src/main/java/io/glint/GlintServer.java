@@ -418,6 +418,13 @@ public final class GlintServer {
       MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
       ServiceMetrics.register(metrics, transfers, stores.all().stream().map(ImageStore::id).toList(),
           config.images().hashingAlgorithm(), metadata::poolSize, config.database().maxPoolSize());
+      ServiceMetrics.registerNotifications(metrics, notifier);
+      if (notifier.usesBroker()) {
+        health.register(new io.glint.health.BrokerProbe(notifier));
+      }
+      if (imageCache != null) {
+        ServiceMetrics.registerCache(metrics, imageCache.metrics());
+      }
       ApiRouter.Parts parts = new ApiRouter.Parts(
           AuthStrategy.authenticator(vertx, config, policy::isAdmin),
           List.of(

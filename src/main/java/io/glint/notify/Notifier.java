@@ -110,6 +110,11 @@ public final class Notifier {
     return publisher != null && publisher.connected();
   }
 
+  /** Whether notifications go to RabbitMQ (a messaging driver is configured). */
+  public boolean usesBroker() {
+    return publisher != null;
+  }
+
   /** Notifications dropped because the buffer was full (0 without a broker). */
   public long dropped() {
     return publisher == null ? 0 : publisher.dropped();

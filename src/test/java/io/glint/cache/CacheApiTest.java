@@ -103,6 +103,20 @@ class CacheApiTest extends ApiTestBase {
     assertEquals(Bytes.md5(data), Bytes.md5(down.body()));
     assertEquals(1L, find(a.get("/v2/cache").json().getJsonArray("cached_images"), id).getLong("hits"));
     assertEquals(1, origin.gets("/api/" + paths + ".raw"));
+    // the same entry through the legacy v1 door: served from the cache, and its reader released afterwards
+    Api.Response v1 = Api.as(glint, "project-a", "member").send("GET", "/v1/images/" + id, null, null);
+    assertEquals(200, v1.status());
+    assertEquals(2L, find(a.get("/v2/cache").json().getJsonArray("cached_images"), id).getLong("hits"));
+    assertEquals(1, origin.gets("/api/" + paths + ".raw"));
+    // the cache's counters in the Prometheus scrape (admins only on the API port)
+    Api.Response scrape = a.get("/metrics");
+    assertEquals(200, scrape.status(), scrape.body());
+    assertTrue(scrape.body().matches("(?s).*\\nglint_image_cache_hits_total [2-9][0-9.E]*\\n.*"), scrape.body());
+    assertTrue(scrape.body().contains("glint_image_cache_fills_completed_total"), scrape.body());
+    assertTrue(scrape.body().contains("glint_image_cache_entries"), scrape.body());
+    // an entry that was read can still be deleted (no reader left pinned on it)
+    assertEquals(204, a.send("DELETE", "/v2/cache/" + id, null, null).status());
+    Await.until(() -> !cache.isCached(id), Duration.ofSeconds(5), "the entry to go");
   }
 
   private static JsonObject find(JsonArray list, String id) {
