@@ -223,6 +223,12 @@ final class MultipartPending implements PendingData {
   }
 
   private Future<Void> complete(String id) {
+    return complete(store, context, settings, key, id, completed);
+  }
+
+  /** Completes a multipart upload with its parts in order (both multipart uploaders end this way). */
+  static Future<Void> complete(S3Store store, Context context, S3Settings settings, String key, String id,
+      List<CompletedPart> completed) {
     List<CompletedPart> parts = new ArrayList<>(completed);
     parts.sort(Comparator.comparing(CompletedPart::partNumber));
     return store.call("completing the multipart upload of " + key, context, c -> c.completeMultipartUpload(

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,12 +158,7 @@ final class StreamedParts implements PendingData {
   }
 
   private Future<Void> complete(String id) {
-    List<CompletedPart> parts = new ArrayList<>(completed);
-    parts.sort(Comparator.comparing(CompletedPart::partNumber));
-    return store.call("completing the multipart upload of " + key, context, c -> c.completeMultipartUpload(
-            b -> b.bucket(settings.bucket()).key(key).uploadId(id).multipartUpload(m -> m.parts(parts))))
-        .<Void>mapEmpty()
-        .onSuccess(v -> LOG.debug("Multipart upload {} of {} completed: {} parts", id, key, parts.size()));
+    return MultipartPending.complete(store, context, settings, key, id, completed);
   }
 
   @Override
