@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What notifications cost: the metadata benchmark (scripts/bench-metadata.sh) run against the same Glint jar with
-# notifications off and on (driver messagingv2 to a private RabbitMQ this script starts), in alternating rounds
+# What notifications and metrics cost: the metadata benchmark (scripts/bench-metadata.sh) run against the same
+# Glint jar with both off (metrics_enabled = false, no notification driver) and both on (Prometheus metrics, and
+# driver messagingv2 to a private RabbitMQ this script starts), in alternating rounds
 # (off, on, on, off, ...), so that both see the same machine at nearly the same time. Prints and writes a table of
 # medians per measurement and the ratio on / off (≥ 1 means notifications cost nothing measurable; for CPU per
 # unit, ≤ 1 is better). GET /v2/images/{id} sends no notification; create+delete pairs send two each.
@@ -73,13 +74,14 @@ label=$(git -C "$ROOT" rev-parse --short HEAD)
 run_side() { # side round [bench-metadata options]
   local side=$1 round=$2
   shift 2
-  echo "=== round $round: notifications $side" >&2
+  echo "=== round $round: metrics and notifications $side" >&2
   if [[ $side == on ]]; then
     GLINT_OSLO_MESSAGING_NOTIFICATIONS_DRIVER=messagingv2 \
       GLINT_OSLO_MESSAGING_NOTIFICATIONS_TRANSPORT_URL="rabbit://guest:guest@127.0.0.1:$amqp_port/" \
       BENCH_JAR=$work/glint.jar BENCH_JAR_COMMIT=$label "$ROOT/scripts/bench-metadata.sh" --out "$dir/head-$round" "$@"
   else
-    BENCH_JAR=$work/glint.jar BENCH_JAR_COMMIT=$label "$ROOT/scripts/bench-metadata.sh" --out "$dir/base-$round" "$@"
+    GLINT_METRICS_ENABLED=false \
+      BENCH_JAR=$work/glint.jar BENCH_JAR_COMMIT=$label "$ROOT/scripts/bench-metadata.sh" --out "$dir/base-$round" "$@"
   fi
 }
 for r in $(seq 1 "$rounds"); do
@@ -88,7 +90,7 @@ for r in $(seq 1 "$rounds"); do
 done
 
 report=$out/compare-notifications-$stamp.md
-python3 "$ROOT/scripts/bench/compare.py" --kind metadata --dir "$dir" --base "notifications off" \
-  --head "notifications on (messagingv2)" --command "${COMMAND% }" --rounds "$rounds" >"$report"
+python3 "$ROOT/scripts/bench/compare.py" --kind metadata --dir "$dir" --base "metrics and notifications off" \
+  --head "metrics and notifications on (messagingv2)" --command "${COMMAND% }" --rounds "$rounds" >"$report"
 cat "$report"
 echo "Report: $report" >&2
