@@ -407,10 +407,10 @@ public final class GlintServer {
           quotas.imageMemberQuota());
       ImageQueryParser queryParser = new ImageQueryParser(imageSettings.limitParamDefault(),
           imageSettings.apiLimitMax());
-      List<io.glint.http.Routes> v1 = server.enableV1Api()
-          ? List.of(new ImagesV1Api(images, data, locations, queryParser, fetch, policy), new MembersV1Api(members, json))
-          : List.of();
       Transfers transfers = new Transfers();
+      List<io.glint.http.Routes> v1 = server.enableV1Api()
+          ? List.of(new ImagesV1Api(images, data, locations, queryParser, fetch, policy, transfers), new MembersV1Api(members, json))
+          : List.of();
       HealthCheck health = new HealthCheck(Optional.ofNullable(config.get(Options.HEALTHCHECK_DISABLE_BY_FILE_PATH)),
           config.get(Options.HEALTHCHECK_DETAILED));
       health.register(new DatabaseProbe(metadata::ping));

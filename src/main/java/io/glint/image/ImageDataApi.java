@@ -2,20 +2,15 @@ package io.glint.image;
 
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
-import io.glint.http.FailureHandler;
 import io.glint.http.Http;
 import io.glint.store.ImageData;
 import io.glint.transfer.RequestBody;
 import io.glint.transfer.Transfers;
-import io.glint.transfer.DownloadSender;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code PUT} and {@code GET /v2/images/{id}/file}. The upload body is never buffered: the request is paused
@@ -24,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * connection so that a truncated body never looks complete.
  */
 public final class ImageDataApi implements io.glint.http.Routes {
-  private static final Logger LOG = LoggerFactory.getLogger(ImageDataApi.class);
 
   private final ImageService images;
   private final ImageDataService data;
@@ -109,31 +103,6 @@ public final class ImageDataApi implements io.glint.http.Routes {
       long end = start + bytes.length() - 1;
       response.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + image.size());
     }
-    // A client that hangs up mid-download is routine (a cancelled boot, a timeout): not an error of ours.
-    response.exceptionHandler(t -> LOG.debug("Download of {} interrupted: {}", image.id(), t.toString()));
-    ctx.request().connection().exceptionHandler(t -> LOG.debug("Connection of download {} failed: {}", image.id(),
-        t.toString()));
-    Future<Void> sent = transfers.track(Transfers.Kind.DOWNLOAD, DownloadSender.send(ctx.request(), bytes, image.id()))
-        .andThen(ar -> transfers.downloaded(download.store(), ar.succeeded() ? bytes.length() : response.bytesWritten()));
-    String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    sent.onComplete(ar -> data.sent(AuthHandler.context(ctx), image,
-        ar.succeeded() ? bytes.length() : Math.min(response.bytesWritten(), bytes.length()), bytes.length(), client));
-    sent.onComplete(ar -> download.sent().accept(ar.succeeded()));
-    sent.onFailure(t -> {
-      if (response.closed()) {
-        // The client went away: routine, not an error of ours.
-        LOG.debug("Download of image {} ended by the client: {}", image.id(), t.toString());
-        response.reset();
-        return;
-      }
-      if (response.headWritten()) {
-        // Too late for an error status: reset, so that the client cannot take a short body for a whole one.
-        LOG.warn("Download of image {} failed after the head was sent, connection reset: {}", image.id(), t.toString());
-        response.reset();
-        return;
-      }
-      LOG.warn("Download of image {} failed: {}", image.id(), t.toString());
-      FailureHandler.send(ctx, 503, "The image data could not be read: " + t.getMessage());
-    });
+    DownloadResponse.send(ctx, data, transfers, download);
   }
 }

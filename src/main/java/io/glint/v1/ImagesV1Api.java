@@ -3,13 +3,13 @@ package io.glint.v1;
 import io.glint.auth.RequestContext;
 import io.glint.error.GlintException;
 import io.glint.http.AuthHandler;
-import io.glint.http.FailureHandler;
 import io.glint.http.Http;
 import io.glint.image.Image;
+import io.glint.image.DownloadResponse;
 import io.glint.image.ImageDataService;
 import io.glint.image.UploadRequests;
-import io.glint.transfer.DownloadSender;
 import io.glint.transfer.RequestBody;
+import io.glint.transfer.Transfers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,8 +17,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /v1/images} routes of Glance Queens' v1 router: metadata in {@code x-image-meta-*} headers, data in
@@ -26,14 +24,15 @@ import org.slf4j.LoggerFactory;
  * JSON or headers out; errors go through the one failure handler, in the same formats as v2's.
  */
 public final class ImagesV1Api implements io.glint.http.Routes {
-  private static final Logger LOG = LoggerFactory.getLogger(ImagesV1Api.class);
 
   private final V1Images images;
+  private final Transfers transfers;
 
   public ImagesV1Api(io.glint.image.ImageService service, ImageDataService data,
       io.glint.image.ImageLocations locations, io.glint.image.ImageQueryParser queryParser,
-      io.glint.net.GuardedFetch fetch, io.glint.policy.Policy policy) {
+      io.glint.net.GuardedFetch fetch, io.glint.policy.Policy policy, Transfers transfers) {
     this.images = new V1Images(service, data, locations, queryParser, fetch, policy);
+    this.transfers = transfers;
   }
 
   @Override
@@ -93,25 +92,7 @@ public final class ImagesV1Api implements io.glint.http.Routes {
       long end = start + download.data().length() - 1;
       response.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + image.size());
     }
-    response.exceptionHandler(t -> LOG.debug("v1 download of {} interrupted: {}", image.id(), t.toString()));
-    io.vertx.core.Future<Void> sent = DownloadSender.send(ctx.request(), download.data(), image.id());
-    // as v2's download: the cache's reader released, image.send announced with the bytes that went out
-    String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    long length = download.data().length();
-    sent.onComplete(ar -> {
-      download.sent().accept(ar.succeeded());
-      images.data().sent(AuthHandler.context(ctx), image,
-          ar.succeeded() ? length : Math.min(response.bytesWritten(), length), length, client);
-    });
-    sent.onFailure(t -> {
-      if (response.closed() || response.headWritten()) {
-        LOG.debug("v1 download of image {} ended early: {}", image.id(), t.toString());
-        response.reset();
-        return;
-      }
-      LOG.warn("v1 download of image {} failed: {}", image.id(), t.toString());
-      FailureHandler.send(ctx, 503, "The image data could not be read: " + t.getMessage());
-    });
+    DownloadResponse.send(ctx, images.data(), transfers, download);
   }
 
   /** What a create or update request brings: its metadata, its body (paused) and where its data comes from. */
