@@ -43,10 +43,24 @@ public final class LaneScheduler {
     return open.get();
   }
 
-  /** A new message. */
+  /** A new message; it waits for a lane if every lane is taken. */
   public Job open() {
     open.incrementAndGet();
     return new Job();
+  }
+
+  /**
+   * A new message with a lane of its own, or null when every lane is taken by an open job. Such a job never
+   * waits for another job to end, so callers that hold resources while they hash (an upload's batch arrays)
+   * cannot wait on each other.
+   */
+  public Job tryOpen() {
+    for (int n = open.get(); n < laneJob.length; n = open.get()) {
+      if (open.compareAndSet(n, n + 1)) {
+        return new Job();
+      }
+    }
+    return null;
   }
 
   /** One message hashed in a lane. Its calls must come one after another (not concurrently). */
@@ -56,6 +70,8 @@ public final class LaneScheduler {
     private int lane = -1;
     private Segment current;
     private boolean queued;
+    /** Digested or cancelled: its lane is given up for good. */
+    private boolean ended;
 
     private Job() {}
 
@@ -131,7 +147,9 @@ public final class LaneScheduler {
   /** Feeds the lanes and runs them once; false when no lane has anything to hash. */
   private boolean step() {
     for (Job j; (j = ready.poll()) != null; ) {
-      if (j.lane < 0 && !j.queued) {
+      // An entry can arrive late: a submission made while this step fed the lanes may already have been read,
+      // up to the job's end. An ended job, or one with nothing queued, must not take a lane.
+      if (j.lane < 0 && !j.queued && !j.ended && !j.segments.isEmpty()) {
         j.queued = true;
         waiting.add(j);
       }
@@ -180,8 +198,10 @@ public final class LaneScheduler {
       j.current = null;
       laneJob[l] = null;
       j.lane = -1;
+      j.ended = true;
+      byte[] digest = md.digest(l);
       open.decrementAndGet();
-      cur.digest.complete(md.digest(l));
+      cur.digest.complete(digest);
       return false;
     }
     Segment next = j.segments.poll();
@@ -191,8 +211,9 @@ public final class LaneScheduler {
     if (next.len < 0) { // cancelled: the lane is free again
       laneJob[l] = null;
       j.lane = -1;
-      open.decrementAndGet();
+      j.ended = true;
       md.reset(l);
+      open.decrementAndGet();
       return false;
     }
     j.current = next;
@@ -236,6 +257,7 @@ public final class LaneScheduler {
       s.digest.completeExceptionally(t);
     }
     j.lane = -1;
+    j.ended = true;
     open.decrementAndGet();
   }
 }

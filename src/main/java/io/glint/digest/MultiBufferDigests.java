@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * {@link LaneScheduler} for MD5 (the {@code checksum}) and one for SHA-512 (the {@code os_hash_value} of the
  * default {@code hashing_algorithm}; other algorithms stay with the JDK's digests). With {@code auto}, an upload
  * takes lanes only when another upload is running as it starts: a lone upload is faster with the JDK's
- * digests, which run at the speed of one lane's worth of work per step.
+ * digests, which run at the speed of one lane's worth of work per step. An upload that starts while every lane
+ * of a digest is taken hashes that digest with the JDK's instead of waiting for a lane: uploads then never wait
+ * on each other.
  */
 public final class MultiBufferDigests {
   private static final Logger LOG = LoggerFactory.getLogger(MultiBufferDigests.class);
@@ -86,7 +88,8 @@ public final class MultiBufferDigests {
     if (!always && (!warm || others == 0)) {
       return new Lanes(null, null);
     }
-    return new Lanes(md5.open(), jcaHashName.equals("SHA-512") ? sha512.open() : null);
+    // Only free lanes: an upload never waits for another to end (each holds batch arrays the others may need).
+    return new Lanes(md5.tryOpen(), jcaHashName.equals("SHA-512") ? sha512.tryOpen() : null);
   }
 
   /** An upload's jobs: each null when that digest is the JDK's. */

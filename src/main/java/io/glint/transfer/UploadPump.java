@@ -116,6 +116,11 @@ public final class UploadPump {
     }
   }
 
+  /** Batch arrays taken by uploads and not given back yet (all uploads of this JVM). */
+  public static int batchesInUse() {
+    return POOL.inUse();
+  }
+
   /** Starts the flow; the future completes when all bytes are written (not yet committed) and digested. */
   public Future<ReceivedData> run() {
     source.exceptionHandler(this::fail);

@@ -37,6 +37,93 @@ class LaneSchedulerTest {
     run("SHA-512", MultiSha512::new, 12);
   }
 
+  /**
+   * Jobs that end (digest or cancel) while their submissions are still queued for the worker never take a lane
+   * again: after thousands of short jobs ended from many threads at once, every lane can be held at the same
+   * time. (A finished job seen again through a late queue entry used to take a free lane and keep it forever;
+   * uploads then waited for a lane that never came.)
+   */
+  @Test
+  void endedJobsNeverKeepALane() throws Exception {
+    LaneScheduler scheduler = new LaneScheduler(MultiSha512::new, worker);
+    List<CompletableFuture<Void>> churn = new ArrayList<>();
+    for (int t = 0; t < 24; t++) {
+      int seed = t;
+      churn.add(CompletableFuture.runAsync(() -> {
+        byte[] bytes = new byte[200];
+        for (int round = 0; round < 2_000; round++) {
+          LaneScheduler.Job job = scheduler.open();
+          job.update(bytes, 0, (seed + round) % bytes.length);
+          if ((seed + round) % 2 == 0) {
+            job.cancel();
+          } else {
+            job.digest().join();
+          }
+        }
+      }, clients));
+    }
+    CompletableFuture.allOf(churn.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    // Every lane at once: jobs that keep their lanes (no digest yet) each need one to read their bytes.
+    byte[] block = new byte[4096];
+    List<LaneScheduler.Job> holders = new ArrayList<>();
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    for (int l = 0; l < scheduler.lanes(); l++) {
+      LaneScheduler.Job job = scheduler.open();
+      holders.add(job);
+      reads.add(job.update(block, 0, block.length));
+    }
+    CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    for (LaneScheduler.Job job : holders) {
+      job.cancel();
+    }
+    LaneScheduler.Job last = scheduler.open();
+    last.update(block, 0, 10);
+    MessageDigest expected = MessageDigest.getInstance("SHA-512");
+    expected.update(block, 0, 10);
+    assertArrayEquals(expected.digest(), last.digest().get(30, TimeUnit.SECONDS));
+  }
+
+  /** tryOpen hands out a job only while a lane is free, and again once a job has ended. */
+  @Test
+  void tryOpenOnlyWhileALaneIsFree() throws Exception {
+    LaneScheduler scheduler = new LaneScheduler(MultiSha512::new, worker);
+    List<LaneScheduler.Job> jobs = new ArrayList<>();
+    for (int l = 0; l < scheduler.lanes(); l++) {
+      LaneScheduler.Job job = scheduler.tryOpen();
+      assertEquals(true, job != null, "lane " + l);
+      jobs.add(job);
+    }
+    assertEquals(null, scheduler.tryOpen());
+    byte[] bytes = new byte[1000];
+    CompletableFuture<Void> read = jobs.get(0).update(bytes, 0, bytes.length);
+    read.get(30, TimeUnit.SECONDS);
+    MessageDigest expected = MessageDigest.getInstance("SHA-512");
+    expected.update(bytes);
+    assertArrayEquals(expected.digest(), jobs.get(0).digest().get(30, TimeUnit.SECONDS));
+    LaneScheduler.Job again = scheduler.tryOpen();
+    assertEquals(true, again != null, "a lane is free after a digest");
+    assertEquals(null, scheduler.tryOpen());
+    jobs.get(1).cancel();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    LaneScheduler.Job afterCancel;
+    while ((afterCancel = scheduler.tryOpen()) == null) { // the worker frees the lane asynchronously
+      assertEquals(true, System.nanoTime() < deadline, "a cancelled job freed its lane");
+      Thread.sleep(5);
+    }
+    // every lane-holding job reads its bytes at once: none waits for another
+    List<LaneScheduler.Job> holders = new ArrayList<>(jobs.subList(2, jobs.size()));
+    holders.add(again);
+    holders.add(afterCancel);
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    for (LaneScheduler.Job job : holders) {
+      reads.add(job.update(bytes, 0, bytes.length));
+    }
+    CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    for (LaneScheduler.Job job : holders) {
+      job.cancel();
+    }
+  }
+
   private void run(String algo, Supplier<MultiBufferDigest> engine, int streams) throws Exception {
     LaneScheduler scheduler = new LaneScheduler(engine, worker);
     List<CompletableFuture<byte[][]>> results = new ArrayList<>();

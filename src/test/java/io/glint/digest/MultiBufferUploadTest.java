@@ -79,6 +79,35 @@ class MultiBufferUploadTest {
     uploadAll(Api.as(server, "project-mb", "member"), 12, 100);
   }
 
+  /**
+   * Many more uploads than lanes, each several batches long: uploads that found every lane taken hash with the
+   * JDK's digests instead of waiting for one. (Waiting, they held batch arrays of the pool shared by all uploads
+   * while those holding the lanes needed arrays to go on: with enough uploads, every upload waited.)
+   */
+  @Test
+  @DisplayName("forty concurrent 5 MB uploads, five times the lanes, all complete with Glance's digests")
+  void manyMoreUploadsThanLanesNeverWaitOnEachOther() throws Exception {
+    Api api = Api.as(server, "project-mb3", "member");
+    List<CompletableFuture<Void>> uploads = new ArrayList<>();
+    ExecutorService clients = Executors.newFixedThreadPool(40);
+    try {
+      for (int i = 0; i < 40; i++) {
+        int n = i;
+        uploads.add(CompletableFuture.runAsync(() -> {
+          byte[] data = Bytes.random(5_000_000 + n, 3000 + n);
+          String id = queued(api, "many-" + n);
+          assertEquals(204, api.upload(id, data).status(), "upload " + n);
+          JsonObject image = api.get("/v2/images/" + id).json();
+          assertEquals(Bytes.md5(data), image.getString("checksum"), "checksum of upload " + n);
+          assertEquals(Bytes.sha512(data), image.getString("os_hash_value"), "os_hash_value of upload " + n);
+        }, clients));
+      }
+      CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
   @Test
   @DisplayName("uploads refused at the end (size mismatch) free their lanes: the next uploads complete")
   void failedUploadsFreeTheirLanes() throws Exception {

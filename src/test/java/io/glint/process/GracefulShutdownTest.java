@@ -82,6 +82,11 @@ class GracefulShutdownTest {
       RawHttp upload = new RawHttp(glint.port()).startUpload(id, "project-a", 10_000_000);
       upload.write(Bytes.random(2_000_000, 23));
       awaitStatus(id, "saving");
+      // the status and the temporary file are written concurrently: wait for the file too
+      long fileDeadline = System.currentTimeMillis() + 20_000;
+      while (incoming().isEmpty() && System.currentTimeMillis() < fileDeadline) {
+        Thread.sleep(20);
+      }
       assertTrue(!incoming().isEmpty(), "the upload writes a temporary file");
       t0 = System.nanoTime();
       glint.terminate();

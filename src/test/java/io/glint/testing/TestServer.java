@@ -126,7 +126,24 @@ public final class TestServer implements AutoCloseable {
   }
 
   @Override
+  /**
+   * Undeploys the server, then checks that every upload gave its batch arrays back (a transfer that ends, however
+   * it ends, leaves nothing held: a leak would shrink the pool all uploads share until uploads stall).
+   */
   public void close() {
     server.undeploy().await();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (io.glint.transfer.UploadPump.batchesInUse() > 0 && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int held = io.glint.transfer.UploadPump.batchesInUse();
+    if (held > 0) {
+      throw new AssertionError(held + " upload batch array(s) still held 10 s after the server stopped");
+    }
   }
 }
