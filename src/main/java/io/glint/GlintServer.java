@@ -431,7 +431,9 @@ public final class GlintServer {
               new ImagesApi(images, locations, queryParser, publicEndpoint, new ImageJson.Options(
                   imageSettings.showMultipleLocations(), imageSettings.showImageDirectUrl(), stores.multiStore()),
                   stores.multiStore() ? String.join(",", stores.all().stream().map(ImageStore::id).toList()) : null,
-                  json).withImportMethods(importSettings.enabledImportMethods()),
+                  json).withImportMethods(importSettings.enabledImportMethods())
+                  .withListCache(new io.glint.image.ListCache(config.get(Options.IMAGE_LIST_CACHE_SIZE),
+                      metadata.images()::generation)),
               new ImportApi(staging1, imports, importSettings.enabledImportMethods(), json, importQuotas)
                   .withTransfers(transfers),
               new TasksApi(tasks, policy, json, imports::legacyImport, imageSettings.limitParamDefault(),

@@ -97,6 +97,8 @@ public final class Options {
       "Glint: hash concurrent uploads together in SIMD lanes (md5 16 at once, sha512 8 at once with AVX-512; "
           + "needs --add-modules jdk.incubator.vector). 'auto': an upload that starts while another runs takes a "
           + "lane, a lone upload uses the JDK's digests; 'on': every upload takes a lane; 'off': JDK digests only.");
+  public static final ConfigOption<Long> IMAGE_LIST_CACHE_SIZE = register(DEFAULT, "image_list_cache_size", OptionType.size(), "16MB",
+      "Glint: bytes of recent GET /v2/images pages kept per node, by caller identity and query, answered again without the database until any image or member changes (on any node) or 2 s pass; 0 turns it off (bytes, or with unit KB, MB, GB).");
   public static final ConfigOption<Boolean> ALLOW_ANONYMOUS_ACCESS = register(DEFAULT, "allow_anonymous_access", OptionType.bool(), "false",
       "Allow unauthenticated users read-only access to public images.");
   public static final ConfigOption<Integer> MAX_REQUEST_ID_LENGTH = register(DEFAULT, "max_request_id_length", OptionType.integer(1, Integer.MAX_VALUE), "64",

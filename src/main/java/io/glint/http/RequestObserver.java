@@ -70,8 +70,24 @@ final class RequestObserver {
           .addKeyValue("project", project)
           .addKeyValue("user", user)
           .addKeyValue("aborted", aborted)
-          .log("{} {} {} {}B {}ms {} project={} user={}{}", request.method().name(), request.path(), status, bytes,
-              String.format(java.util.Locale.ROOT, "%.1f", ms), id, project, user, aborted ? " aborted" : "");
+          .log(line(request.method().name(), request.path(), status, bytes, nanos, id, project, user, aborted));
     }
+  }
+
+  /**
+   * The access-log line: {@code GET /v2/images 200 1234B 1.2ms req-… project=… user=…}. Built by hand: with
+   * {@code String.format} and the logger's placeholders, formatting took a third of the access log's cost.
+   */
+  static String line(String method, String path, int status, long bytes, long nanos, String id, String project,
+      String user, boolean aborted) {
+    long tenths = (nanos + 50_000) / 100_000; // milliseconds with one decimal, rounded half up
+    StringBuilder b = new StringBuilder(96 + path.length());
+    b.append(method).append(' ').append(path).append(' ').append(status).append(' ').append(bytes).append("B ")
+        .append(tenths / 10).append('.').append(tenths % 10).append("ms ").append(id)
+        .append(" project=").append(project).append(" user=").append(user);
+    if (aborted) {
+      b.append(" aborted");
+    }
+    return b.toString();
   }
 }

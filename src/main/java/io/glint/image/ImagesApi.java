@@ -62,16 +62,37 @@ public final class ImagesApi implements io.glint.http.Routes {
     Http.allow(v2, "/images/:id", "GET, PATCH, DELETE");
   }
 
+  /** Answers lists from the list cache while nothing changed; the cache starts empty and off. */
+  public ImagesApi withListCache(ListCache cache) {
+    this.listCache = cache;
+    return this;
+  }
+
   private void list(RoutingContext ctx) {
+    RequestContext caller = AuthHandler.context(ctx);
+    String rawQuery = ctx.request().query();
+    byte[] cached = listCache == null ? null : listCache.get(caller, rawQuery);
+    if (cached != null) {
+      sendJson(ctx, 200, io.vertx.core.internal.buffer.BufferInternal.buffer(
+          io.netty.buffer.Unpooled.wrappedBuffer(cached)));
+      return;
+    }
+    long readAt = listCache == null ? 0 : listCache.generation();
     List<Map.Entry<String, String>> params = Http.queryParams(ctx);
     ImageQuery query = queryParser.parse(params);
-    RequestContext caller = AuthHandler.context(ctx);
     service.list(caller, query)
         .compose(page -> !view.any() ? Future.succeededFuture(renderPage(caller, page, params, Map.of()))
             : locations.of(page.images()).map(found -> renderPage(caller, page, params, found)))
-        .onSuccess(body -> sendJson(ctx, 200, body))
+        .onSuccess(body -> {
+          if (listCache != null) {
+            listCache.put(caller, rawQuery, readAt, body.getBytes());
+          }
+          sendJson(ctx, 200, body);
+        })
         .onFailure(ctx::fail);
   }
+
+  private ListCache listCache;
 
   private void create(RoutingContext ctx) {
     NewImage request = requests.parseCreate(Http.jsonBody(ctx));

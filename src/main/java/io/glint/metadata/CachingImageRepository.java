@@ -163,6 +163,20 @@ public final class CachingImageRepository implements ImageRepository {
     changeListeners.add(listener);
   }
 
+  /**
+   * A number that changes with every change to any image or member made through this node (before and after
+   * the write) and with every change the database announces: a result computed while it kept its value is still
+   * current. The list cache keys its pages on it.
+   */
+  public long generation() {
+    return invalidations.get();
+  }
+
+  /** A change that is not an image write of this repository's (a member added, updated or removed). */
+  public void changed(String imageId) {
+    evict(imageId);
+  }
+
   /** Forgets everything cached. */
   public void invalidateAll() {
     invalidations.incrementAndGet();
@@ -180,7 +194,7 @@ public final class CachingImageRepository implements ImageRepository {
 
   @Override
   public Future<Image> insert(Image image) {
-    return delegate.insert(image);
+    return evicting(image.id(), () -> delegate.insert(image)); // lists change
   }
 
   @Override

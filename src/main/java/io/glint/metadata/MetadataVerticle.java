@@ -23,7 +23,7 @@ public final class MetadataVerticle extends VerticleBase {
   private Pool pool;
   private PgMetadefRepository metadefs;
   private CachingImageRepository images;
-  private PgMemberRepository members;
+  private io.glint.member.MemberRepository members;
   private PgTaskRepository tasks;
   private ImageChangeListener listener;
 
@@ -47,7 +47,7 @@ public final class MetadataVerticle extends VerticleBase {
         .build();
     return Migrations.apply(pool).compose(v -> {
       images = new CachingImageRepository(new PgImageRepository(pool, nodeId));
-      members = new PgMemberRepository(pool);
+      members = new AnnouncingMemberRepository(new PgMemberRepository(pool), images::changed);
       tasks = new PgTaskRepository(pool, nodeId);
       metadefs = new PgMetadefRepository(pool);
       listener = new ImageChangeListener(vertx, connect, images::changedElsewhere);
@@ -84,7 +84,7 @@ public final class MetadataVerticle extends VerticleBase {
     return metadefs;
   }
 
-  public PgMemberRepository members() {
+  public io.glint.member.MemberRepository members() {
     return members;
   }
 }
