@@ -233,10 +233,12 @@ public final class GlintServer {
 
     /** Stores, policy, services and routes. */
     Future<Void> wireServices() {
-      return wire(vertx, config, metadata, nodeId, authorization, events, notifier, console, metrics).map(w -> {
-        wiring = w;
-        return null;
-      });
+      return vertx.executeBlocking(ClassPreloader::preload, false)
+          .compose(n -> wire(vertx, config, metadata, nodeId, authorization, events, notifier, console, metrics))
+          .map(w -> {
+            wiring = w;
+            return null;
+          });
     }
 
     /**

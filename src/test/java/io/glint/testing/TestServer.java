@@ -47,7 +47,9 @@ public final class TestServer implements AutoCloseable {
     all.putAll(settings);
     GlintConfig config = GlintConfig.of(all);
     GlintServer server = GlintServer.deploy(VERTX, config, TestDatabase.uri()).await();
-    return new TestServer(server);
+    TestServer started = new TestServer(server);
+    LIVE.add(started);
+    return started;
   }
 
   public int port() {
@@ -80,6 +82,39 @@ public final class TestServer implements AutoCloseable {
    * returning the affected row count.
    */
   public static int execute(String sql, Object... params) {
+    if (!ANNOUNCED.matcher(sql).lookingAt()) {
+      return executeUnannounced(sql, params);
+    }
+    // A change to images or members: the database announces it to every node (their caches drop what it
+    // touched). Wait until each running server has heard it, as a client on another machine would have by the
+    // time it asked, so that a test's next request does not race the announcement.
+    Map<TestServer, Long> before = new HashMap<>();
+    LIVE.forEach(t -> before.put(t, t.server.images().generation()));
+    int rows = executeUnannounced(sql, params);
+    if (rows > 0) {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      for (Map.Entry<TestServer, Long> e : before.entrySet()) {
+        while (e.getKey().server.images().generation() == e.getValue() && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+          try {
+            Thread.sleep(1);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return rows;
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static final java.util.regex.Pattern ANNOUNCED = java.util.regex.Pattern.compile(
+      "\\s*(UPDATE|INSERT\\s+INTO|DELETE\\s+FROM)\\s+(images|image_members|image_locations)\\b",
+      java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final java.util.Set<TestServer> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** {@link #execute} without waiting for the servers to hear of the change (for a change nobody announces). */
+  public static int executeUnannounced(String sql, Object... params) {
     synchronized (TestServer.class) {
       if (sqlPool == null) {
         sqlPool = io.vertx.pgclient.PgBuilder.pool()
@@ -131,6 +166,7 @@ public final class TestServer implements AutoCloseable {
    * it ends, leaves nothing held: a leak would shrink the pool all uploads share until uploads stall).
    */
   public void close() {
+    LIVE.remove(this);
     server.undeploy().await();
     long deadline = System.currentTimeMillis() + 10_000;
     while (io.glint.transfer.UploadPump.batchesInUse() > 0 && System.currentTimeMillis() < deadline) {
