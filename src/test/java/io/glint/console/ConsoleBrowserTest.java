@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.glint.testing.Api;
 import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.TestServer;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +49,9 @@ class ConsoleBrowserTest {
     warnings = BlockedThreadWatch.mark();
     glint = TestServer.start(Map.of("console_enabled", "true", "use_keystone_limits", "true",
         "project_limits.image_size_total", "1024", "project_limits.image_count_total", "50",
-        "project_limits.image_stage_total", "1024", "project_limits.image_count_uploading", "4"));
+        "project_limits.image_stage_total", "1024", "project_limits.image_count_uploading", "4",
+        // web-download from the test's own origin on loopback (refused by default), on any port
+        "import_filtering_opts.allowed_hosts", "127.0.0.1", "import_filtering_opts.allowed_ports", ""));
     browser = new Browser();
   }
 
@@ -284,6 +288,97 @@ class ConsoleBrowserTest {
     browser.find("glint-image-list[data-loaded]");
     assertEquals(404, as("project-a", "member").get("/v2/images/" + id).status());
     assertFalse(browser.alertShown());
+  }
+
+  @Test
+  void importFromAUrlInTheBrowser() throws Exception {
+    byte[] data = new byte[3 * (int) MIB];
+    new java.util.Random(7).nextBytes(data);
+    HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext("/", exchange -> {
+      try (exchange) {
+        if (!exchange.getRequestURI().getPath().equals("/image.raw")) {
+          exchange.sendResponseHeaders(404, -1);
+          return;
+        }
+        exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : data.length);
+        if (!exchange.getRequestMethod().equals("HEAD")) {
+          exchange.getResponseBody().write(data);
+        }
+      }
+    });
+    origin.start();
+    String base = "http://127.0.0.1:" + origin.getAddress().getPort();
+    try {
+      signIn("project-a", "member,reader");
+      // Create with "Import from a URL": the console asks for web-download and follows the image to active.
+      browser.go("#/create");
+      browser.type("#create-name", "from-the-web");
+      browser.select("#create-source", "web-download");
+      browser.type("#create-url", base + "/image.raw");
+      browser.screenshot("10-create-import");
+      browser.click("#create-submit");
+      browser.waitFor(d -> d.findElements(By.cssSelector("glint-import[data-done]")).size() == 1, 60);
+      assertEquals("active", browser.find("glint-import").getDomAttribute("data-done"), browser.text("#import-status"));
+      assertEquals("Imported 3.0 MiB. The image is active.", browser.text("#import-status"));
+      browser.screenshot("10-import");
+      browser.click("#created-link");
+      browser.find("glint-image-page[data-status=active]");
+      String id = browser.text("dd[data-field=id]");
+      assertEquals((long) data.length, as("project-a", "member").get("/v2/images/" + id).json().getLong("size"));
+      browser.waitFor(d -> d.findElement(By.cssSelector("#tasks-title + div")).getText().contains("success"), 15);
+
+      // From a queued image's page, an import that fails (the origin has no such file) says why, in words.
+      String queued = as("project-a", "member").create(new JsonObject().put("name", "nothing-there")
+          .put("disk_format", "raw").put("container_format", "bare")).getString("id");
+      browser.go("#/image/" + queued);
+      browser.type("#import-url", base + "/missing.raw");
+      browser.click("#import-start");
+      browser.find("glint-import[data-done=failed]");
+      String status = browser.text("#import-status");
+      assertTrue(status.startsWith("Import failed: failure: ") && status.contains("404"), status);
+      flash("Import failed: failure: ");
+      assertEquals("queued", as("project-a", "member").get("/v2/images/" + queued).json().getString("status"));
+      assertFalse(browser.alertShown());
+    } finally {
+      origin.stop(0);
+    }
+  }
+
+  @Test
+  void aSecondProjectRejectsAShare() {
+    Api owner = as("project-a", "member");
+    String id = owner.create(new JsonObject().put("name", "offered").put("disk_format", "raw")
+        .put("container_format", "bare").put("visibility", "shared")).getString("id");
+    assertEquals(200, owner.post("/v2/images/" + id + "/members", new JsonObject().put("member", "project-b")).status());
+
+    signIn("project-b", "member,reader");
+    browser.go("#/images?visibility=shared&member_status=pending");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row")).size() == 1, 15);
+    browser.click("div.image-row a.name");
+    browser.find("glint-image-page");
+    assertTrue(browser.text("#my-share").startsWith("Shared with your project (pending)"), browser.text("#my-share"));
+    browser.click("#reject-share");
+    flash("Share rejected.");
+    browser.waitFor(d -> d.findElement(By.cssSelector("li[data-member=project-b]")).getText().contains("rejected"), 15);
+    assertTrue(browser.text("#my-share").startsWith("Shared with your project (rejected)"), browser.text("#my-share"));
+    assertFalse(browser.find("#reject-share").isEnabled(), "rejected already");
+    assertTrue(browser.find("#accept-share").isEnabled(), "it may still be accepted");
+    browser.screenshot("11-share-rejected");
+    assertEquals("rejected", as("project-b", "member").get("/v2/images/" + id + "/members/project-b").json()
+        .getString("status"));
+    browser.go("#/images?visibility=shared&member_status=rejected");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row")).size() == 1, 15);
+    browser.go("#/images?visibility=shared&member_status=accepted");
+    browser.find("glint-image-list[data-loaded]");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row")).isEmpty(), 15);
+
+    // The owner sees the answer.
+    signOut();
+    signIn("project-a", "member,reader");
+    browser.go("#/image/" + id);
+    browser.waitFor(d -> d.findElement(By.cssSelector("li[data-member=project-b]")).getText().contains("rejected"), 15);
+    assertTrue(browser.driver.findElements(By.id("reject-share")).isEmpty(), "the owner does not answer its own share");
   }
 
   @Test
