@@ -381,6 +381,32 @@ class ConsoleBrowserTest {
     assertTrue(browser.driver.findElements(By.id("reject-share")).isEmpty(), "the owner does not answer its own share");
   }
 
+  /** The same modules in Firefox (Debian's firefox-esr, over WebDriver BiDi): sign in, the list, an image's page. */
+  @Test
+  void signInListAndImagePageInFirefox() {
+    String id = as("project-a", "member").create(new JsonObject().put("name", "firefox-smoke")
+        .put("disk_format", "raw").put("container_format", "bare").put("os_distro", "debian")
+        .put("tags", new JsonArray().add("gecko"))).getString("id");
+    try (Firefox firefox = new Firefox()) {
+      System.out.println("Firefox: " + firefox.version());
+      firefox.get(glint.base() + "/console/");
+      firefox.type("input[name=project-id]", "project-a");
+      firefox.type("input[name=roles]", "member,reader");
+      firefox.click("form button[type=submit]");
+      firefox.find("glint-image-list[data-loaded]");
+      assertEquals("firefox-smoke", firefox.text("div.image-row a.name"));
+      assertTrue(firefox.text("div.image-row").contains("gecko"), firefox.text("div.image-row"));
+      firefox.screenshot("12-firefox-list");
+      firefox.click("div.image-row a.name");
+      firefox.find("glint-image-page[data-status=queued]");
+      assertEquals(id, firefox.text("dd[data-field=id]"));
+      assertEquals("firefox-smoke", firefox.text("#image-name"));
+      assertEquals("debian", firefox.text("tr[data-property=os_distro] td"));
+      firefox.find("#upload-file");
+      firefox.screenshot("13-firefox-image");
+    }
+  }
+
   @Test
   void hostileNamesAndPropertiesShowAsText() {
     Api alice = as("project-a", "member");
