@@ -51,7 +51,9 @@ class ConsoleBrowserTest {
         "project_limits.image_size_total", "1024", "project_limits.image_count_total", "50",
         "project_limits.image_stage_total", "1024", "project_limits.image_count_uploading", "4",
         // web-download from the test's own origin on loopback (refused by default), on any port
-        "import_filtering_opts.allowed_hosts", "127.0.0.1", "import_filtering_opts.allowed_ports", ""));
+        "import_filtering_opts.allowed_hosts", "127.0.0.1", "import_filtering_opts.allowed_ports", "",
+        // so that an admin's image page has a location to show
+        "show_image_direct_url", "true"));
     browser = new Browser();
   }
 
@@ -316,17 +318,23 @@ class ConsoleBrowserTest {
       browser.type("#create-name", "from-the-web");
       browser.select("#create-source", "web-download");
       browser.type("#create-url", base + "/image.raw");
-      browser.screenshot("10-create-import");
+      browser.screenshot("11-create-import");
       browser.click("#create-submit");
       browser.waitFor(d -> d.findElements(By.cssSelector("glint-import[data-done]")).size() == 1, 60);
       assertEquals("active", browser.find("glint-import").getDomAttribute("data-done"), browser.text("#import-status"));
       assertEquals("Imported 3.0 MiB. The image is active.", browser.text("#import-status"));
-      browser.screenshot("10-import");
+      browser.screenshot("11-import");
       browser.click("#created-link");
       browser.find("glint-image-page[data-status=active]");
       String id = browser.text("dd[data-field=id]");
       assertEquals((long) data.length, as("project-a", "member").get("/v2/images/" + id).json().getLong("size"));
       browser.waitFor(d -> d.findElement(By.cssSelector("#tasks-title + div")).getText().contains("success"), 15);
+      // Renamed from its page.
+      browser.type("#actions-title ~ form input[name=name]", "from-the-web-renamed");
+      browser.click("#save-image");
+      flash("Image saved.");
+      assertEquals("from-the-web-renamed", browser.text("#image-name"));
+      assertEquals("from-the-web-renamed", as("project-a", "member").get("/v2/images/" + id).json().getString("name"));
 
       // From a queued image's page, an import that fails (the origin has no such file) says why, in words.
       String queued = as("project-a", "member").create(new JsonObject().put("name", "nothing-there")
@@ -340,6 +348,15 @@ class ConsoleBrowserTest {
       flash("Import failed: failure: ");
       assertEquals("queued", as("project-a", "member").get("/v2/images/" + queued).json().getString("status"));
       assertFalse(browser.alertShown());
+
+      // An admin sees where the imported data is stored; a member does not get the section.
+      assertTrue(browser.driver.findElements(By.id("loc-title")).isEmpty(), "locations are for admins");
+      signOut();
+      signIn("project-admin", "admin,member");
+      browser.go("#/image/" + id);
+      browser.find("glint-image-page[data-status=active]");
+      String where = browser.find("#loc-title").findElement(By.xpath("..")).getText();
+      assertTrue(where.contains("file://") && where.contains(id), where);
     } finally {
       origin.stop(0);
     }
@@ -364,7 +381,7 @@ class ConsoleBrowserTest {
     assertTrue(browser.text("#my-share").startsWith("Shared with your project (rejected)"), browser.text("#my-share"));
     assertFalse(browser.find("#reject-share").isEnabled(), "rejected already");
     assertTrue(browser.find("#accept-share").isEnabled(), "it may still be accepted");
-    browser.screenshot("11-share-rejected");
+    browser.screenshot("12-share-rejected");
     assertEquals("rejected", as("project-b", "member").get("/v2/images/" + id + "/members/project-b").json()
         .getString("status"));
     browser.go("#/images?visibility=shared&member_status=rejected");
@@ -396,14 +413,14 @@ class ConsoleBrowserTest {
       firefox.find("glint-image-list[data-loaded]");
       assertEquals("firefox-smoke", firefox.text("div.image-row a.name"));
       assertTrue(firefox.text("div.image-row").contains("gecko"), firefox.text("div.image-row"));
-      firefox.screenshot("12-firefox-list");
+      firefox.screenshot("13-firefox-list");
       firefox.click("div.image-row a.name");
       firefox.find("glint-image-page[data-status=queued]");
       assertEquals(id, firefox.text("dd[data-field=id]"));
       assertEquals("firefox-smoke", firefox.text("#image-name"));
       assertEquals("debian", firefox.text("tr[data-property=os_distro] td"));
       firefox.find("#upload-file");
-      firefox.screenshot("13-firefox-image");
+      firefox.screenshot("14-firefox-image");
     }
   }
 
@@ -489,6 +506,24 @@ class ConsoleBrowserTest {
         + complete.stream().min(Integer::compare).orElseThrow() + " ms");
     assertTrue(loads.stream().min(Integer::compare).orElseThrow() < 300,
         "the list of 1,000 images showed its first screen in " + loads + " ms");
+
+    // Sorting from the form, then paging with the API's next link.
+    browser.go("#/images?sort_key=name&sort_dir=desc&limit=25");
+    browser.find("glint-image-list[data-loaded]");
+    if (browser.find("details.filter-box").getDomAttribute("open") == null) {
+      browser.click("details.filter-box summary");
+    }
+    browser.select("select[name=sort_dir]", "asc");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row a.name")).size() == 25
+        && d.findElement(By.cssSelector("div.image-row a.name")).getText().equals("bulk-1"), 15);
+    List<String> firstPage = browser.driver.findElements(By.cssSelector("div.image-row a.name")).stream()
+        .map(WebElement::getText).toList();
+    browser.click("#next-page");
+    browser.find("#first-page");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row a.name")).size() == 25, 15);
+    List<String> secondPage = browser.driver.findElements(By.cssSelector("div.image-row a.name")).stream()
+        .map(WebElement::getText).toList();
+    assertTrue(secondPage.stream().noneMatch(firstPage::contains), firstPage + " then " + secondPage);
   }
 
   static void writeRandom(Path file, long size) throws IOException {
