@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -422,6 +423,60 @@ class ConsoleBrowserTest {
       firefox.find("#upload-file");
       firefox.screenshot("14-firefox-image");
     }
+  }
+
+  /** Focus through the pages with Tab and act with Enter, at 360 px wide, where no page is wider than the screen. */
+  @Test
+  void keyboardOnlyAt360PxWide() {
+    String id = as("project-a", "member").create(new JsonObject().put("name", "a-rather-long-image-name-for-a-phone")
+        .put("disk_format", "qcow2").put("container_format", "bare").put("os_distro", "debian")
+        .put("hw_disk_bus", "virtio").put("tags", new JsonArray().add("small").add("linux"))).getString("id");
+    assertEquals(200, as("project-a", "member").post("/v2/images/" + id + "/members",
+        new JsonObject().put("member", "project-b")).status());
+    browser.size(360, 740);
+    browser.driver.get(glint.base() + "/console/");
+    browser.find("input[name=project-id]");
+    keys("project-a", Keys.TAB, Keys.TAB, Keys.ENTER); // project, user (kept), roles (kept), submit
+    browser.find("glint-image-list[data-loaded]");
+    assertFitsTheScreen("the list");
+    tabTo("div.image-row a.name", 40);
+    keys(Keys.ENTER);
+    browser.find("glint-image-page[data-status=queued]");
+    assertEquals(id, browser.text("dd[data-field=id]"));
+    assertFitsTheScreen("an image's page");
+    browser.screenshot("15-image-360px");
+    tabTo("#protect", 40);
+    keys(Keys.ENTER);
+    flash("Image protected.");
+    assertTrue(as("project-a", "member").get("/v2/images/" + id).json().getBoolean("protected"));
+    for (String page : List.of("#/create", "#/storage")) {
+      browser.go(page);
+      browser.find(page.equals("#/create") ? "#create-name" : "#quota-chart");
+      assertFitsTheScreen(page);
+    }
+  }
+
+  private static void keys(CharSequence... keys) {
+    browser.driver.switchTo().activeElement().sendKeys(keys);
+  }
+
+  /** Presses Tab until {@code css} has the focus (at most {@code max} times). */
+  private static void tabTo(String css, int max) {
+    WebElement target = browser.find(css);
+    for (int i = 0; i < max; i++) {
+      if (browser.driver.switchTo().activeElement().equals(target)) {
+        return;
+      }
+      keys(Keys.TAB);
+    }
+    throw new AssertionError(max + " presses of Tab never reached " + css);
+  }
+
+  private static void assertFitsTheScreen(String what) {
+    Object widths = browser.js("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+    List<?> w = (List<?>) widths;
+    assertTrue(((Number) w.get(0)).intValue() <= ((Number) w.get(1)).intValue(),
+        what + " is wider than the 360 px screen: " + w);
   }
 
   @Test
