@@ -235,7 +235,10 @@ class GlintImagePage extends HTMLElement {
     const section = h('section', {class: 'card', 'aria-labelledby': 'members-title'},
       h('h2', {id: 'members-title'}, 'Members'));
     if (image.visibility !== 'shared') {
-      section.append(h('p', null, `Sharing needs visibility “shared” (this image is ${image.visibility}).`));
+      // Only shared images have members (the API refuses to list them otherwise): say what to change instead.
+      section.append(h('p', {id: 'members-note'}, `Sharing needs visibility “shared” (this image is ${image.visibility}` +
+        (mine ? '; change it under Actions).' : ').')));
+      return section;
     }
     const list = h('div', null, h('p', null, 'Loading…'));
     section.append(list);

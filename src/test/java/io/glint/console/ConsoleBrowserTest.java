@@ -330,6 +330,11 @@ class ConsoleBrowserTest {
       String id = browser.text("dd[data-field=id]");
       assertEquals((long) data.length, as("project-a", "member").get("/v2/images/" + id).json().getLong("size"));
       browser.waitFor(d -> d.findElement(By.cssSelector("#tasks-title + div")).getText().contains("success"), 15);
+      // A private image has no members: the page says what sharing needs, without an error.
+      assertEquals("Sharing needs visibility “shared” (this image is private; change it under Actions).",
+          browser.text("#members-note"));
+      assertTrue(browser.driver.findElements(By.cssSelector("#members-title ~ .error, #members-title ~ div .error"))
+          .isEmpty(), "no error under Members");
       // Renamed from its page.
       browser.type("#actions-title ~ form input[name=name]", "from-the-web-renamed");
       browser.click("#save-image");
