@@ -65,6 +65,65 @@ class GlintUpload extends HTMLElement {
 }
 customElements.define('glint-upload', GlintUpload);
 
+/** Why an import left the image without data, in words: its latest task's message (or Glance's property). */
+async function importFailure(image) {
+  try {
+    const r = await api.call('GET', `/v2/images/${encodeURIComponent(image.id)}/tasks`);
+    const tasks = (r.tasks || []).slice().sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+    if (tasks[0]?.message) return `${tasks[0].status}: ${tasks[0].message}`;
+  } catch (e) {
+    // the tasks may not be readable by this project: fall back on the image
+  }
+  return image.os_glance_failed_import ? `failed to import to ${image.os_glance_failed_import}`
+    : `the image is ${image.status}`;
+}
+
+/**
+ * <glint-import image-id="…" [url="…" start]>: a URL, an Import button (web-download), the image followed until
+ * it settles, and the outcome in words (a failed task's message); fires "imported".
+ */
+class GlintImport extends HTMLElement {
+  connectedCallback() {
+    const imageId = this.getAttribute('image-id');
+    const url = h('input', {type: 'url', id: 'import-url', name: 'url', autocomplete: 'off',
+      value: this.getAttribute('url') || '', placeholder: 'https://example.org/image.qcow2'});
+    const start = h('button', {type: 'button', id: 'import-start'}, 'Import');
+    const status = h('p', {id: 'import-status', 'aria-live': 'polite'});
+    put(this, field('URL', url, 'Glint fetches it (import_filtering_opts decide which URLs it may).'),
+      h('div', {class: 'actions'}, start), status);
+    start.addEventListener('click', async () => {
+      if (!url.value.trim()) { flash('Give the URL to import from.'); url.focus(); return; }
+      start.disabled = true;
+      delete this.dataset.done;
+      put(status, `Import requested: Glint is fetching ${url.value.trim()}…`);
+      try {
+        await api.call('POST', `/v2/images/${encodeURIComponent(imageId)}/import`,
+          {json: {method: {name: 'web-download', uri: url.value.trim()}}});
+        put(status, 'Glint is importing the data; the image is importing…');
+        const image = await settle(imageId, 600);
+        if (image.status === 'active') {
+          put(status, `Imported ${bytes(image.size)}. The image is active.`);
+          flash(`Imported ${bytes(image.size)}. The image is active.`, 'info');
+        } else {
+          const why = await importFailure(image);
+          put(status, h('span', {class: 'error'}, `Import failed: ${why}`));
+          flash(`Import failed: ${why}`);
+        }
+        this.dataset.done = image.status === 'active' ? 'active' : 'failed';
+        this.dispatchEvent(new CustomEvent('imported', {bubbles: true, detail: image}));
+      } catch (e) {
+        put(status, h('span', {class: 'error'}, `Import failed: ${e.message}`));
+        flash(`Import failed: ${e.message}`);
+        this.dataset.done = 'failed';
+      } finally {
+        start.disabled = false;
+      }
+    });
+    if (this.hasAttribute('start')) start.click();
+  }
+}
+customElements.define('glint-import', GlintImport);
+
 class GlintImageCreate extends HTMLElement {
   async connectedCallback() {
     document.title = 'Create an image · Glint console';
@@ -85,7 +144,10 @@ class GlintImageCreate extends HTMLElement {
     const url = h('input', {name: 'url', id: 'create-url', type: 'url', autocomplete: 'off'});
     const urlField = field('URL', url, 'Glint fetches it (import_filtering_opts decide which URLs it may).');
     urlField.hidden = true;
-    source.addEventListener('change', () => { urlField.hidden = source.value !== 'web-download'; });
+    source.addEventListener('change', () => {
+      urlField.hidden = source.value !== 'web-download';
+      url.required = !urlField.hidden;
+    });
     const submit = h('button', {type: 'submit', id: 'create-submit'}, 'Create');
     const form = h('form', {class: 'card', 'aria-labelledby': 'create-title'},
       h('h1', {id: 'create-title'}, 'Create an image'),
@@ -118,17 +180,9 @@ class GlintImageCreate extends HTMLElement {
         put(this.after_, h('section', {class: 'card'}, h('h2', null, 'Upload data'),
           h('glint-upload', {'image-id': image.id}), link));
       } else if (source.value === 'web-download') {
-        const status = h('p', {'aria-live': 'polite', id: 'import-status'}, 'Import requested…');
-        put(this.after_, h('section', {class: 'card'}, h('h2', null, 'Import'), status, link));
-        try {
-          await api.call('POST', `/v2/images/${encodeURIComponent(image.id)}/import`,
-            {json: {method: {name: 'web-download', uri: url.value}}});
-          const done = await settle(image.id, 600);
-          put(status, `The image is ${done.status}.`);
-        } catch (err) {
-          put(status, h('span', {class: 'error'}, err.message));
-          flash(err.message);
-        }
+        urlField.hidden = true; // the import below carries the URL on (and lets it be changed for a retry)
+        put(this.after_, h('section', {class: 'card'}, h('h2', null, 'Import from a URL'),
+          h('glint-import', {'image-id': image.id, url: url.value, start: true}), link));
       } else {
         put(this.after_, h('p', null, link));
       }

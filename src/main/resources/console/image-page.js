@@ -66,12 +66,20 @@ class GlintImagePage extends HTMLElement {
       mine ? this.actions() : null,
       image.status === 'queued' && mine ? h('section', {class: 'card'}, h('h2', null, 'Upload data'),
         h('glint-upload', {'image-id': image.id})) : null,
+      image.status === 'queued' && mine ? h('section', {class: 'card'}, h('h2', null, 'Or import from a URL'),
+        h('glint-import', {'image-id': image.id})) : null,
       this.details(),
       this.propertiesSection(mine),
       this.tagsSection(mine),
       this.membersSection(mine),
       this.tasksSection(),
       api.isAdmin() ? this.locationsSection() : null);
+    const imported = this.querySelector('glint-import');
+    if (imported) {
+      imported.addEventListener('imported', e => {
+        if (e.detail.status === 'active') this.load(); // a failure stays on screen, in words, to retry
+      });
+    }
     const upload = this.querySelector('glint-upload');
     if (upload) {
       upload.addEventListener('uploaded', () => {
@@ -227,18 +235,16 @@ class GlintImagePage extends HTMLElement {
     const section = h('section', {class: 'card', 'aria-labelledby': 'members-title'},
       h('h2', {id: 'members-title'}, 'Members'));
     if (image.visibility !== 'shared') {
-      section.append(h('p', null, `Sharing needs visibility “shared” (this image is ${image.visibility}).`));
+      // Only shared images have members (the API refuses to list them otherwise): say what to change instead.
+      section.append(h('p', {id: 'members-note'}, `Sharing needs visibility “shared” (this image is ${image.visibility}` +
+        (mine ? '; change it under Actions).' : ').')));
+      return section;
     }
     const list = h('div', null, h('p', null, 'Loading…'));
     section.append(list);
-    if (!mine && api.project()) {
-      const me = encodeURIComponent(api.project());
-      const set = status => this.act(`Share ${status}.`,
-        () => api.call('PUT', `/v2/images/${id}/members/${me}`, {json: {status}}));
-      section.append(h('div', {class: 'actions'},
-        h('button', {type: 'button', id: 'accept-share', onclick: () => set('accepted')}, 'Accept share'),
-        h('button', {type: 'button', id: 'reject-share', onclick: () => set('rejected')}, 'Reject share')));
-    }
+    const answer = h('div', {class: 'actions', id: 'my-share'});
+    section.append(answer);
+    const me = api.project();
     api.call('GET', `/v2/images/${id}/members`).then(r => {
       const members = r.members || [];
       put(list, members.length === 0 ? h('p', null, 'Not shared with any project.') :
@@ -247,6 +253,17 @@ class GlintImagePage extends HTMLElement {
           mine ? h('button', {type: 'button', class: 'small', 'aria-label': `Stop sharing with ${m.member_id}`,
             onclick: () => this.act('Share removed.', () => api.call('DELETE', `/v2/images/${id}/members/${encodeURIComponent(m.member_id)}`))},
           'Remove') : null))));
+      // A project the image is shared with answers: accept (the image joins its lists) or reject.
+      const own = !mine && me ? members.find(m => m.member_id === me) : null;
+      if (own) {
+        const set = status => this.act(`Share ${status}.`,
+          () => api.call('PUT', `/v2/images/${id}/members/${encodeURIComponent(me)}`, {json: {status}}));
+        put(answer, h('span', null, `Shared with your project (${own.status}): `),
+          h('button', {type: 'button', id: 'accept-share', disabled: own.status === 'accepted',
+            onclick: () => set('accepted')}, 'Accept share'),
+          h('button', {type: 'button', id: 'reject-share', disabled: own.status === 'rejected',
+            onclick: () => set('rejected')}, 'Reject share'));
+      }
     }, e => put(list, h('p', {class: 'error'}, e.message)));
     if (mine) {
       const member = h('input', {name: 'member', autocomplete: 'off', required: true});

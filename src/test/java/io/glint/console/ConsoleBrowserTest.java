@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.glint.testing.Api;
 import io.glint.testing.BlockedThreadWatch;
 import io.glint.testing.TestServer;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -47,7 +50,11 @@ class ConsoleBrowserTest {
     warnings = BlockedThreadWatch.mark();
     glint = TestServer.start(Map.of("console_enabled", "true", "use_keystone_limits", "true",
         "project_limits.image_size_total", "1024", "project_limits.image_count_total", "50",
-        "project_limits.image_stage_total", "1024", "project_limits.image_count_uploading", "4"));
+        "project_limits.image_stage_total", "1024", "project_limits.image_count_uploading", "4",
+        // web-download from the test's own origin on loopback (refused by default), on any port
+        "import_filtering_opts.allowed_hosts", "127.0.0.1", "import_filtering_opts.allowed_ports", "",
+        // so that an admin's image page has a location to show
+        "show_image_direct_url", "true"));
     browser = new Browser();
   }
 
@@ -287,6 +294,197 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void importFromAUrlInTheBrowser() throws Exception {
+    byte[] data = new byte[3 * (int) MIB];
+    new java.util.Random(7).nextBytes(data);
+    HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext("/", exchange -> {
+      try (exchange) {
+        if (!exchange.getRequestURI().getPath().equals("/image.raw")) {
+          exchange.sendResponseHeaders(404, -1);
+          return;
+        }
+        exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : data.length);
+        if (!exchange.getRequestMethod().equals("HEAD")) {
+          exchange.getResponseBody().write(data);
+        }
+      }
+    });
+    origin.start();
+    String base = "http://127.0.0.1:" + origin.getAddress().getPort();
+    try {
+      signIn("project-a", "member,reader");
+      // Create with "Import from a URL": the console asks for web-download and follows the image to active.
+      browser.go("#/create");
+      browser.type("#create-name", "from-the-web");
+      browser.select("#create-source", "web-download");
+      browser.type("#create-url", base + "/image.raw");
+      browser.screenshot("11-create-import");
+      browser.click("#create-submit");
+      browser.waitFor(d -> d.findElements(By.cssSelector("glint-import[data-done]")).size() == 1, 60);
+      assertEquals("active", browser.find("glint-import").getDomAttribute("data-done"), browser.text("#import-status"));
+      assertEquals("Imported 3.0 MiB. The image is active.", browser.text("#import-status"));
+      browser.screenshot("11-import");
+      browser.click("#created-link");
+      browser.find("glint-image-page[data-status=active]");
+      String id = browser.text("dd[data-field=id]");
+      assertEquals((long) data.length, as("project-a", "member").get("/v2/images/" + id).json().getLong("size"));
+      browser.waitFor(d -> d.findElement(By.cssSelector("#tasks-title + div")).getText().contains("success"), 15);
+      // A private image has no members: the page says what sharing needs, without an error.
+      assertEquals("Sharing needs visibility “shared” (this image is private; change it under Actions).",
+          browser.text("#members-note"));
+      assertTrue(browser.driver.findElements(By.cssSelector("#members-title ~ .error, #members-title ~ div .error"))
+          .isEmpty(), "no error under Members");
+      // Renamed from its page.
+      browser.type("#actions-title ~ form input[name=name]", "from-the-web-renamed");
+      browser.click("#save-image");
+      flash("Image saved.");
+      assertEquals("from-the-web-renamed", browser.text("#image-name"));
+      assertEquals("from-the-web-renamed", as("project-a", "member").get("/v2/images/" + id).json().getString("name"));
+
+      // From a queued image's page, an import that fails (the origin has no such file) says why, in words.
+      String queued = as("project-a", "member").create(new JsonObject().put("name", "nothing-there")
+          .put("disk_format", "raw").put("container_format", "bare")).getString("id");
+      browser.go("#/image/" + queued);
+      browser.type("#import-url", base + "/missing.raw");
+      browser.click("#import-start");
+      browser.find("glint-import[data-done=failed]");
+      String status = browser.text("#import-status");
+      assertTrue(status.startsWith("Import failed: failure: ") && status.contains("404"), status);
+      flash("Import failed: failure: ");
+      assertEquals("queued", as("project-a", "member").get("/v2/images/" + queued).json().getString("status"));
+      assertFalse(browser.alertShown());
+
+      // An admin sees where the imported data is stored; a member does not get the section.
+      assertTrue(browser.driver.findElements(By.id("loc-title")).isEmpty(), "locations are for admins");
+      signOut();
+      signIn("project-admin", "admin,member");
+      browser.go("#/image/" + id);
+      browser.find("glint-image-page[data-status=active]");
+      String where = browser.find("#loc-title").findElement(By.xpath("..")).getText();
+      assertTrue(where.contains("file://") && where.contains(id), where);
+    } finally {
+      origin.stop(0);
+    }
+  }
+
+  @Test
+  void aSecondProjectRejectsAShare() {
+    Api owner = as("project-a", "member");
+    String id = owner.create(new JsonObject().put("name", "offered").put("disk_format", "raw")
+        .put("container_format", "bare").put("visibility", "shared")).getString("id");
+    assertEquals(200, owner.post("/v2/images/" + id + "/members", new JsonObject().put("member", "project-b")).status());
+
+    signIn("project-b", "member,reader");
+    browser.go("#/images?visibility=shared&member_status=pending");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row")).size() == 1, 15);
+    browser.click("div.image-row a.name");
+    browser.find("glint-image-page");
+    assertTrue(browser.text("#my-share").startsWith("Shared with your project (pending)"), browser.text("#my-share"));
+    browser.click("#reject-share");
+    flash("Share rejected.");
+    browser.waitFor(d -> d.findElement(By.cssSelector("li[data-member=project-b]")).getText().contains("rejected"), 15);
+    assertTrue(browser.text("#my-share").startsWith("Shared with your project (rejected)"), browser.text("#my-share"));
+    assertFalse(browser.find("#reject-share").isEnabled(), "rejected already");
+    assertTrue(browser.find("#accept-share").isEnabled(), "it may still be accepted");
+    browser.screenshot("12-share-rejected");
+    assertEquals("rejected", as("project-b", "member").get("/v2/images/" + id + "/members/project-b").json()
+        .getString("status"));
+    browser.go("#/images?visibility=shared&member_status=rejected");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row")).size() == 1, 15);
+    browser.go("#/images?visibility=shared&member_status=accepted");
+    browser.find("glint-image-list[data-loaded]");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row")).isEmpty(), 15);
+
+    // The owner sees the answer.
+    signOut();
+    signIn("project-a", "member,reader");
+    browser.go("#/image/" + id);
+    browser.waitFor(d -> d.findElement(By.cssSelector("li[data-member=project-b]")).getText().contains("rejected"), 15);
+    assertTrue(browser.driver.findElements(By.id("reject-share")).isEmpty(), "the owner does not answer its own share");
+  }
+
+  /** The same modules in Firefox (Debian's firefox-esr, over WebDriver BiDi): sign in, the list, an image's page. */
+  @Test
+  void signInListAndImagePageInFirefox() {
+    String id = as("project-a", "member").create(new JsonObject().put("name", "firefox-smoke")
+        .put("disk_format", "raw").put("container_format", "bare").put("os_distro", "debian")
+        .put("tags", new JsonArray().add("gecko"))).getString("id");
+    try (Firefox firefox = new Firefox()) {
+      System.out.println("Firefox: " + firefox.version());
+      firefox.get(glint.base() + "/console/");
+      firefox.type("input[name=project-id]", "project-a");
+      firefox.type("input[name=roles]", "member,reader");
+      firefox.click("form button[type=submit]");
+      firefox.find("glint-image-list[data-loaded]");
+      assertEquals("firefox-smoke", firefox.text("div.image-row a.name"));
+      assertTrue(firefox.text("div.image-row").contains("gecko"), firefox.text("div.image-row"));
+      firefox.screenshot("13-firefox-list");
+      firefox.click("div.image-row a.name");
+      firefox.find("glint-image-page[data-status=queued]");
+      assertEquals(id, firefox.text("dd[data-field=id]"));
+      assertEquals("firefox-smoke", firefox.text("#image-name"));
+      assertEquals("debian", firefox.text("tr[data-property=os_distro] td"));
+      firefox.find("#upload-file");
+      firefox.screenshot("14-firefox-image");
+    }
+  }
+
+  /** Focus through the pages with Tab and act with Enter, at 360 px wide, where no page is wider than the screen. */
+  @Test
+  void keyboardOnlyAt360PxWide() {
+    String id = as("project-a", "member").create(new JsonObject().put("name", "a-rather-long-image-name-for-a-phone")
+        .put("disk_format", "qcow2").put("container_format", "bare").put("os_distro", "debian")
+        .put("hw_disk_bus", "virtio").put("tags", new JsonArray().add("small").add("linux"))).getString("id");
+    assertEquals(200, as("project-a", "member").post("/v2/images/" + id + "/members",
+        new JsonObject().put("member", "project-b")).status());
+    browser.size(360, 740);
+    browser.driver.get(glint.base() + "/console/");
+    browser.find("input[name=project-id]");
+    keys("project-a", Keys.TAB, Keys.TAB, Keys.ENTER); // project, user (kept), roles (kept), submit
+    browser.find("glint-image-list[data-loaded]");
+    assertFitsTheScreen("the list");
+    tabTo("div.image-row a.name", 40);
+    keys(Keys.ENTER);
+    browser.find("glint-image-page[data-status=queued]");
+    assertEquals(id, browser.text("dd[data-field=id]"));
+    assertFitsTheScreen("an image's page");
+    browser.screenshot("15-image-360px");
+    tabTo("#protect", 40);
+    keys(Keys.ENTER);
+    flash("Image protected.");
+    assertTrue(as("project-a", "member").get("/v2/images/" + id).json().getBoolean("protected"));
+    for (String page : List.of("#/create", "#/storage")) {
+      browser.go(page);
+      browser.find(page.equals("#/create") ? "#create-name" : "#quota-chart");
+      assertFitsTheScreen(page);
+    }
+  }
+
+  private static void keys(CharSequence... keys) {
+    browser.driver.switchTo().activeElement().sendKeys(keys);
+  }
+
+  /** Presses Tab until {@code css} has the focus (at most {@code max} times). */
+  private static void tabTo(String css, int max) {
+    WebElement target = browser.find(css);
+    for (int i = 0; i < max; i++) {
+      if (browser.driver.switchTo().activeElement().equals(target)) {
+        return;
+      }
+      keys(Keys.TAB);
+    }
+    throw new AssertionError(max + " presses of Tab never reached " + css);
+  }
+
+  private static void assertFitsTheScreen(String what) {
+    Object widths = browser.js("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+    List<?> w = (List<?>) widths;
+    assertTrue(((Number) w.get(0)).intValue() <= ((Number) w.get(1)).intValue(),
+        what + " is wider than the 360 px screen: " + w);
+  }
+
+  @Test
   void hostileNamesAndPropertiesShowAsText() {
     Api alice = as("project-a", "member");
     String id = alice.create(new JsonObject().put("name", HOSTILE).put("disk_format", "raw")
@@ -368,6 +566,24 @@ class ConsoleBrowserTest {
         + complete.stream().min(Integer::compare).orElseThrow() + " ms");
     assertTrue(loads.stream().min(Integer::compare).orElseThrow() < 300,
         "the list of 1,000 images showed its first screen in " + loads + " ms");
+
+    // Sorting from the form, then paging with the API's next link.
+    browser.go("#/images?sort_key=name&sort_dir=desc&limit=25");
+    browser.find("glint-image-list[data-loaded]");
+    if (browser.find("details.filter-box").getDomAttribute("open") == null) {
+      browser.click("details.filter-box summary");
+    }
+    browser.select("select[name=sort_dir]", "asc");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row a.name")).size() == 25
+        && d.findElement(By.cssSelector("div.image-row a.name")).getText().equals("bulk-1"), 15);
+    List<String> firstPage = browser.driver.findElements(By.cssSelector("div.image-row a.name")).stream()
+        .map(WebElement::getText).toList();
+    browser.click("#next-page");
+    browser.find("#first-page");
+    browser.waitFor(d -> d.findElements(By.cssSelector("div.image-row a.name")).size() == 25, 15);
+    List<String> secondPage = browser.driver.findElements(By.cssSelector("div.image-row a.name")).stream()
+        .map(WebElement::getText).toList();
+    assertTrue(secondPage.stream().noneMatch(firstPage::contains), firstPage + " then " + secondPage);
   }
 
   static void writeRandom(Path file, long size) throws IOException {

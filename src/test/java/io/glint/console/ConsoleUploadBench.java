@@ -63,15 +63,16 @@ class ConsoleUploadBench {
         assertEquals("active", browser.find("glint-upload").getDomAttribute("data-done"));
         double consoleSeconds = Double.parseDouble(browser.find("glint-upload").getDomAttribute("data-seconds"));
         console.add(mb / consoleSeconds);
-        System.out.printf("round %d: curl %.1f MB/s, console %.1f MB/s%n", round + 1, curl.get(round),
-            console.get(round));
+        // One println per line: printf writes in pieces, between which Glint's log lines (other threads) land.
+        System.out.println(String.format("round %d: curl %.1f MB/s, console %.1f MB/s", round + 1, curl.get(round),
+            console.get(round)));
         api.delete("/v2/images/" + id);
         api.delete("/v2/images/" + other);
       }
       double curlMedian = median(curl);
       double consoleMedian = median(console);
-      System.out.printf("%d MiB upload, median of %d rounds: curl %.1f MB/s, console %.1f MB/s, ratio %.2f%n",
-          sizeMib, rounds, curlMedian, consoleMedian, consoleMedian / curlMedian);
+      System.out.println(String.format("%d MiB upload, median of %d rounds: curl %.1f MB/s, console %.1f MB/s,"
+          + " ratio %.2f", sizeMib, rounds, curlMedian, consoleMedian, consoleMedian / curlMedian));
     } finally {
       glint.close();
       Files.deleteIfExists(file);
