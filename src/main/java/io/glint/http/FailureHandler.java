@@ -76,6 +76,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
       response.putHeader("Connection", "close");
       ctx.request().resume();
     }
+    // Headers set for a body that was never sent (a download's Content-Length, Content-Range, Content-MD5) must
+    // not describe the error's: a Content-Length left over would keep the client waiting for bytes that never come.
+    response.headers().remove("Content-Length").remove("Content-Range").remove("Content-MD5")
+        .remove("Accept-Ranges");
     response.setStatusCode(status)
         .putHeader("Content-Type", body.contentType());
     if (status == 405 && !response.headers().contains("Allow")) {
