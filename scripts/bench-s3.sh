@@ -146,6 +146,7 @@ if [[ $verify_gib -gt 0 ]]; then
     run_facts
     python3 "$HELPER" verify --glint-pid "$glint_pid" "${common[@]}"
     echo "Glint peak RSS (VmHWM): $(awk '/VmHWM/ {print $2/1024 " MiB"}' "/proc/$glint_pid/status")"
+    echo "load at the end:$(uptime)"
     echo '```'
   } | tee "$out/s3-verify-$stamp.md"
   exit 0
