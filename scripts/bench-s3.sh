@@ -3,7 +3,8 @@
 # used directly by a plain client (curl, SigV4-signed) in the same run, alternating which goes first. The S3 server
 # is S3Proxy 2.7.0 (Maven Central's jar-with-dependencies, fetched with mvn into target/bench-tools), storing
 # objects in a temporary directory on disk, on loopback. Reports MB/s of both, the ratio, Glint's CPU per GB (its
-# own process only) and its peak RSS (VmRSS sampled every 0.2 s). Downloads run with s3_store_splice on (the
+# own process only) and its peak RSS (VmRSS sampled every 0.2 s per row; VmHWM, the kernel's high-water mark, at the
+# end). Downloads run with s3_store_splice on (the
 # default: socket to socket in the kernel) and, with --pipe-rows, again after a restart with it off (piped
 # through the JVM).
 #
@@ -145,6 +146,7 @@ if [[ $verify_gib -gt 0 ]]; then
     run_facts
     python3 "$HELPER" verify --glint-pid "$glint_pid" "${common[@]}"
     echo "Glint peak RSS (VmHWM): $(awk '/VmHWM/ {print $2/1024 " MiB"}' "/proc/$glint_pid/status")"
+    echo "load at the end:$(uptime)"
     echo '```'
   } | tee "$out/s3-verify-$stamp.md"
   exit 0
@@ -193,6 +195,10 @@ s3cpu=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$s3proxy_pid/s
   echo "glint_args=$glint_args"
   [[ -z $base_jar ]] || echo "base_jar=$base_jar"
   echo "s3proxy_cpu_total=${s3cpu} core-s"
+  # The kernel's own high-water mark of Glint's resident set over its whole life (this Glint's, since its last
+  # start): no peak between two samples escapes it.
+  echo "glint_peak_rss_vmhwm=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$glint_pid/status" 2>/dev/null)"
+  echo "load_at_end=$(uptime)"
   echo '```'
   echo
   python3 "$HELPER" report "$results"

@@ -19,6 +19,15 @@ public interface PendingData {
   /** Removes the partial or placed data; safe to call more than once and after a failed write. */
   Future<Void> discard();
 
+  /**
+   * Fails when the store gives the upload up on its own, between writes (e.g. its connection to the storage
+   * failed while the client was sending nothing): the upload then fails at once instead of at its next write. By
+   * default never completes: stores whose failures show in {@link #write} need nothing more.
+   */
+  default Future<Void> broken() {
+    return io.vertx.core.Promise.<Void>promise().future();
+  }
+
   /** The location URI the data has (after commit), e.g. {@code file:///srv/glint/images/<id>}. */
   String location();
 }

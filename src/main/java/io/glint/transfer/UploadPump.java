@@ -124,6 +124,7 @@ public final class UploadPump {
   /** Starts the flow; the future completes when all bytes are written (not yet committed) and digested. */
   public Future<ReceivedData> run() {
     source.exceptionHandler(this::fail);
+    sink.broken().onFailure(e -> context.runOnContext(v -> fail(e)));
     source.endHandler(v -> guarded(() -> {
       ended = true;
       if (waiting) {

@@ -92,6 +92,17 @@ final class PushedBody implements AsyncRequestBody {
     return taken.future();
   }
 
+  /**
+   * A push's outcome as the upload should see it. When the SDK gives the body up (it cancels its subscription as
+   * the connection fails), the push fails with a bare cancellation: what the upload must fail with is the request's
+   * own failure (S3 unreachable: a store failure, a 503), which follows it. Whatever happens, the failure is a
+   * store failure, never an exception that would become a 500.
+   */
+  static Future<Void> failingAs(Future<Void> pushed, Future<?> request, S3Errors errors, String action) {
+    return pushed.recover(e -> request.transform(
+        ar -> Future.failedFuture(errors.translate(action, ar.failed() ? ar.cause() : e))));
+  }
+
   /** No more bytes: the body completes once the queue is taken. */
   void end() {
     ended = true;

@@ -20,10 +20,22 @@ import java.util.regex.Pattern;
  * @param partSize bytes of a multipart upload's parts (at least 5 MiB)
  * @param partsInFlight most parts of one upload in memory at once
  * @param partMemory most bytes of parts all uploads hold at once
+ * @param cacert PEM file of the CA certificates for an https endpoint, null for the JVM's
+ * @param requestChecksums whether the SDK sends checksums whenever an operation supports them (else when required)
+ * @param responseChecksums whether the SDK checks checksums whenever an operation supports them
  */
 record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle, String region, String accessKey,
     String secretKey, boolean createBucket, long largeObjectSize, long partSize, int partsInFlight,
-    String keyPrefix, boolean splice, long partMemory) {
+    String keyPrefix, boolean splice, long partMemory, String cacert, boolean requestChecksums,
+    boolean responseChecksums) {
+
+  /** The settings of a benchmark or test: no CA file, checksums when required. */
+  S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle, String region, String accessKey,
+      String secretKey, boolean createBucket, long largeObjectSize, long partSize, int partsInFlight,
+      String keyPrefix, boolean splice, long partMemory) {
+    this(storeId, endpoint, bucket, pathStyle, region, accessKey, secretKey, createBucket, largeObjectSize, partSize,
+        partsInFlight, keyPrefix, splice, partMemory, null, false, false);
+  }
 
   private static final long MIB = 1024 * 1024;
   private static final Pattern AWS_HOST =
@@ -65,6 +77,14 @@ record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle
       problems.add("S3 store " + id + ": s3_store_key_prefix in " + where
           + " may hold letters, digits and / . _ - only, and may not start with /");
     }
+    String cacert = options.get(S3StoreDriver.CACERT);
+    if (cacert != null && cacert.isBlank()) {
+      cacert = null; // glance_store's default, an empty string: the default bundle
+    }
+    if (cacert != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(cacert))) {
+      problems.add("S3 store " + id + ": s3_store_cacert in " + where + " names no readable file: " + cacert);
+    }
+    boolean integrity = options.get(S3StoreDriver.INTEGRITY);
     String format = options.get(S3StoreDriver.URL_FORMAT);
     String awsRegion = endpoint == null ? null : awsRegion(endpoint.getHost());
     boolean virtual = format.equals("virtual") || (format.equals("auto") && endpoint != null
@@ -81,7 +101,9 @@ record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle
     return new S3Settings(id, endpoint, bucket, !virtual, region, accessKey, secretKey,
         options.get(S3StoreDriver.CREATE_BUCKET), options.get(S3StoreDriver.LARGE_OBJECT_SIZE) * MIB, partSize,
         options.get(S3StoreDriver.THREAD_POOLS), prefix == null ? "" : prefix, options.get(S3StoreDriver.SPLICE),
-        Math.max(partSize, options.get(S3StoreDriver.PART_MEMORY)));
+        Math.max(partSize, options.get(S3StoreDriver.PART_MEMORY)), cacert,
+        integrity && options.get(S3StoreDriver.REQUEST_CHECKSUM).equalsIgnoreCase("when_supported"),
+        integrity && options.get(S3StoreDriver.RESPONSE_CHECKSUM).equalsIgnoreCase("when_supported"));
   }
 
   /** {@code http(s)://host[:port]} of a {@code s3_store_host} value (plain http when it has no scheme). */
@@ -118,6 +140,15 @@ record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle
     return r == null || r.equals("external-1") ? "us-east-1" : r;
   }
 
+  /** The HTTP client options for this endpoint: TLS for https, checked against {@code s3_store_cacert} if set. */
+  io.vertx.core.http.HttpClientOptions clientOptions() {
+    io.vertx.core.http.HttpClientOptions o = new io.vertx.core.http.HttpClientOptions().setSsl(https());
+    if (https() && cacert != null) {
+      o.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(cacert));
+    }
+    return o;
+  }
+
   boolean https() {
     return endpoint.getScheme().equals("https");
   }
@@ -143,6 +174,9 @@ record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle
     return "S3Settings[store=" + storeId + ", endpoint=" + endpoint + ", bucket=" + bucket + ", pathStyle="
         + pathStyle + ", region=" + region + ", credentials=" + (staticCredentials() ? "configured" : "default chain")
         + ", largeObjectSize=" + largeObjectSize + ", partSize=" + partSize + ", partsInFlight=" + partsInFlight
-        + ", keyPrefix=" + keyPrefix + ", splice=" + splice + ", partMemory=" + partMemory + "]";
+        + ", keyPrefix=" + keyPrefix + ", splice=" + splice + ", partMemory=" + partMemory
+        + (cacert == null ? "" : ", cacert=" + cacert) + ", requestChecksums="
+        + (requestChecksums ? "when_supported" : "when_required") + ", responseChecksums="
+        + (responseChecksums ? "when_supported" : "when_required") + "]";
   }
 }

@@ -79,7 +79,7 @@ public final class S3Store implements ImageStore {
     this.settings = settings;
     this.blocking = blocking;
     this.errors = new S3Errors(settings);
-    this.http = new VertxSdkHttpClient(vertx, settings.https(), IDLE_TIMEOUT_MS, 256);
+    this.http = new VertxSdkHttpClient(vertx, settings.clientOptions(), IDLE_TIMEOUT_MS, 256);
     this.downloads = new SignedGet(vertx, settings, errors, IDLE_TIMEOUT_MS);
     this.memory = new PartMemory(partMemory(id, settings));
     LOG.info("S3 store {}: {}", id, settings);
@@ -117,9 +117,12 @@ public final class S3Store implements ImageStore {
           .region(Region.of(settings.region()))
           .credentialsProvider(credentials)
           .forcePathStyle(settings.pathStyle())
-          // glance_store's default: S3-compatible servers do not all take the SDK's newer checksum headers.
-          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+          // glance_store's default, when_required: S3-compatible servers do not all take the SDK's newer
+          // checksums (s3_store_enable_data_integrity_protection and its two options choose otherwise).
+          .requestChecksumCalculation(settings.requestChecksums() ? RequestChecksumCalculation.WHEN_SUPPORTED
+              : RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(settings.responseChecksums() ? ResponseChecksumValidation.WHEN_SUPPORTED
+              : ResponseChecksumValidation.WHEN_REQUIRED)
           // Results are brought back to the caller's context at this store's boundary (call): no SDK pool.
           .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
               (Executor) Runnable::run))

@@ -48,6 +48,22 @@ public final class S3StoreDriver implements StoreDriver {
       OptionType.integer(1, 1000), "10",
       "Most parts of one multipart upload of unknown size (chunked) held in memory at once (being filled or "
           + "sent): parts in flight. Uploads of known size stream their parts one after the other.");
+  static final ConfigOption<String> CACERT = BackendType.option("s3_store_cacert", OptionType.string(true), null,
+      "Path of a PEM file of the CA certificates an https endpoint's certificate is checked against; unset = the "
+          + "JVM's default trust store.");
+  static final ConfigOption<Boolean> INTEGRITY = BackendType.option(
+      "s3_store_enable_data_integrity_protection", OptionType.bool(), "false",
+      "Apply s3_store_request_checksum_calculation and s3_store_response_checksum_validation; false = both "
+          + "when_required, as glance_store (S3-compatible servers do not all take the SDK's newer checksums).");
+  static final ConfigOption<String> REQUEST_CHECKSUM = BackendType.option("s3_store_request_checksum_calculation",
+      OptionType.choice(true, "when_required", "when_supported"), "when_required",
+      "When the AWS SDK sends a checksum of what is uploaded (when_supported: a CRC32 trailer on every PUT and "
+          + "part); used with s3_store_enable_data_integrity_protection = true.");
+  static final ConfigOption<String> RESPONSE_CHECKSUM = BackendType.option(
+      "s3_store_response_checksum_validation", OptionType.choice(true, "when_required", "when_supported"),
+      "when_required", "When the AWS SDK checks the checksum of what S3 answers; used with "
+          + "s3_store_enable_data_integrity_protection = true. Downloads are signed GETs relayed without the SDK: "
+          + "their bytes are checked against the image's own checksum by clients, not here.");
   static final ConfigOption<String> KEY_PREFIX = BackendType.option("s3_store_key_prefix",
       OptionType.string(true), null,
       "Glint: prefix of the object keys (e.g. 'glance/'); letters, digits and / . _ - only. Keys are "
@@ -72,7 +88,8 @@ public final class S3StoreDriver implements StoreDriver {
   @Override
   public List<ConfigOption<?>> options() {
     return List.of(HOST, ACCESS_KEY, SECRET_KEY, BUCKET, CREATE_BUCKET, URL_FORMAT, REGION, LARGE_OBJECT_SIZE,
-        LARGE_OBJECT_CHUNK_SIZE, THREAD_POOLS, KEY_PREFIX, SPLICE, PART_MEMORY);
+        LARGE_OBJECT_CHUNK_SIZE, THREAD_POOLS, CACERT, INTEGRITY, REQUEST_CHECKSUM, RESPONSE_CHECKSUM, KEY_PREFIX,
+        SPLICE, PART_MEMORY);
   }
 
   @Override

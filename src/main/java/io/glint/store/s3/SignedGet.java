@@ -53,8 +53,7 @@ final class SignedGet {
     this.idleMillis = idleMillis;
     // Keep-alive requests (the server must not close right after the body, which splicing needs), but every
     // connection is closed by its relay after one download: none is reused.
-    this.client = vertx.createHttpClient(new HttpClientOptions()
-            .setSsl(settings.https())
+    this.client = vertx.createHttpClient(settings.clientOptions()
             .setKeepAlive(true)
             .setConnectTimeout(10_000)
             .setIdleTimeout((int) Math.max(1, idleMillis / 1000))

@@ -41,6 +41,7 @@ final class StreamedParts implements PendingData {
   private long written;
   private Throwable failure;
   private boolean committed;
+  private final io.vertx.core.Promise<Void> broken = io.vertx.core.Promise.promise();
 
   StreamedParts(S3Store store, Context context, String key, long size) {
     this.store = store;
@@ -73,11 +74,8 @@ final class StreamedParts implements PendingData {
         open();
       }
       int n = (int) Math.min(bytes.remaining(), partLeft);
-      Future<Void> request = partSent;
-      // A push fails when the SDK gives up the body (cancels it as its connection fails): what the upload then
-      // fails with is the part request's own failure (S3 unreachable: a 503), which follows.
-      Future<Void> pushed = part.push(bytes.slice(bytes.position(), n))
-          .recover(e -> request.transform(ar -> Future.failedFuture(ar.failed() ? ar.cause() : e)));
+      Future<Void> pushed = PushedBody.failingAs(part.push(bytes.slice(bytes.position(), n)), partSent,
+          store.errors(), "uploading part " + (nextPart - 1) + " of " + key);
       bytes.position(bytes.position() + n);
       partLeft -= n;
       if (partLeft == 0) {
@@ -136,6 +134,7 @@ final class StreamedParts implements PendingData {
   private void fail(Throwable cause) {
     if (failure == null) {
       failure = cause;
+      broken.tryFail(cause);
     }
     if (part != null) {
       part.fail(failure);
@@ -165,6 +164,12 @@ final class StreamedParts implements PendingData {
   public Future<Void> discard() {
     fail(new java.util.concurrent.CancellationException("The upload was given up"));
     return MultipartPending.abandon(store, context, key, uploadId, sending, committed);
+  }
+
+  /** A part failed (S3 unreachable, a connection cut): the upload fails even if the client sends nothing. */
+  @Override
+  public Future<Void> broken() {
+    return broken.future();
   }
 
   @Override

@@ -58,7 +58,7 @@ final class StreamedPut implements PendingData {
     // A copy: the chunk's array goes back to the upload's pool once this write completes, while the SDK may
     // still hold the bytes until they are on the wire.
     byte[] copy = chunk.getBytes();
-    return body.push(ByteBuffer.wrap(copy));
+    return PushedBody.failingAs(body.push(ByteBuffer.wrap(copy)), put, store.errors(), "uploading object " + key);
   }
 
   @Override
@@ -78,6 +78,12 @@ final class StreamedPut implements PendingData {
     body.fail(new java.util.concurrent.CancellationException("The upload was given up"));
     // Once the PUT has settled: if S3 has the object, it goes.
     return put.transform(ar -> ar.succeeded() ? store.discardKey(context, key) : Future.succeededFuture());
+  }
+
+  /** The PUT failed (S3 unreachable, the connection cut): the upload fails even if the client sends nothing. */
+  @Override
+  public Future<Void> broken() {
+    return put;
   }
 
   @Override

@@ -51,6 +51,10 @@ import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
  *       when the SDK calls from one of its threads, e.g. for a retry), whatever thread the SDK calls back from.
  * </ul>
  *
+ * A request with a body (a PUT of an object or a part) goes out on a connection of its own, opened for it and
+ * closed after it: such a body is streamed from the client's socket and cannot be sent twice, so the SDK's retry
+ * after a failure that a reused connection brings (the server closed it as it sat idle in the pool, at the
+ * moment it was taken) would fail too, and the whole upload with it. Other requests reuse pooled connections.
  * Redirects are never followed (a signed request is only valid where it was sent). The {@code Expect:
  * 100-continue} the SDK asks for on uploads is dropped (it is not signed): bodies are sent at once.
  */
@@ -58,6 +62,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
   private static final Logger LOG = LoggerFactory.getLogger(VertxSdkHttpClient.class);
 
   private final HttpClientAgent client;
+  /** For requests with a body: a new connection each, closed after the response. */
+  private final HttpClientAgent uploads;
   private final Context fallback;
   private final long idleTimeoutMillis;
 
@@ -65,15 +71,16 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
    * @param idleTimeoutMillis how long a request may see no byte go either way before it fails
    * @param maxConnections most connections to the endpoint
    */
-  VertxSdkHttpClient(Vertx vertx, boolean https, long idleTimeoutMillis, int maxConnections) {
+  VertxSdkHttpClient(Vertx vertx, HttpClientOptions base, long idleTimeoutMillis, int maxConnections) {
     this.idleTimeoutMillis = idleTimeoutMillis;
-    this.client = vertx.createHttpClient(new HttpClientOptions()
-            .setSsl(https)
-            .setKeepAlive(true)
-            .setConnectTimeout(10_000)
-            .setDecompressionSupported(false)
-            .setMaxChunkSize(64 * 1024)
-            .setTcpNoDelay(true),
+    HttpClientOptions options = new HttpClientOptions(base)
+        .setKeepAlive(true)
+        .setConnectTimeout(10_000)
+        .setDecompressionSupported(false)
+        .setMaxChunkSize(64 * 1024)
+        .setTcpNoDelay(true);
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
+    this.uploads = vertx.createHttpClient(new HttpClientOptions(options).setKeepAlive(false),
         new PoolOptions().setHttp1MaxSize(maxConnections));
     this.fallback = vertx.getOrCreateContext();
   }
@@ -103,6 +110,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
   @Override
   public void close() {
     client.close();
+    uploads.close();
   }
 
   /** Runs {@code task} on {@code context}: at once when already on its event loop thread. */
@@ -155,7 +163,9 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           }
         }
       });
-      client.request(options).onComplete(ar -> {
+      SdkHttpContentPublisher content = sdk.requestContentPublisher();
+      boolean hasBody = content != null && content.contentLength().orElse(-1L) != 0;
+      (hasBody ? uploads : client).request(options).onComplete(ar -> {
         if (ar.failed()) {
           fail(ar.cause());
           return;
@@ -251,7 +261,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           return;
         }
         finished = true;
-        LOG.debug("S3 request {} {} failed: {}", sdk.request().method(), sdk.request().encodedPath(), cause.toString());
+        LOG.info("S3 request {} {} failed: {}", sdk.request().method(), sdk.request().encodedPath(), cause.toString());
         if (body != null) {
           body.cancel();
         }

@@ -97,7 +97,7 @@ public final class S3ClientBench {
   private void run(int rounds) throws Exception {
     Context context = vertx.getOrCreateContext();
     VertxSdkHttpClient vertxHttp = context.<VertxSdkHttpClient>executeBlocking(
-        () -> new VertxSdkHttpClient(vertx, false, 120_000, 64)).await();
+        () -> new VertxSdkHttpClient(vertx, new io.vertx.core.http.HttpClientOptions(), 120_000, 64)).await();
     S3AsyncClient overVertx = client(vertxHttp);
     S3AsyncClient overNetty = client(NettyNioAsyncHttpClient.builder().maxConcurrency(64).build());
     S3Settings settings = new S3Settings("bench", URI.create(endpoint), bucket, true, "us-east-1", access, secret,

@@ -21,12 +21,16 @@ import io.glint.testing.S3Server;
 import io.glint.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -34,9 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The S3 store when S3 fails: the server stopped in the middle of an upload and of a download, wrong
- * credentials, a bucket that does not exist. Errors must be clear and carry no key; a broken download must never
- * look complete; an upload that fails leaves its image queued.
+ * The S3 store when S3 fails: the server stopped in the middle of an upload and of a download, a connection cut
+ * in the middle of a request body, an endpoint that refuses connections, wrong credentials, a bucket that does not
+ * exist. Errors must be clear and carry no key; an S3 failure is a 503 before the response head and a reset after
+ * it, never a 500; a broken download must never look complete; an upload that fails leaves its image queued.
  */
 @DisplayName("S3 store failures: outage mid-transfer, wrong credentials, missing bucket")
 class S3FailureTest extends ApiTestBase {
@@ -204,5 +209,141 @@ class S3FailureTest extends ApiTestBase {
       assertArrayEquals(data, a.download(id, Map.of()).body());
     }
     assertNotNull(s3.objectKeys("made-on-put"));
+  }
+  @Test
+  @DisplayName("an S3 connection cut in the middle of a PUT's or a part's body: 503, never 500, the image queued")
+  void connectionCutMidBody() throws Exception {
+    try (CuttingS3 cutting = CuttingS3.start(16 * 1024);
+        TestServer g = TestServer.start(singleStore(cutting.endpoint(), BUCKET, Map.of()))) {
+      Api a = Api.as(g, "project-a", "member");
+      // 2 MiB: one streamed PUT (StreamedPut); 20 MiB: a multipart upload of streamed parts (StreamedParts).
+      for (long size : new long[] {2L * MIB, 20L * MIB}) {
+        String id = image(a);
+        int cutsBefore = cutting.cuts();
+        RawHttp.Reply reply;
+        try (RawHttp raw = new RawHttp(g.port())) {
+          raw.startUpload(id, "project-a", size);
+          // Less than Glint takes in before its backpressure: it has read all of it when it answers.
+          raw.write(Bytes.random(128 * 1024, 7));
+          reply = raw.reply();
+        }
+        assertNotNull(reply, "an answer for the " + size + "-byte upload, not a closed connection");
+        assertEquals(503, reply.status(), size + " bytes: " + reply.text());
+        assertTrue(reply.text().contains("could not be reached"), reply.text());
+        assertTrue(cutting.cuts() > cutsBefore, "the S3 connection was cut in a request body");
+        assertEquals("queued", a.get("/v2/images/" + id).json().getString("status"));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("an S3 endpoint that refuses connections: uploads of every kind are 503 saying so, never 500")
+  void refusedConnection() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    try (TestServer g = TestServer.start(singleStore("http://127.0.0.1:" + port, BUCKET, Map.of()))) {
+      Api a = Api.as(g, "project-a", "member");
+      String sized = image(a);
+      Api.Response put = a.upload(sized, Bytes.random(1000, 8));
+      assertEquals(503, put.status(), put.body());
+      assertTrue(put.message().contains("could not be reached"), put.body());
+      String chunked = image(a);
+      Api.Response parts = a.uploadChunked(chunked, Bytes.random(1000, 9));
+      assertEquals(503, parts.status(), parts.body());
+      RawHttp.Reply large;
+      String multipart = image(a);
+      try (RawHttp raw = new RawHttp(g.port())) {
+        raw.startUpload(multipart, "project-a", 20L * MIB);
+        raw.write(Bytes.random(64 * 1024, 10));
+        large = raw.reply();
+      }
+      assertNotNull(large, "an answer, not a closed connection");
+      assertEquals(503, large.status(), large.text());
+      for (String id : List.of(sized, chunked, multipart)) {
+        assertEquals("queued", a.get("/v2/images/" + id).json().getString("status"));
+      }
+    }
+  }
+
+  /**
+   * An S3 endpoint on loopback that answers what carries no body (the bucket's HEAD, an abort) with an empty 200,
+   * begins multipart uploads, and resets the connection of any request with a body once it has read {@code
+   * cutAfter} bytes of it: a connection that fails in the middle of a PUT.
+   */
+  private static final class CuttingS3 implements AutoCloseable {
+    private final ServerSocket server;
+    private final int cutAfter;
+    private final AtomicInteger cuts = new AtomicInteger();
+
+    private CuttingS3(ServerSocket server, int cutAfter) {
+      this.server = server;
+      this.cutAfter = cutAfter;
+    }
+
+    static CuttingS3 start(int cutAfter) throws IOException {
+      CuttingS3 s = new CuttingS3(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), cutAfter);
+      Thread acceptor = new Thread(s::accept, "cutting-s3");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      return s;
+    }
+
+    String endpoint() {
+      return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    int cuts() {
+      return cuts.get();
+    }
+
+    private void accept() {
+      while (!server.isClosed()) {
+        try {
+          Socket socket = server.accept();
+          Thread t = new Thread(() -> serve(socket), "cutting-s3-connection");
+          t.setDaemon(true);
+          t.start();
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }
+
+    private void serve(Socket socket) {
+      try (socket) {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        for (String request = RawHttp.readLine(in); request != null; request = RawHttp.readLine(in)) {
+          long length = 0;
+          for (String h = RawHttp.readLine(in); h != null && !h.isEmpty(); h = RawHttp.readLine(in)) {
+            if (h.toLowerCase().startsWith("content-length:")) {
+              length = Long.parseLong(h.substring(15).strip());
+            }
+          }
+          if (length > 0) {
+            in.readNBytes((int) Math.min(length, cutAfter));
+            cuts.incrementAndGet();
+            socket.setSoLinger(true, 0); // a reset, as a server that fell over
+            return;
+          }
+          String body = request.startsWith("POST ") && request.contains("uploads")
+              ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?><InitiateMultipartUploadResult><Bucket>" + BUCKET
+                  + "</Bucket><Key>k</Key><UploadId>cut-1</UploadId></InitiateMultipartUploadResult>"
+              : "";
+          out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
+              + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the client went away
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
   }
 }

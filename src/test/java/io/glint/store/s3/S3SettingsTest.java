@@ -47,6 +47,41 @@ class S3SettingsTest {
   }
 
   @Test
+  @DisplayName("glance_store's CA file and data-integrity options: checksums when required unless protection is on")
+  void integrityAndCacert() throws Exception {
+    Map<String, String> base = Map.of("s3_store_host", "https://rgw.internal", "s3_store_bucket", "images");
+    S3Settings plain = settings(base);
+    assertNull(plain.cacert());
+    assertFalse(plain.requestChecksums() || plain.responseChecksums(), "glance_store's default: when_required");
+    Map<String, String> chosen = new HashMap<>(base);
+    chosen.put("s3_store_request_checksum_calculation", "when_supported");
+    chosen.put("s3_store_response_checksum_validation", "when_supported");
+    S3Settings ignored = settings(chosen);
+    assertFalse(ignored.requestChecksums() || ignored.responseChecksums(),
+        "the two options apply only with s3_store_enable_data_integrity_protection");
+    chosen.put("s3_store_enable_data_integrity_protection", "true");
+    chosen.put("s3_store_response_checksum_validation", "when_required");
+    S3Settings protectedStore = settings(chosen);
+    assertTrue(protectedStore.requestChecksums());
+    assertFalse(protectedStore.responseChecksums());
+    java.nio.file.Path pem = java.nio.file.Files.createTempFile("ca", ".pem");
+    try {
+      Map<String, String> withCa = new HashMap<>(base);
+      withCa.put("s3_store_cacert", pem.toString());
+      S3Settings ca = settings(withCa);
+      assertEquals(pem.toString(), ca.cacert());
+      assertTrue(ca.clientOptions().getTrustOptions() != null, "the endpoint is checked against the CA file");
+      withCa.put("s3_store_cacert", "");
+      assertNull(settings(withCa).cacert(), "empty, glance_store's default: the default trust store");
+      withCa.put("s3_store_cacert", pem + ".missing");
+      ConfigException e = assertThrows(ConfigException.class, () -> settings(withCa));
+      assertTrue(e.getMessage().contains("s3_store_cacert"), e.getMessage());
+    } finally {
+      java.nio.file.Files.delete(pem);
+    }
+  }
+
+  @Test
   @DisplayName("missing or malformed settings are reported together, naming where they belong")
   void problems() {
     ConfigException e = assertThrows(ConfigException.class, () -> settings(Map.of("s3_store_access_key", "a")));
