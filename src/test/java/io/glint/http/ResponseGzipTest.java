@@ -46,7 +46,7 @@ class ResponseGzipTest {
 
   @AfterAll
   static void stop() {
-    server.server().undeploy().await();
+    server.close();
     BlockedThreadWatch.assertNoneSince(warnings);
   }
 
@@ -162,7 +162,7 @@ class ResponseGzipTest {
       assertEquals("gzip", header(missing, "Content-Encoding"));
       assertTrue(new String(gunzip(missing.body()), java.nio.charset.StandardCharsets.UTF_8).contains("404 Not Found"));
     } finally {
-      small.server().undeploy().await();
+      small.close();
     }
   }
 
@@ -176,7 +176,7 @@ class ResponseGzipTest {
       assertNull(header(r, "Content-Encoding"));
       assertFalse(r.headers().firstValue("Vary").isPresent());
     } finally {
-      plain.server().undeploy().await();
+      plain.close();
     }
   }
 }

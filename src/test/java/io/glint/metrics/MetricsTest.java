@@ -37,7 +37,7 @@ class MetricsTest {
 
   @AfterAll
   static void stop() {
-    server.server().undeploy().await();
+    server.close();
     BlockedThreadWatch.assertNoneSince(warnings);
   }
 
@@ -159,7 +159,7 @@ class MetricsTest {
       assertTrue(samples.containsKey("glint_image_cache_hits_total"));
       assertTrue(samples.get("process_cpu_seconds_total") > 0);
     } finally {
-      other.server().undeploy().await();
+      other.close();
     }
   }
 }
