@@ -20,14 +20,18 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/bench/lib.sh"
 COMMAND=$(printf '%q ' "$0" "$@")
 rounds=2 out=$ROOT/bench-results
+# --rounds and --out anywhere on the line (an --out after bench-metadata.sh's options used to reach that script,
+# which then wrote every side's report into one directory and left this script's comparison empty)
+rest=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rounds) need_val "$@"; rounds=$2; shift 2 ;;
     --out) need_val "$@"; out=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
-    *) break ;;
+    *) rest+=("$1"); shift ;;
   esac
 done
+set -- ${rest[@]+"${rest[@]}"}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive number"
 server=/usr/lib/rabbitmq/bin/rabbitmq-server
 [[ -x $server ]] || server=$(command -v rabbitmq-server) || die "rabbitmq-server is not installed (apt-get install rabbitmq-server)"

@@ -464,7 +464,9 @@ public final class GlintServer {
               new io.glint.http.Cors.Settings(config.get(Options.CORS_ALLOWED_ORIGIN),
                   config.get(Options.CORS_ALLOW_CREDENTIALS), config.get(Options.CORS_EXPOSE_HEADERS),
                   config.get(Options.CORS_MAX_AGE), config.get(Options.CORS_ALLOW_METHODS),
-                  config.get(Options.CORS_ALLOW_HEADERS))));
+                  config.get(Options.CORS_ALLOW_HEADERS)),
+              config.get(Options.GZIP_RESPONSES) ? new io.glint.http.ResponseGzip(config.get(Options.GZIP_MIN_LENGTH))
+                  : null));
       long scrubTimer = vertx.setPeriodic(config.scrubber().wakeupTime() * 1000L, t -> scrubber.scrub()
           .compose(done -> tasks.purgeExpired(java.time.Instant.now()))
           .onFailure(e -> LOG.warn("Scrubber run failed: {}", e.toString())));

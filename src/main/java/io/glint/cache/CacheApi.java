@@ -61,7 +61,7 @@ public final class CacheApi implements io.glint.http.Routes {
     JsonObject body = new JsonObject()
         .put("cached_images", cache.cachedImages())
         .put("queued_images", new JsonArray(cache.queuedImages()));
-    ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
+    io.glint.http.ApiResponses.json(ctx, body.toBuffer());
   }
 
   private void clear(RoutingContext ctx) {

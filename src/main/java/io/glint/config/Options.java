@@ -162,6 +162,11 @@ public final class Options {
   public static final ConfigOption<String> LOG_FORMAT = register(DEFAULT, "log_format", OptionType.choice(true, "text", "json"), "text",
       "Glint: 'text' lines, or 'json': one JSON object per line (logback's JsonEncoder; the access log's fields as keys).");
 
+  public static final ConfigOption<Boolean> GZIP_RESPONSES = register(DEFAULT, "gzip_responses", OptionType.bool(), "true",
+      "Glint: Glance's gzip filter (which Glance's paste pipelines leave out unless added): JSON answers and error bodies are gzip-encoded for clients sending Accept-Encoding: gzip; image data never is. false = never compress.");
+  public static final ConfigOption<Integer> GZIP_MIN_LENGTH = register(DEFAULT, "gzip_min_length", OptionType.integer(0, Integer.MAX_VALUE), "256",
+      "Glint: with gzip_responses, bodies shorter than this many bytes are sent uncompressed.");
+
   // ---------------------------------------------------------------------------------------- [cors]
   // oslo.middleware's CORS options with the defaults Glance sets (glance/common/config.py).
 

@@ -40,7 +40,7 @@ public final class ApiRouter {
    * The operators' parts of the surface: the health check, and who counts as an admin for its detailed view.
    */
   public record Operations(HealthCheck health, Predicate<RequestContext> isAdmin, HttpMetrics httpMetrics,
-      MetricsEndpoint metricsOnApiPort, boolean accessLog, Cors.Settings cors) {}
+      MetricsEndpoint metricsOnApiPort, boolean accessLog, Cors.Settings cors, ResponseGzip gzip) {}
 
   public static Router create(Vertx vertx, Parts parts) {
     Router root = Router.router(vertx);
@@ -54,6 +54,9 @@ public final class ApiRouter {
     Cors cors = new Cors(parts.ops().cors());
     if (cors.enabled()) {
       root.route().handler(cors::handle);
+    }
+    if (parts.ops().gzip() != null) {
+      root.route().handler(parts.ops().gzip()::handle);
     }
     HealthCheck health = parts.ops().health();
     root.route().handler(ctx -> {

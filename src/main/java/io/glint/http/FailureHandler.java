@@ -80,8 +80,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     // not describe the error's: a Content-Length left over would keep the client waiting for bytes that never come.
     response.headers().remove("Content-Length").remove("Content-Range").remove("Content-MD5")
         .remove("Accept-Ranges");
-    response.setStatusCode(status)
-        .putHeader("Content-Type", body.contentType());
+    response.setStatusCode(status);
     if (status == 405 && !response.headers().contains("Allow")) {
       String allow = ctx.get(Http.ALLOW_KEY);
       if (allow != null) {
@@ -92,9 +91,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
       response.putHeader("WWW-Authenticate", "Keystone uri=\"\"");
     }
     if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
-      response.end();
+      response.putHeader("Content-Type", body.contentType()).end();
     } else {
-      response.end(body.text());
+      ApiResponses.end(ctx, body.contentType(), io.vertx.core.buffer.Buffer.buffer(body.text()));
     }
   }
 }

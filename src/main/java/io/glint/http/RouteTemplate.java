@@ -27,10 +27,21 @@ public final class RouteTemplate {
     }
     String mount = ctx.mountPoint();
     if (mount != null && !mount.isEmpty()) {
-      path = (mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount) + path;
+      Mounted known = route.getMetadata(KEY);
+      if (known == null || !known.mount().equals(mount)) {
+        known = new Mounted(mount, (mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount) + path);
+        route.putMetadata(KEY, known);
+      }
+      path = known.template();
     }
     ctx.put(KEY, path);
   }
+
+  /**
+   * A sub-router route's full template, kept in the route's metadata so that no request builds the same string
+   * again.
+   */
+  private record Mounted(String mount, String template) {}
 
   /** The template noted for this request, or {@link #UNMATCHED}. */
   public static String of(RoutingContext ctx) {

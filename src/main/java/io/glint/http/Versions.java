@@ -79,7 +79,6 @@ public final class Versions {
 
   /** {@code GET /versions} answers 200; {@code GET /} and unknown version prefixes answer 300. */
   public void send(RoutingContext ctx, int status) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(document(ctx).toBuffer());
+    ApiResponses.json(ctx, status, document(ctx).toBuffer());
   }
 }

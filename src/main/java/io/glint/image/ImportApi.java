@@ -95,15 +95,13 @@ public final class ImportApi implements io.glint.http.Routes {
 
   private void tasks(RoutingContext ctx) {
     imports.tasksOf(AuthHandler.context(ctx), Http.pathParam(ctx, "id"))
-        .onSuccess(found -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(TaskJson.imageTasks(found).toBuffer()))
+        .onSuccess(found -> io.glint.http.ApiResponses.json(ctx, TaskJson.imageTasks(found).toBuffer()))
         .onFailure(ctx::fail);
   }
 
   private void usage(RoutingContext ctx) {
     quotas.usage(AuthHandler.context(ctx))
-        .onSuccess(usage -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("usage", new JsonObject(new java.util.LinkedHashMap<>(usage))).toBuffer()))
+        .onSuccess(usage -> io.glint.http.ApiResponses.json(ctx, new JsonObject().put("usage", new JsonObject(new java.util.LinkedHashMap<>(usage))).toBuffer()))
         .onFailure(ctx::fail);
   }
 
@@ -112,6 +110,6 @@ public final class ImportApi implements io.glint.http.Routes {
         .put("description", "Import methods available.")
         .put("type", "array")
         .put("value", new JsonArray(methods)));
-    ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
+    io.glint.http.ApiResponses.json(ctx, body.toBuffer());
   }
 }

@@ -103,6 +103,6 @@ public final class MembersApi implements io.glint.http.Routes {
   }
 
   private static void send(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
+    io.glint.http.ApiResponses.json(ctx, body.toBuffer());
   }
 }

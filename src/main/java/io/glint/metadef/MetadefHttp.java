@@ -12,7 +12,7 @@ final class MetadefHttp {
   private MetadefHttp() {}
 
   static void send(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+    io.glint.http.ApiResponses.json(ctx, status, body.toBuffer());
   }
 
   static void noContent(RoutingContext ctx) {

@@ -71,8 +71,7 @@ public final class NamespacesApi implements io.glint.http.Routes {
     String marker = MetadefHttp.param(params, "marker");
     service.list(AuthHandler.context(ctx), marker, visibility == null || visibility.isEmpty() ? null : visibility,
             resourceTypes, limit, sortKey, ascending)
-        .onSuccess(page -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(renderPage(page, params, limit)))
+        .onSuccess(page -> io.glint.http.ApiResponses.json(ctx, renderPage(page, params, limit)))
         .onFailure(ctx::fail);
   }
 

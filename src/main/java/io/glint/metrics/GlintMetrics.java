@@ -66,6 +66,7 @@ public final class GlintMetrics {
         return config;
       }
     });
+    registry.config().meterFilter(PROMTOOL_NAMES);
     if (enabled) {
       prewarm();
       new JvmMemoryMetrics().bindTo(registry);
@@ -74,8 +75,32 @@ public final class GlintMetrics {
       new ClassLoaderMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
       new UptimeMetrics().bindTo(registry);
+      if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+          instanceof com.sun.management.OperatingSystemMXBean os) {
+        FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+            .description("CPU time used by the process").register(registry);
+      }
     }
   }
+
+  /**
+   * Names {@code promtool check metrics} accepts: Micrometer's {@code process.cpu.time} (exposed as {@code
+   * process_cpu_time_ns_total}, an abbreviated unit) is replaced by Prometheus' usual {@code
+   * process_cpu_seconds_total}, and the gauge {@code system.cpu.count} ({@code _count} is for histograms and
+   * summaries) is exposed as {@code system_cpus}.
+   */
+  private static final MeterFilter PROMTOOL_NAMES = new MeterFilter() {
+    @Override
+    public io.micrometer.core.instrument.config.MeterFilterReply accept(Meter.Id id) {
+      return id.getName().equals("process.cpu.time") ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
+          : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
+    }
+
+    @Override
+    public Meter.Id map(Meter.Id id) {
+      return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+    }
+  };
 
   /**
    * Loads, on the thread building the server, the classes that registering and recording meters and scraping

@@ -87,6 +87,6 @@ public final class SchemasApi implements io.glint.http.Routes {
   }
 
   private static void send(RoutingContext ctx, Buffer body) {
-    ctx.response().putHeader("Content-Type", "application/json").end(body);
+    io.glint.http.ApiResponses.json(ctx, body);
   }
 }

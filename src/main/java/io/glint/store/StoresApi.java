@@ -61,8 +61,7 @@ public final class StoresApi implements io.glint.http.Routes {
       }
       list.add(item);
     }
-    ctx.response().putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("stores", list).toBuffer());
+    io.glint.http.ApiResponses.json(ctx, new JsonObject().put("stores", list).toBuffer());
   }
 
   private void deleteFromStore(RoutingContext ctx) {

@@ -219,6 +219,6 @@ public final class TasksApi implements io.glint.http.Routes {
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+    io.glint.http.ApiResponses.json(ctx, status, body.toBuffer());
   }
 }

@@ -198,6 +198,6 @@ public final class ImagesV1Api implements io.glint.http.Routes {
   }
 
   static void sendJson(RoutingContext ctx, int status, Buffer body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    io.glint.http.ApiResponses.json(ctx, status, body);
   }
 }

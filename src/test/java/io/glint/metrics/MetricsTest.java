@@ -37,7 +37,7 @@ class MetricsTest {
 
   @AfterAll
   static void stop() {
-    server.server().undeploy().await();
+    server.close();
     BlockedThreadWatch.assertNoneSince(warnings);
   }
 
@@ -62,6 +62,24 @@ class MetricsTest {
           m.group(3).replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
     }
     return samples;
+  }
+
+  /**
+   * {@code promtool check metrics} (Debian's prometheus package; .ci/run installs it) on a scrape: exit 0 and
+   * nothing to say, or the test fails with promtool's words. A missing promtool fails too.
+   */
+  static void promtoolCheck(String text) throws Exception {
+    java.nio.file.Path promtool = java.nio.file.Path.of(System.getProperty("glint.promtool", "/usr/bin/promtool"));
+    assertTrue(java.nio.file.Files.isExecutable(promtool),
+        promtool + " is missing: install Debian's prometheus package (.ci/run does)");
+    Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    try (java.io.OutputStream in = p.getOutputStream()) {
+      in.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "promtool did not finish");
+    assertEquals(0, p.exitValue(), "promtool check metrics:\n" + said);
+    assertEquals("", said.strip(), "promtool check metrics:\n" + said);
   }
 
   private static double sum(Map<String, Double> samples, String name, String... labelParts) {
@@ -93,7 +111,9 @@ class MetricsTest {
       assertEquals(200, alice.download(id, Map.of()).status());
     }
     Thread.sleep(300); // end handlers run after the client saw the last byte
-    Map<String, Double> after = parse(scrape());
+    String text = scrape();
+    promtoolCheck(text);
+    Map<String, Double> after = parse(text);
 
     String get = "glint_http_server_requests_seconds_count";
     assertEquals(3, sum(after, get, "method=\"GET\"", "route=\"/v2/images/:id\"", "status=\"200\"")
@@ -124,16 +144,22 @@ class MetricsTest {
   }
 
   @Test
-  @DisplayName("on the API port /metrics is for admins only: 403 for members, 200 for admins")
+  @DisplayName("on the API port /metrics is for admins only: 403 for members, 200 for admins; with the cache's "
+      + "meters too, promtool is content")
   void apiPortNeedsAdmin() throws Exception {
-    TestServer other = TestServer.start(Map.of());
+    java.nio.file.Path cacheDir = java.nio.file.Files.createTempDirectory("glint-metrics-cache");
+    TestServer other = TestServer.start(Map.of("image_cache_dir", cacheDir.toString()));
     try {
       assertEquals(403, Api.as(other, "project-a", "member").get("/metrics").status());
       Api.Response ok = Api.as(other, "project-admin", "admin").get("/metrics");
       assertEquals(200, ok.status());
-      assertTrue(parse(ok.body()).containsKey("glint_db_pool_max_connections"));
+      promtoolCheck(ok.body());
+      Map<String, Double> samples = parse(ok.body());
+      assertTrue(samples.containsKey("glint_db_pool_max_connections"));
+      assertTrue(samples.containsKey("glint_image_cache_hits_total"));
+      assertTrue(samples.get("process_cpu_seconds_total") > 0);
     } finally {
-      other.server().undeploy().await();
+      other.close();
     }
   }
 }
