@@ -399,6 +399,14 @@ public final class S3Store implements ImageStore {
    * Runs one SDK operation and brings its outcome back on {@code context}, failures as {@link StoreException}s
    * naming {@code action}.
    */
+  /** Begins a multipart upload of {@code key}; its upload id. */
+  Future<String> beginMultipart(Context context, String key) {
+    Future<String> id = call("starting the multipart upload of " + key, context, c -> c.createMultipartUpload(
+        b -> b.bucket(settings.bucket()).key(key).contentType("application/octet-stream")))
+        .map(r -> r.uploadId());
+    return id.onSuccess(u -> LOG.debug("Multipart upload {} of {} begun", u, key));
+  }
+
   <T> Future<T> call(String action, Context context, Function<S3AsyncClient, CompletableFuture<T>> operation) {
     S3AsyncClient client = s3;
     if (client == null) {

@@ -123,10 +123,7 @@ final class StreamedParts implements PendingData {
   /** The multipart upload, begun with the first part. */
   private Future<String> started() {
     if (uploadId == null) {
-      uploadId = store.call("starting the multipart upload of " + key, context, c -> c.createMultipartUpload(
-          b -> b.bucket(settings.bucket()).key(key).contentType("application/octet-stream")))
-          .map(r -> r.uploadId());
-      uploadId.onSuccess(id -> LOG.debug("Multipart upload {} of {} begun", id, key));
+      uploadId = store.beginMultipart(context, key);
     }
     return uploadId;
   }
