@@ -132,6 +132,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
     private BodyWriter body;
     private ResponsePublisher publisher;
     private boolean requestEnded;
+    /** The response's head has arrived: from then on only the response decides how the exchange ends. */
+    private boolean responded;
     private boolean earlyError;
     private boolean finished;
 
@@ -175,7 +177,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           request.reset();
           return;
         }
-        request.exceptionHandler(this::fail);
+        request.exceptionHandler(this::failRequest);
         request.response().onComplete(res -> {
           if (res.failed()) {
             fail(res.cause());
@@ -197,7 +199,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           request.putHeader("Content-Length", "0");
         }
         requestEnded = true;
-        request.end().onFailure(this::fail);
+        request.end().onFailure(this::failRequest);
         return;
       }
       if (!declared) {
@@ -213,6 +215,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
 
     private void onResponse(HttpClientResponse response) {
       response.pause();
+      responded = true;
       if (finished) {
         response.request().reset();
         return;
@@ -252,6 +255,27 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
         request.connection().close();
       }
       done.complete(null);
+    }
+
+    /**
+     * A failure of the request's side (writing its body or its end). Before the response, the exchange fails.
+     * After it, the response decides: a server that answers and closes the connection at once (its answer to a
+     * request sent with {@code Connection: close}, delimited by the close) can close it before this side has
+     * written the request's end, whose write then fails although the exchange succeeded; the response's own
+     * end, or its failure, follows.
+     */
+    private void failRequest(Throwable cause) {
+      on(context, () -> {
+        if (responded) {
+          LOG.debug("S3 request {} {}: the request side failed after the response came: {}", sdk.request().method(),
+              sdk.request().encodedPath(), cause.toString());
+          if (body != null) {
+            body.cancel();
+          }
+          return;
+        }
+        fail(cause);
+      });
     }
 
     /** Fails the exchange once: the body stops, the request is reset, the SDK hears of it, the future fails. */
@@ -309,7 +333,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           // Wrapped, not copied: the SDK's buffers are not reused before the next is requested, and a
           // part's memory is only given back once its request is over.
           Buffer chunk = BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
-          request.write(chunk).onFailure(Exchange.this::fail);
+          request.write(chunk).onFailure(Exchange.this::failRequest);
           if (request.writeQueueFull()) {
             request.drainHandler(v -> {
               request.drainHandler(null);
@@ -342,7 +366,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
             return;
           }
           requestEnded = true;
-          request.end().onFailure(Exchange.this::fail);
+          request.end().onFailure(Exchange.this::failRequest);
         });
       }
 

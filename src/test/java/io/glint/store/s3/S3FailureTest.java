@@ -211,6 +211,25 @@ class S3FailureTest extends ApiTestBase {
     assertNotNull(s3.objectKeys("made-on-put"));
   }
   @Test
+  @DisplayName("an S3 server that answers a PUT and closes the connection before Glint has ended the request: the "
+      + "upload succeeds")
+  void answerThenCloseBeforeTheRequestsEnd() throws Exception {
+    try (CuttingS3 answering = CuttingS3.start(-1);
+        TestServer g = TestServer.start(singleStore(answering.endpoint(), BUCKET, Map.of()))) {
+      Api a = Api.as(g, "project-a", "member");
+      // The answer races the request's end (its write then fails on the closed connection): many tries, so that
+      // the race is run both ways.
+      for (int i = 0; i < 30; i++) {
+        String id = image(a);
+        Api.Response up = a.upload(id, Bytes.random(1000, i));
+        assertEquals(204, up.status(), "upload " + i + ": " + up.body());
+        assertEquals("active", a.get("/v2/images/" + id).json().getString("status"));
+      }
+      assertEquals(30, answering.cuts());
+    }
+  }
+
+  @Test
   @DisplayName("an S3 connection cut in the middle of a PUT's or a part's body: 503, never 500, the image queued")
   void connectionCutMidBody() throws Exception {
     try (CuttingS3 cutting = CuttingS3.start(16 * 1024);
@@ -272,6 +291,12 @@ class S3FailureTest extends ApiTestBase {
    * begins multipart uploads, and resets the connection of any request with a body once it has read {@code
    * cutAfter} bytes of it: a connection that fails in the middle of a PUT.
    */
+  /**
+   * A minimal S3 endpoint on a socket of its own: HEAD and bodiless requests get 200 (a multipart upload's start its
+   * id). A request with a body is cut after {@code cutAfter} bytes with a reset, as a server that fell over; or,
+   * with {@code cutAfter} negative, read whole and answered 200 with {@code Connection: close} and no length, the
+   * connection then closed at once, as S3Proxy's Jetty answers a request that asked for {@code Connection: close}.
+   */
   private static final class CuttingS3 implements AutoCloseable {
     private final ServerSocket server;
     private final int cutAfter;
@@ -321,6 +346,14 @@ class S3FailureTest extends ApiTestBase {
             if (h.toLowerCase().startsWith("content-length:")) {
               length = Long.parseLong(h.substring(15).strip());
             }
+          }
+          if (length > 0 && cutAfter < 0) {
+            in.readNBytes((int) length);
+            out.write("HTTP/1.1 200 OK\r\nETag: \"0\"\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.shutdownOutput();
+            cuts.incrementAndGet();
+            return;
           }
           if (length > 0) {
             in.readNBytes((int) Math.min(length, cutAfter));
