@@ -192,9 +192,17 @@ final class Firefox implements AutoCloseable {
         .add(new JsonObject().put("type", "key").put("id", "keyboard").put("actions", keys))));
   }
 
+  /**
+   * The element's text as shown. Rows of the image list are styled {@code content-visibility: auto}: until Firefox
+   * has rendered the frame that makes them relevant, their {@code innerText} is empty although they hold text, so
+   * this waits for the rendered text whenever the element holds some.
+   */
   String text(String css) {
     find(css);
-    return (String) js("document.querySelector(" + quote(css) + ").innerText");
+    String element = "document.querySelector(" + quote(css) + ")";
+    waitFor(() -> Boolean.TRUE.equals(js("(() => { const e = " + element + ";"
+        + " return e.innerText !== '' || e.textContent.trim() === ''; })()")), "the rendered text of " + css);
+    return (String) js(element + ".innerText");
   }
 
   void screenshot(String name) {
