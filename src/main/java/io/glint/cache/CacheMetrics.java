@@ -21,6 +21,7 @@ public final class CacheMetrics {
   private final LongAdder evictions = new LongAdder();
   private final AtomicLong cachedBytes = new AtomicLong();
   private final AtomicLong entries = new AtomicLong();
+  private final LongAdder fileTails = new LongAdder();
 
   /**
    * A moment's values.
@@ -59,6 +60,15 @@ public final class CacheMetrics {
     return new Snapshot(hits.sum(), misses.sum(), joined.sum(), bypassed.sum(), bytesFromCache.sum(),
         bytesFromBackend.sum(), fillsInFlight.get(), fillsCompleted.sum(), fillsFailed.sum(), evictions.sum(),
         cachedBytes.get(), entries.get());
+  }
+
+  /** Downloads of a fill in progress sent from the growing file with sendfile ({@link TailRelay}). */
+  public long fileTails() {
+    return fileTails.sum();
+  }
+
+  void fileTail() {
+    fileTails.increment();
   }
 
   void hit() {

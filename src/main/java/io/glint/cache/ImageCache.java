@@ -82,6 +82,11 @@ public final class ImageCache {
   private final Map<String, CacheFill> fills = new HashMap<>();
   private final LinkedHashSet<String> queued = new LinkedHashSet<>();
   private long reserved;
+  /**
+   * Whether downloads of a fill in progress go out with sendfile where the connection takes it ({@link TailRelay});
+   * tests turn it off to exercise the heap path ({@link TailStream}) that other connections take.
+   */
+  private volatile boolean fileTails = true;
   private Identities identities;
   private long timer = -1;
 
@@ -93,6 +98,11 @@ public final class ImageCache {
     this.maxSize = maxSize;
     this.stallNanos = stallTimeSeconds * 1_000_000_000L;
     this.io = io;
+  }
+
+  /** For tests: false sends downloads of fills in progress through the heap, as connections sendfile cannot take. */
+  void sendTailsAsFiles(boolean on) {
+    fileTails = on;
   }
 
   public CacheMetrics metrics() {
@@ -337,9 +347,12 @@ public final class ImageCache {
     if (started) {
       fill.start(backend);
     }
-    TailStream tail = new TailStream(fill, offset, length, io, Vertx.currentContext(), metrics);
+    Context context = Vertx.currentContext();
+    TailStream tail = new TailStream(fill, offset, length, io, context, metrics);
     tail.pause();
-    return Optional.of(new Served(new ImageData.Stream(tail, length, null, tail::abandon), ok -> { }));
+    // sendfile of the growing file where the client's connection takes it; else the stream, through the heap
+    TailRelay relay = fileTails ? new TailRelay(fill, offset, length, io, context, metrics, tail::abandon) : null;
+    return Optional.of(new Served(new ImageData.Stream(tail, length, relay, tail::abandon), ok -> { }));
   }
 
   /**

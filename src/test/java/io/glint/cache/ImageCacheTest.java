@@ -29,9 +29,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The image cache in front of the HTTP store, over HTTP against a local origin that counts its GETs: one backend
@@ -65,6 +68,36 @@ class ImageCacheTest extends ApiTestBase {
     return "/img/" + (++paths) + ".raw";
   }
 
+  /**
+   * Downloads of a fill in progress go out with sendfile (the default, for plain HTTP/1.x connections) or
+   * through the heap (the way for connections a file region cannot go to); the counter proves which was taken.
+   */
+  private static void tails(boolean sendfile) {
+    cache().sendTailsAsFiles(sendfile);
+    tailsBefore = cache().metrics().fileTails();
+    expectFileTails = sendfile;
+  }
+
+  private static long tailsBefore;
+  /** Which way the test asked for (null: a test that did not choose). */
+  private static Boolean expectFileTails;
+
+  @AfterEach
+  void tailsWentTheWayAsked() {
+    Boolean expected = expectFileTails;
+    expectFileTails = null;
+    cache().sendTailsAsFiles(true);
+    if (expected == null) {
+      return;
+    }
+    long sent = cache().metrics().fileTails() - tailsBefore;
+    if (expected) {
+      assertTrue(sent > 0, "no download of a fill went out with sendfile");
+    } else {
+      assertEquals(0, sent, "downloads went out with sendfile although it was off");
+    }
+  }
+
   private static ImageCache cache() {
     return CacheTestSupport.cacheOf(glint);
   }
@@ -73,9 +106,11 @@ class ImageCacheTest extends ApiTestBase {
     return Api.as(s, "project-a", "member");
   }
 
-  @Test
+  @ParameterizedTest(name = "{displayName}, sendfile of the growing file: {0}")
+  @ValueSource(booleans = {true, false})
   @DisplayName("100 concurrent downloads of a cold image read the origin once, and each gets every byte")
-  void hundredConcurrentColdDownloads() throws Exception {
+  void hundredConcurrentColdDownloads(boolean sendfile) throws Exception {
+    tails(sendfile);
     byte[] data = Bytes.random(SIZE, 1);
     String path = path();
     CountDownLatch gate = new CountDownLatch(1);
@@ -103,9 +138,11 @@ class ImageCacheTest extends ApiTestBase {
     assertEquals(1, origin.gets(path));
   }
 
-  @Test
+  @ParameterizedTest(name = "{displayName}, sendfile of the growing file: {0}")
+  @ValueSource(booleans = {true, false})
   @DisplayName("a slow client does not hold back a fast one on the same fill, and still gets every byte")
-  void slowAndFastClients() throws Exception {
+  void slowAndFastClients(boolean sendfile) throws Exception {
+    tails(sendfile);
     byte[] data = Bytes.random(SIZE, 2);
     String path = path();
     origin.put(path, new CacheOrigin.Plan(data, null, false));
@@ -128,9 +165,11 @@ class ImageCacheTest extends ApiTestBase {
     }
   }
 
-  @Test
+  @ParameterizedTest(name = "{displayName}, sendfile of the growing file: {0}")
+  @ValueSource(booleans = {true, false})
   @DisplayName("a client that leaves mid-fill does not cancel it: the others get the image, the origin is read once")
-  void clientLeavesMidFill() throws Exception {
+  void clientLeavesMidFill(boolean sendfile) throws Exception {
+    tails(sendfile);
     byte[] data = Bytes.random(SIZE, 3);
     String path = path();
     CountDownLatch gate = new CountDownLatch(1);
@@ -151,9 +190,11 @@ class ImageCacheTest extends ApiTestBase {
     Await.until(() -> cache().isCached(id), Duration.ofSeconds(10), "the entry");
   }
 
-  @Test
+  @ParameterizedTest(name = "{displayName}, sendfile of the growing file: {0}")
+  @ValueSource(booleans = {true, false})
   @DisplayName("an origin dying mid-fill resets every waiting download (no short body); the next one refills")
-  void originDiesMidFill() throws Exception {
+  void originDiesMidFill(boolean sendfile) throws Exception {
+    tails(sendfile);
     byte[] data = Bytes.random(SIZE, 4);
     String path = path();
     CountDownLatch gate = new CountDownLatch(1);
@@ -193,9 +234,11 @@ class ImageCacheTest extends ApiTestBase {
     }
   }
 
-  @Test
+  @ParameterizedTest(name = "{displayName}, sendfile of the growing file: {0}")
+  @ValueSource(booleans = {true, false})
   @DisplayName("ranges are served during a fill as soon as their bytes are there (the HTTP store itself has none)")
-  void rangeDuringFill() throws Exception {
+  void rangeDuringFill(boolean sendfile) throws Exception {
+    tails(sendfile);
     byte[] data = Bytes.random(SIZE, 5);
     String path = path();
     CountDownLatch gate = new CountDownLatch(1);

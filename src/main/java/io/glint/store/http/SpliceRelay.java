@@ -276,11 +276,7 @@ public final class SpliceRelay implements io.glint.store.SocketRelay {
   }
 
   private static Channel channel(HttpConnection connection) {
-    try {
-      return connection instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel() : null;
-    } catch (RuntimeException | LinkageError e) {
-      return null;
-    }
+    return io.glint.http.ClientChannels.of(connection);
   }
 
   /** Sits between the HTTP codec and Vert.x on the origin connection: holds the body once a head arrives. */
