@@ -10,6 +10,7 @@
 #   --rounds N    rounds (default 2); each round runs both settings once, the order alternating
 #   --out DIR     where the reports go (default bench-results/): DIR/compare-notifications-<date>.md, with each
 #                 run's own report and raw results under DIR/compare-notifications-<date>/
+#               (a 25-s warm-up per run unless --warmup is given: each side is a new JVM whose JIT must settle)
 # Example:
 #   scripts/bench-notifications.sh --rounds 2 --tests "get create_delete" --duration 8 --connections "64"
 # Needs Debian's rabbitmq-server (the broker runs as a separate node on random ports with its data in a temporary
@@ -31,6 +32,12 @@ while [[ $# -gt 0 ]]; do
     *) rest+=("$1"); shift ;;
   esac
 done
+# A 25-s warm-up unless one is given: each run is a new JVM, and with bench-metadata.sh's 2 s its C2 compiler is
+# still busy during the measured seconds (a quarter of the samples in a profile), more so on the side with the
+# AMQP client and notifier to compile, which made the comparison measure the JIT rather than the features.
+warmup_given=no
+for a in ${rest[@]+"${rest[@]}"}; do [[ $a == --warmup ]] && warmup_given=yes; done
+[[ $warmup_given == yes ]] || rest+=(--warmup 25)
 set -- ${rest[@]+"${rest[@]}"}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive number"
 server=/usr/lib/rabbitmq/bin/rabbitmq-server
