@@ -40,6 +40,7 @@ public final class MetadataVerticle extends VerticleBase {
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(1024)
         .setPipeliningLimit(256);
+    connect.setMetricsName("glint-metadata");
     pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxPoolSize).setEventLoopSize(eventLoops).setName("glint-metadata"))
         .connectingTo(connect)
