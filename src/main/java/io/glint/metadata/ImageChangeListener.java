@@ -26,8 +26,7 @@ final class ImageChangeListener {
    */
   ImageChangeListener(Vertx vertx, PgConnectOptions connect, Consumer<String> changed) {
     PgConnectOptions options = new PgConnectOptions(connect).setPipeliningLimit(1);
-    // Its own name in the SQL client metrics: with the pool's, its gauges were registered twice (a warning at
-    // every start).
+    // Its own name in the SQL client metrics, apart from the pool's queries.
     options.setMetricsName("glint-change-listener");
     this.subscriber = PgSubscriber.subscriber(vertx, options)
         .reconnectPolicy(attempt -> 1_000L);
