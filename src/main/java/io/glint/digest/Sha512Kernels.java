@@ -40,6 +40,11 @@ final class Sha512Kernels {
       rounds2(work, w);
       rounds3(work, w);
       rounds4(work, w);
+      rounds5(work, w);
+      rounds6(work, w);
+      rounds7(work, w);
+      rounds8(work, w);
+      rounds9(work, w);
       VectorMask<Long> m = VectorMask.fromArray(S, active, 0);
       LongVector s0 = LongVector.fromArray(S, state, 0 * N);
       s0.blend(s0.add(LongVector.fromArray(S, work, 0 * N)), m).intoArray(state, 0 * N);
@@ -135,6 +140,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds1(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 8
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -201,7 +225,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds1(long[] work, long[] w) {
+    private static void rounds2(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -266,6 +290,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds3(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 24
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -332,7 +375,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds2(long[] work, long[] w) {
+    private static void rounds4(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -397,6 +440,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds5(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 40
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -463,7 +525,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds3(long[] work, long[] w) {
+    private static void rounds6(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -528,6 +590,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds7(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 56
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -594,7 +675,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds4(long[] work, long[] w) {
+    private static void rounds8(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -659,6 +740,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds9(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 72
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -739,6 +839,11 @@ final class Sha512Kernels {
       rounds2(work, w);
       rounds3(work, w);
       rounds4(work, w);
+      rounds5(work, w);
+      rounds6(work, w);
+      rounds7(work, w);
+      rounds8(work, w);
+      rounds9(work, w);
       VectorMask<Long> m = VectorMask.fromArray(S, active, 0);
       LongVector s0 = LongVector.fromArray(S, state, 0 * N);
       s0.blend(s0.add(LongVector.fromArray(S, work, 0 * N)), m).intoArray(state, 0 * N);
@@ -834,6 +939,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds1(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 8
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -900,7 +1024,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds1(long[] work, long[] w) {
+    private static void rounds2(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -965,6 +1089,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds3(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 24
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1031,7 +1174,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds2(long[] work, long[] w) {
+    private static void rounds4(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -1096,6 +1239,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds5(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 40
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1162,7 +1324,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds3(long[] work, long[] w) {
+    private static void rounds6(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -1227,6 +1389,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds7(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 56
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1293,7 +1474,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds4(long[] work, long[] w) {
+    private static void rounds8(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -1358,6 +1539,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds9(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 72
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1438,6 +1638,11 @@ final class Sha512Kernels {
       rounds2(work, w);
       rounds3(work, w);
       rounds4(work, w);
+      rounds5(work, w);
+      rounds6(work, w);
+      rounds7(work, w);
+      rounds8(work, w);
+      rounds9(work, w);
       VectorMask<Long> m = VectorMask.fromArray(S, active, 0);
       LongVector s0 = LongVector.fromArray(S, state, 0 * N);
       s0.blend(s0.add(LongVector.fromArray(S, work, 0 * N)), m).intoArray(state, 0 * N);
@@ -1533,6 +1738,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds1(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 8
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1599,7 +1823,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds1(long[] work, long[] w) {
+    private static void rounds2(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -1664,6 +1888,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds3(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 24
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1730,7 +1973,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds2(long[] work, long[] w) {
+    private static void rounds4(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -1795,6 +2038,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds5(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 40
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1861,7 +2123,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds3(long[] work, long[] w) {
+    private static void rounds6(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -1926,6 +2188,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds7(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 56
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
@@ -1992,7 +2273,7 @@ final class Sha512Kernels {
       h.intoArray(work, 7 * N);
     }
 
-    private static void rounds4(long[] work, long[] w) {
+    private static void rounds8(long[] work, long[] w) {
       LongVector a = LongVector.fromArray(S, work, 0 * N);
       LongVector b = LongVector.fromArray(S, work, 1 * N);
       LongVector c = LongVector.fromArray(S, work, 2 * N);
@@ -2057,6 +2338,25 @@ final class Sha512Kernels {
       e = e.add(a);
       a = a.add(b.lanewise(ROR, 28).lanewise(XOR, b.lanewise(ROR, 34)).lanewise(XOR, b.lanewise(ROR, 39)))
           .add(b.and(c).or(d.and(b.or(c))));
+      a.intoArray(work, 0 * N);
+      b.intoArray(work, 1 * N);
+      c.intoArray(work, 2 * N);
+      d.intoArray(work, 3 * N);
+      e.intoArray(work, 4 * N);
+      f.intoArray(work, 5 * N);
+      g.intoArray(work, 6 * N);
+      h.intoArray(work, 7 * N);
+    }
+
+    private static void rounds9(long[] work, long[] w) {
+      LongVector a = LongVector.fromArray(S, work, 0 * N);
+      LongVector b = LongVector.fromArray(S, work, 1 * N);
+      LongVector c = LongVector.fromArray(S, work, 2 * N);
+      LongVector d = LongVector.fromArray(S, work, 3 * N);
+      LongVector e = LongVector.fromArray(S, work, 4 * N);
+      LongVector f = LongVector.fromArray(S, work, 5 * N);
+      LongVector g = LongVector.fromArray(S, work, 6 * N);
+      LongVector h = LongVector.fromArray(S, work, 7 * N);
       // round 72
       h = h.add(e.lanewise(ROR, 14).lanewise(XOR, e.lanewise(ROR, 18)).lanewise(XOR, e.lanewise(ROR, 41)))
           .add(g.lanewise(XOR, e.and(f.lanewise(XOR, g))))
