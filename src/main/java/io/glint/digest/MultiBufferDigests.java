@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether an upload's digests go through the shared SIMD lanes ({@code [DEFAULT] multibuffer_digests}): two
- * {@link LaneScheduler}s for MD5 (the {@code checksum}; 8 lanes of 256 bits each, see {@link #MD5_SPECIES}) and one
+ * {@link LaneScheduler}s for MD5 (the {@code checksum}; 8 lanes of 256 bits each, see {@link #md5Engine}) and one
  * for SHA-512 (the {@code os_hash_value} of the default {@code hashing_algorithm}, in the CPU's widest vectors;
  * other algorithms stay with the JDK's digests). With {@code auto}, an upload
  * takes lanes only when another upload is running as it starts: a lone upload is faster with the JDK's
@@ -19,17 +19,6 @@ public final class MultiBufferDigests {
   private static final Logger LOG = LoggerFactory.getLogger(MultiBufferDigests.class);
   /** Every upload with the JDK's digests. */
   public static final MultiBufferDigests OFF = new MultiBufferDigests(false, null, null, null);
-
-  /**
-   * MD5's lanes: 256-bit vectors (8 lanes) even where the CPU has 512-bit ones, in two engines of their own. With
-   * AMD's Zen 4 (512-bit instructions run as two 256-bit halves), one 16-lane engine hashed 1,831 MB/s with
-   * every lane busy but 8 lanes of it only 915, against 1,489 for an 8-lane engine (JMH, DigestBench): uploads
-   * rarely fill 16 lanes, and two engines run on two cores. One width per element type also matters to JDK 17:
-   * its C2 lost the Vector API's intrinsics (kernels at 1-10 % of their speed) in a process hashing with two
-   * widths of {@code IntVector}.
-   */
-  static final jdk.incubator.vector.VectorSpecies<Integer> MD5_SPECIES =
-      MultiMd5.PREFERRED.length() >= 8 ? jdk.incubator.vector.IntVector.SPECIES_256 : MultiMd5.PREFERRED;
 
   private final boolean always;
   private final LaneScheduler md5;
@@ -57,8 +46,8 @@ public final class MultiBufferDigests {
     }
     try {
       MultiBufferDigests d = new MultiBufferDigests(mode.equals("on"),
-          new LaneScheduler(() -> new MultiMd5(MD5_SPECIES), pool),
-          new LaneScheduler(() -> new MultiMd5(MD5_SPECIES), pool),
+          new LaneScheduler(MultiBufferDigests::md5Engine, pool),
+          new LaneScheduler(MultiBufferDigests::md5Engine, pool),
           new LaneScheduler(MultiSha512::new, pool));
       Thread warm = new Thread(d::warmUp, "glint-digest-warmup");
       warm.setDaemon(true);
@@ -76,10 +65,23 @@ public final class MultiBufferDigests {
 
   private volatile boolean warm;
 
+  /**
+   * MD5's lanes: 256-bit vectors (8 lanes) even where the CPU has 512-bit ones, in two engines of their own. With
+   * AMD's Zen 4 (512-bit instructions run as two 256-bit halves), one 16-lane engine hashed 1,831 MB/s with
+   * every lane busy, so at most 915 for 8 busy lanes, against 1,489 for an 8-lane engine (JMH, DigestBench):
+   * uploads rarely fill 16 lanes, and two engines run on two cores. One width per element type also matters to
+   * JDK 17: its C2 lost the Vector API's intrinsics (kernels at 1-10 % of their speed) in a process hashing with
+   * two widths of {@code IntVector}. A method, not a constant: this class must load without the Vector API.
+   */
+  private static MultiMd5 md5Engine() {
+    return new MultiMd5(MultiMd5.PREFERRED.length() >= 8 ? jdk.incubator.vector.IntVector.SPECIES_256
+        : MultiMd5.PREFERRED);
+  }
+
   /** Runs the kernels until C2 has compiled them (a few seconds of one core, more on a loaded machine). */
   private void warmUp() {
     byte[] block = new byte[64 * 1024];
-    MultiBufferDigest[] engines = {new MultiMd5(MD5_SPECIES), new MultiSha512()};
+    MultiBufferDigest[] engines = {md5Engine(), new MultiSha512()};
     for (MultiBufferDigest md : engines) {
       for (int round = 0; round < 40; round++) {
         for (int l = 0; l < md.lanes(); l++) {
