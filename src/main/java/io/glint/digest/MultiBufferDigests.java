@@ -67,9 +67,9 @@ public final class MultiBufferDigests {
 
   /**
    * MD5's lanes: 256-bit vectors (8 lanes) even where the CPU has 512-bit ones, in two engines of their own. With
-   * AMD's Zen 4 (512-bit instructions run as two 256-bit halves), one 16-lane engine hashed 1,831 MB/s with
-   * every lane busy, so at most 915 for 8 busy lanes, against 1,489 for an 8-lane engine (JMH, DigestBench):
-   * uploads rarely fill 16 lanes, and two engines run on two cores. One width per element type also matters to
+   * AMD's Zen 4 (512-bit instructions run as two 256-bit halves), a 16-lane engine with 8 busy lanes hashed 1,216
+   * MB/s, an 8-lane engine 1,539 (JMH, DigestBench; 1,597 for 16 busy lanes): uploads rarely fill 16 lanes, and
+   * two engines run on two cores. One width per element type also matters to
    * JDK 17: its C2 lost the Vector API's intrinsics (kernels at 1-10 % of their speed) in a process hashing with
    * two widths of {@code IntVector}. A method, not a constant: this class must load without the Vector API.
    */
