@@ -52,7 +52,10 @@ public final class FileStore implements ImageStore {
   private final Path incoming;
   private final Executor blocking;
   private final boolean fsync;
+  private final boolean directIo;
   private final String nodeId;
+  /** Alignment of O_DIRECT writes (file offsets, lengths and memory): the filesystem's block size. */
+  private volatile int alignment;
 
   /**
    * @param blocking executor for file I/O (a pool of blocking threads shared by transfers)
@@ -60,7 +63,17 @@ public final class FileStore implements ImageStore {
    * @param nodeId this node's id, part of the names of its temporary files
    */
   public FileStore(String id, Vertx vertx, Path dir, Executor blocking, boolean fsync, String nodeId) {
+    this(id, vertx, dir, blocking, fsync, false, nodeId);
+  }
+
+  /**
+   * @param directIo whether new data is written with {@code O_DIRECT} (past the page cache), where the filesystem
+   *     takes it ({@code filesystem_store_direct_io})
+   */
+  public FileStore(String id, Vertx vertx, Path dir, Executor blocking, boolean fsync, boolean directIo,
+      String nodeId) {
     this.fsync = fsync;
+    this.directIo = directIo;
     this.nodeId = nodeId;
     this.id = id;
     this.vertx = vertx;
@@ -86,6 +99,9 @@ public final class FileStore implements ImageStore {
 
   private void prepareNow() throws IOException {
     Files.createDirectories(incoming);
+    if (directIo) {
+      alignment = DirectWrites.alignment(incoming);
+    }
     int removed = 0;
     java.nio.file.attribute.FileTime oldEnough = java.nio.file.attribute.FileTime.from(
         java.time.Instant.now().minus(FOREIGN_LEFTOVER_AGE));
@@ -177,9 +193,8 @@ public final class FileStore implements ImageStore {
     Path temp = incoming.resolve(imageId + "." + nodeId + "." + UUID.randomUUID());
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(blocking);
-    return onContext(context, lane.submit(() -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE)))
-        .map(channel -> new FilePending(context, lane, channel, temp, target));
+    return onContext(context, lane.submit(() -> openTemp(temp)))
+        .map(opened -> new FilePending(context, lane, opened.channel(), opened.direct(), temp, target));
   }
 
   @Override
@@ -222,6 +237,29 @@ public final class FileStore implements ImageStore {
     }));
   }
 
+  private record Opened(FileChannel channel, DirectWrites direct) {}
+
+  /**
+   * The temporary file of a new image, with {@code O_DIRECT} when asked for and the filesystem takes it (tmpfs
+   * before Linux 6.6 does not: then buffered, with one warning per store).
+   */
+  private Opened openTemp(Path temp) throws IOException {
+    int align = alignment;
+    if (directIo && align > 0) {
+      try {
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        return new Opened(channel, new DirectWrites(channel, align));
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.deleteIfExists(temp);
+        alignment = 0;
+        LOG.warn("File store {}: filesystem_store_direct_io is on, but {} does not take O_DIRECT ({}): writing "
+            + "through the page cache", id, incoming, e.toString());
+      }
+    }
+    return new Opened(FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), null);
+  }
+
   private static <T> Future<T> onContext(Context context, Future<T> future) {
     return future.transform(ar -> {
       io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
@@ -249,10 +287,12 @@ public final class FileStore implements ImageStore {
    * into a temporary one, and keeps those per thread). One per thread, not per upload: with 150 uploads at
    * once, a buffer each held 75 MiB of direct memory until the garbage collector got round to it.
    */
-  private static ByteBuffer directBuffer(int size) {
+  static ByteBuffer directBuffer(int size) {
     ByteBuffer direct = DIRECT.get();
     if (direct == null || direct.capacity() < size) {
-      direct = ByteBuffer.allocateDirect(Math.max(size, 256 * 1024));
+      int capacity = Math.max(size, 256 * 1024 + DirectWrites.MAX_ALIGNMENT);
+      // Aligned to the largest block size O_DIRECT may ask for: the same buffer serves both kinds of writes.
+      direct = ByteBuffer.allocateDirect(capacity + DirectWrites.MAX_ALIGNMENT).alignedSlice(DirectWrites.MAX_ALIGNMENT);
       DIRECT.set(direct);
     }
     return direct;
@@ -265,15 +305,18 @@ public final class FileStore implements ImageStore {
     private final Context context;
     private final SerialLane lane;
     private final FileChannel channel;
+    /** O_DIRECT writes, or null: through the page cache. */
+    private final DirectWrites direct;
     private final Path temp;
     private final Path target;
     private volatile boolean closed;
     private long unsynced;
 
-    FilePending(Context context, SerialLane lane, FileChannel channel, Path temp, Path target) {
+    FilePending(Context context, SerialLane lane, FileChannel channel, DirectWrites direct, Path temp, Path target) {
       this.context = context;
       this.lane = lane;
       this.channel = channel;
+      this.direct = direct;
       this.temp = temp;
       this.target = target;
     }
@@ -282,6 +325,14 @@ public final class FileStore implements ImageStore {
     public Future<Void> write(Buffer chunk) {
       ByteBuffer bytes = ((BufferInternal) chunk).getByteBuf().nioBuffer();
       return lane.submit(() -> {
+        if (this.direct != null) {
+          try {
+            this.direct.write(bytes);
+          } catch (IOException e) {
+            throw translate(temp.toString(), e);
+          }
+          return null;
+        }
         try {
           ByteBuffer direct = directBuffer(bytes.remaining());
           direct.clear();
@@ -306,6 +357,9 @@ public final class FileStore implements ImageStore {
     public Future<Void> commit() {
       return onContext(context, lane.submit(() -> {
         try {
+          if (direct != null) {
+            direct.finish();
+          }
           if (fsync) {
             channel.force(true);
           }
