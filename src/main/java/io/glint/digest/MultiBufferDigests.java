@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * {@link LaneScheduler}s for MD5 (the {@code checksum}; 8 lanes of 256 bits each, see {@link #md5Engine}) and one
  * for SHA-512 (the {@code os_hash_value} of the default {@code hashing_algorithm}, in the CPU's widest vectors;
  * other algorithms stay with the JDK's digests). With {@code auto}, an upload
- * takes lanes only when another upload is running as it starts: a lone upload is faster with the JDK's
+ * takes lanes only when another upload is running as its first bytes are hashed: a lone upload is faster with the JDK's
  * digests, which run at the speed of one lane's worth of work per step. An upload that starts while every lane
  * of a digest is taken hashes that digest with the JDK's instead of waiting for a lane: uploads then never wait
  * on each other.
@@ -21,16 +21,16 @@ public final class MultiBufferDigests {
   public static final MultiBufferDigests OFF = new MultiBufferDigests(false, null, null, null);
 
   private final boolean always;
-  private final LaneScheduler md5;
-  private final LaneScheduler md5More;
-  private final LaneScheduler sha512;
+  private final LaneScheduler md5Lanes;
+  private final LaneScheduler md5MoreLanes;
+  private final LaneScheduler sha512Lanes;
   private final AtomicInteger uploads = new AtomicInteger();
 
   private MultiBufferDigests(boolean always, LaneScheduler md5, LaneScheduler md5More, LaneScheduler sha512) {
     this.always = always;
-    this.md5 = md5;
-    this.md5More = md5More;
-    this.sha512 = sha512;
+    this.md5Lanes = md5;
+    this.md5MoreLanes = md5More;
+    this.sha512Lanes = sha512;
   }
 
   /**
@@ -53,8 +53,8 @@ public final class MultiBufferDigests {
       warm.setDaemon(true);
       warm.setPriority(Thread.MIN_PRIORITY);
       warm.start();
-      LOG.info("multibuffer_digests={}: md5 in 2 x {} lanes, sha512 in {} lanes", mode, d.md5.lanes(),
-          d.sha512.lanes());
+      LOG.info("multibuffer_digests={}: md5 in 2 x {} lanes, sha512 in {} lanes", mode, d.md5Lanes.lanes(),
+          d.sha512Lanes.lanes());
       return d;
     } catch (LinkageError e) {
       LOG.warn("multibuffer_digests={} needs the Vector API (java --add-modules jdk.incubator.vector): "
@@ -78,6 +78,11 @@ public final class MultiBufferDigests {
         : MultiMd5.PREFERRED);
   }
 
+  /** Whether the kernels have been warmed up (until then, {@code auto} gives uploads the JDK's digests). */
+  boolean warm() {
+    return warm;
+  }
+
   /** Runs the kernels until C2 has compiled them (a few seconds of one core, more on a loaded machine). */
   private void warmUp() {
     byte[] block = new byte[64 * 1024];
@@ -95,34 +100,49 @@ public final class MultiBufferDigests {
   }
 
   /**
-   * The lanes for a new upload's digests, or null when it uses the JDK's digests. The caller
+   * The lanes of a new upload, or null when every upload uses the JDK's digests ({@link #OFF}). Which digests go
+   * through lanes is decided by {@link Lanes#choose()} when its first bytes are hashed. The caller
    * {@link Lanes#close closes} them when the upload ends, whatever the outcome.
    */
   public Lanes open(String jcaHashName) {
-    if (md5 == null) {
+    if (md5Lanes == null) {
       return null;
     }
-    int others = uploads.getAndIncrement();
-    if (!always && (!warm || others == 0)) {
-      return new Lanes(null, null);
-    }
-    // Only free lanes: an upload never waits for another to end (each holds batch arrays the others may need).
-    LaneScheduler.Job md5Job = md5.tryOpen();
-    if (md5Job == null) {
-      md5Job = md5More.tryOpen();
-    }
-    return new Lanes(md5Job, jcaHashName.equals("SHA-512") ? sha512.tryOpen() : null);
+    uploads.incrementAndGet();
+    return new Lanes(jcaHashName);
   }
 
   /** An upload's jobs: each null when that digest is the JDK's. */
   public final class Lanes {
-    private final LaneScheduler.Job md5;
-    private final LaneScheduler.Job hash;
+    private final String jcaHashName;
+    private LaneScheduler.Job md5;
+    private LaneScheduler.Job hash;
+    private boolean chosen;
     private boolean closed;
 
-    private Lanes(LaneScheduler.Job md5, LaneScheduler.Job hash) {
-      this.md5 = md5;
-      this.hash = hash;
+    private Lanes(String jcaHashName) {
+      this.jcaHashName = jcaHashName;
+    }
+
+    /**
+     * Takes lanes for the upload's digests, or not; once, before its first bytes are hashed (not when it starts:
+     * uploads that a client starts together then see each other). With {@code auto}, lanes only when another
+     * upload is running by then and the kernels are compiled; only free lanes: an upload never waits for
+     * another to end (each holds batch arrays the others may need).
+     */
+    public void choose() {
+      if (chosen || closed) {
+        return;
+      }
+      chosen = true;
+      if (!always && (!warm || uploads.get() <= 1)) {
+        return;
+      }
+      md5 = md5Lanes.tryOpen();
+      if (md5 == null) {
+        md5 = md5MoreLanes.tryOpen();
+      }
+      hash = jcaHashName.equals("SHA-512") ? sha512Lanes.tryOpen() : null;
     }
 
     /** The MD5 job, or null. */

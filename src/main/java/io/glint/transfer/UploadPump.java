@@ -55,8 +55,10 @@ public final class UploadPump {
   private final String hashAlgo;
   /** The upload's jobs in the shared SIMD lanes (null, or with null jobs: the JDK's digests). */
   private final MultiBufferDigests.Lanes lanes;
-  private final LaneScheduler.Job md5Job;
-  private final LaneScheduler.Job hashJob;
+  /** Set before the first batch is hashed ({@link MultiBufferDigests.Lanes#choose}); then fixed. */
+  private LaneScheduler.Job md5Job;
+  private LaneScheduler.Job hashJob;
+  private boolean lanesChosen;
   private final Promise<ReceivedData> result = Promise.promise();
   private final io.glint.format.FormatInspector inspector;
   private volatile io.glint.format.FormatInspector.Result inspection;
@@ -106,8 +108,6 @@ public final class UploadPump {
     this.hashLane = new SerialLane(digestPool);
     this.hashAlgo = hashAlgo;
     this.lanes = multiBuffer.open(jcaHashName);
-    this.md5Job = lanes == null ? null : lanes.md5();
-    this.hashJob = lanes == null ? null : lanes.hash();
     try {
       this.md5 = MessageDigest.getInstance("MD5");
       this.hash = MessageDigest.getInstance(jcaHashName);
@@ -254,6 +254,14 @@ public final class UploadPump {
     batchBytes = 0;
     inFlight += length;
     pendingChunks++;
+    if (!lanesChosen) {
+      lanesChosen = true;
+      if (lanes != null) {
+        lanes.choose();
+        md5Job = lanes.md5();
+        hashJob = lanes.hash();
+      }
+    }
     Future<Void> written = sink.write(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(array, 0, length)));
     Future<Void> md5ed = md5Job == null || inspector != null ? md5Lane.submit(() -> {
       if (md5Job == null) {
