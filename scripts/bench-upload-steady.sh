@@ -12,13 +12,18 @@
 #   --a-args "ARGS" / --b-args "ARGS"   Glint options of each side, e.g. --b-args "--multibuffer_digests=auto"
 #   --a-java DIR / --b-java DIR    JAVA_HOME of each side (default: java on the PATH; JVM options from
 #                                  conf/jvm.options as scripts/jvm-options picks them for that JDK)
+#   --b-url URL --b-pid PID        side B is a server already running (e.g. Glance, with trusted identity
+#                                  headers: X-Identity-Status, X-Project-Id, X-User-Id, X-Roles), not a Glint
+#                                  started here; its CPU is that of PID's whole process tree (all its workers).
+#                                  It is "warmed up" like a Glint (harmless for a server without a JIT).
 #   --streams N        concurrent uploads per round (default 8)
 #   --size SIZE        bytes per upload (default 256M)
 #   --warmup N         unmeasured rounds per side first (default 3)
 #   --rounds N         measured rounds per side (default 6)
 #   --out DIR          report directory (default bench-results/): DIR/upload-steady-<date>.md
-# Example (README, "Multi-buffer digests"):
+# Examples (README, "Multi-buffer digests" and "Uploads beside Glance 25.1"):
 #   scripts/bench-upload-steady.sh --a-args "--multibuffer_digests=off" --b-args "--multibuffer_digests=auto"
+#   scripts/bench-upload-steady.sh --b-url http://127.0.0.1:19292 --b-pid "$(pgrep -o glance-api)"
 # Needs java (17+), mvn (build), curl, python3.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +33,7 @@ META=$ROOT/scripts/bench/metabench.py
 COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 
-a_jar= b_jar= a_args= b_args= a_java= b_java= streams=8 size=256M warmup=3 rounds=6 out=$ROOT/bench-results
+a_jar= b_jar= a_args= b_args= a_java= b_java= b_url= b_pid= streams=8 size=256M warmup=3 rounds=6 out=$ROOT/bench-results
 while [[ $# -gt 0 ]]; do
   case $1 in
     --a-jar) need_val "$@"; a_jar=$2; shift 2 ;;
@@ -37,6 +42,8 @@ while [[ $# -gt 0 ]]; do
     --b-args) b_args=$2; shift 2 ;;
     --a-java) need_val "$@"; a_java=$2; shift 2 ;;
     --b-java) need_val "$@"; b_java=$2; shift 2 ;;
+    --b-url) need_val "$@"; b_url=$2; shift 2 ;;
+    --b-pid) need_val "$@"; b_pid=$2; shift 2 ;;
     --streams) need_val "$@"; streams=$2; shift 2 ;;
     --size) need_val "$@"; size=$2; shift 2 ;;
     --warmup) need_val "$@"; warmup=$2; shift 2 ;;
@@ -46,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
+[[ -n $b_url && ! $b_pid =~ ^[0-9]+$ ]] && die "--b-url needs --b-pid (the server's main process)"
 for n in "$streams" "$warmup" "$rounds"; do [[ $n =~ ^[0-9]+$ ]] || die "not a number: $n"; done
 [[ $streams -ge 1 && $rounds -ge 1 ]] || die "--streams and --rounds must be at least 1"
 for t in java mvn curl python3; do command -v $t >/dev/null 2>&1 || die "$t not found"; done
@@ -89,8 +97,13 @@ start_side() { # side jar java_home args
 }
 read -r a_port a_pid < <(start_side a "$a_jar" "$a_java" "$a_args")
 pids+=("$a_pid")
-read -r b_port b_pid < <(start_side b "$b_jar" "$b_java" "$b_args")
-pids+=("$b_pid")
+if [[ -n $b_url ]]; then
+  b_port=$b_url
+  kill -0 "$b_pid" 2>/dev/null || die "no process $b_pid (--b-pid)"
+else
+  read -r b_port b_pid < <(start_side b "$b_jar" "$b_java" "$b_args")
+  pids+=("$b_pid")
+fi
 jar=$a_jar jvm_opts="(each side's: scripts/jvm-options for its JDK)"
 
 round() { # side port pid label -> one JSON line
@@ -98,18 +111,41 @@ round() { # side port pid label -> one JSON line
 import json, os, subprocess, sys, time, urllib.request
 side, port, pid, label, streams, path, size, md5, sha512 = sys.argv[1:10]
 streams, size = int(streams), int(size)
-base = f"http://127.0.0.1:{port}"
-H = {"X-Identity-Status": "Confirmed", "X-Project-Id": "bench", "X-Roles": "member"}
+base = port if port.startswith("http") else f"http://127.0.0.1:{port}"
+H = {"X-Identity-Status": "Confirmed", "X-Project-Id": "bench", "X-User-Id": "bench", "X-Roles": "member"}
 def api(method, p, body=None):
     req = urllib.request.Request(base + p, method=method, headers=dict(H, **({"Content-Type": "application/json"} if body else {})),
                                  data=json.dumps(body).encode() if body else None)
     with urllib.request.urlopen(req) as r:
         data = r.read()
         return json.loads(data) if data else None
+def stat(p):
+    with open(f"/proc/{p}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
 def ticks():
-    with open(f"/proc/{pid}/stat") as f:
-        s = f.read().rsplit(")", 1)[1].split()
-    return int(s[11]) + int(s[12])
+    # the process and its descendants (a pre-forking server's workers)
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                parent[int(d)] = int(stat(d)[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    def under(p):
+        while p > 1:
+            if p == int(pid):
+                return True
+            p = parent.get(p, 0)
+        return False
+    total = 0
+    for p in parent:
+        if under(p):
+            try:
+                s = stat(p)
+                total += int(s[11]) + int(s[12])
+            except (OSError, IndexError, ValueError):
+                pass
+    return total
 ids = [api("POST", "/v2/images", {"disk_format": "raw", "container_format": "bare"})["id"] for _ in range(streams)]
 hdr = sum((["-H", f"{k}: {v}"] for k, v in H.items()), [])
 c0, t0 = ticks(), time.monotonic()
@@ -146,12 +182,13 @@ for r in $(seq "$rounds"); do
 done
 
 {
-  echo "# Glint uploads, two warmed-up Glints side by side, $(date -u '+%Y-%m-%d %H:%M:%S') UTC"
+  echo "# Uploads, two warmed-up servers side by side, $(date -u '+%Y-%m-%d %H:%M:%S') UTC"
   echo
   echo '```'
   run_facts
   echo "A: jar=$a_jar java=${a_java:-$(command -v java)} args=$a_args"
-  echo "B: jar=$b_jar java=${b_java:-$(command -v java)} args=$b_args"
+  if [[ -n $b_url ]]; then echo "B: $b_url (pid $b_pid and its descendants)"; else
+  echo "B: jar=$b_jar java=${b_java:-$(command -v java)} args=$b_args"; fi
   echo "streams=$streams size=$bytes warmup=$warmup rounds=$rounds"
   echo '```'
   echo
