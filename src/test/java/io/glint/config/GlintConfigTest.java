@@ -493,6 +493,7 @@ class GlintConfigTest {
         "[fast]",
         "filesystem_store_datadir = /a",
         "store_description = NVMe",
+        "filesystem_store_direct_io = true",
         ""));
     GlintConfig c = load(List.of("--config-file", f.toString(), "--fast.filesystem_store_datadir=/b"),
         Map.of("GLINT_FAST_FILESYSTEM_STORE_FSYNC", "no", "GLINT_FAST_FILESYSTEM_STORE_DATADIR", "/c"));
@@ -502,6 +503,9 @@ class GlintConfigTest {
     assertEquals(List.of("file", "http"), backends.stream().map(Backend::type).toList());
     assertEquals(Path.of("/b"), backends.get(0).values().get("filesystem_store_datadir"));
     assertEquals(Boolean.FALSE, backends.get(0).values().get("filesystem_store_fsync"));
+    assertEquals(Boolean.TRUE, backends.get(0).values().get("filesystem_store_direct_io"));
+    assertEquals(Boolean.FALSE, c.stores().glanceStore("file").values().get("filesystem_store_direct_io"),
+        "[glance_store]'s default: off");
     assertEquals(Optional.of("NVMe"), backends.get(0).description());
     assertEquals(Optional.empty(), backends.get(1).description());
     assertEquals("fast", c.stores().defaultBackend());
