@@ -122,7 +122,8 @@ public final class GlintServer {
   private record Wiring(ApiRouter.Parts parts, StoreRegistry stores, Scrubber scrubber,
       ExecutorService transferPool, long scrubTimer, long uploadTimer, DomainEvents events, StagingArea staging,
       ImageImports imports, GuardedFetch fetch, Notifier notifier, ImageCache imageCache, long prefetchTimer,
-      Transfers transfers, HealthCheck health, GlintMetrics metrics, MetricsEndpoint metricsEndpoint) {}
+      Transfers transfers, HealthCheck health, GlintMetrics metrics, MetricsEndpoint metricsEndpoint,
+      MultiBufferDigests multiBufferDigests) {}
 
   /** How often a node reports the uploads it receives, and sweeps up those of nodes that stopped reporting. */
   static final Duration UPLOAD_HEARTBEAT = Duration.ofSeconds(30);
@@ -476,7 +477,8 @@ public final class GlintServer {
           .compose(done -> imports.recoverOrphaned(false, UPLOAD_SILENCE))
           .onFailure(e -> LOG.warn("Upload heartbeat failed: {}", e.toString())));
       return new Wiring(parts, stores, scrubber, transferPool, scrubTimer, uploadTimer, events, staging, imports,
-          fetch, notifier, imageCache, prefetchTimer, transfers, health, metrics, metricsEndpoint);
+          fetch, notifier, imageCache, prefetchTimer, transfers, health, metrics, metricsEndpoint,
+          multiBufferDigests);
     });
   }
 
@@ -591,6 +593,11 @@ public final class GlintServer {
   /** The transfers in flight (graceful shutdown, metrics). */
   public Transfers transfers() {
     return wiring.transfers();
+  }
+
+  /** The SIMD lanes uploads' digests may share ({@code multibuffer_digests}). */
+  public MultiBufferDigests multiBufferDigests() {
+    return wiring.multiBufferDigests();
   }
 
   /** The health check ({@code /healthcheck}); other features {@link HealthCheck#register} probes here. */

@@ -79,7 +79,7 @@ public final class MultiBufferDigests {
   }
 
   /** Whether the kernels have been warmed up (until then, {@code auto} gives uploads the JDK's digests). */
-  boolean warm() {
+  public boolean warm() {
     return warm;
   }
 
@@ -143,6 +143,14 @@ public final class MultiBufferDigests {
         md5 = md5MoreLanes.tryOpen();
       }
       hash = jcaHashName.equals("SHA-512") ? sha512Lanes.tryOpen() : null;
+    }
+
+    /**
+     * Whether {@link #choose} would now keep the JDK's digests only because no other upload is running
+     * ({@code auto}, kernels warmed up, not yet chosen).
+     */
+    public boolean alone() {
+      return !chosen && !closed && !always && warm && uploads.get() <= 1;
     }
 
     /** The MD5 job, or null. */

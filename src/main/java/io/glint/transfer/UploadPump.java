@@ -59,6 +59,10 @@ public final class UploadPump {
   private LaneScheduler.Job md5Job;
   private LaneScheduler.Job hashJob;
   private boolean lanesChosen;
+  /** Full batches held back until the digests are chosen (see {@link #dispatch}). */
+  private final java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
+  /** Most full batches an upload alone holds back before it chooses the JDK's digests. */
+  static final int HOLD_ALONE = 2;
   private final Promise<ReceivedData> result = Promise.promise();
   private final io.glint.format.FormatInspector inspector;
   private volatile io.glint.format.FormatInspector.Result inspection;
@@ -130,7 +134,7 @@ public final class UploadPump {
       if (waiting) {
         return; // the bytes kept go out when an array comes back, then it finishes
       }
-      if (batchBytes > 0 && !done) {
+      if ((batchBytes > 0 || !held.isEmpty()) && !done) {
         dispatch();
       }
       maybeFinish();
@@ -215,7 +219,7 @@ public final class UploadPump {
       }
     }
     if (ended) {
-      if (batchBytes > 0) {
+      if (batchBytes > 0 || !held.isEmpty()) {
         dispatch();
       }
       maybeFinish();
@@ -246,22 +250,42 @@ public final class UploadPump {
     }));
   }
 
-  /** Sends the filled batch to the store and the two digest lanes: one task each; the array is then reused. */
+  /**
+   * Sends the filled batch (if any) to the store and the two digest lanes. Before the upload's digests are chosen
+   * ({@link MultiBufferDigests.Lanes#choose}), up to {@link #HOLD_ALONE} full batches of an upload that is alone
+   * are held back: uploads that a client starts together open a few milliseconds apart, and the first would
+   * otherwise choose the JDK's digests for its whole length before the others arrive.
+   */
   private void dispatch() {
     byte[] array = batch;
     int length = batchBytes;
     batch = null;
     batchBytes = 0;
-    inFlight += length;
-    pendingChunks++;
     if (!lanesChosen) {
+      if (array != null && length == BATCH && !ended && held.size() < HOLD_ALONE && lanes != null
+          && lanes.alone()) {
+        held.addLast(array);
+        return;
+      }
       lanesChosen = true;
       if (lanes != null) {
         lanes.choose();
         md5Job = lanes.md5();
         hashJob = lanes.hash();
       }
+      for (byte[] h; (h = held.pollFirst()) != null; ) {
+        send(h, BATCH);
+      }
     }
+    if (array != null) {
+      send(array, length);
+    }
+  }
+
+  /** Sends a batch to the store and the two digest lanes: one task each; the array is then reused. */
+  private void send(byte[] array, int length) {
+    inFlight += length;
+    pendingChunks++;
     Future<Void> written = sink.write(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(array, 0, length)));
     Future<Void> md5ed = md5Job == null || inspector != null ? md5Lane.submit(() -> {
       if (md5Job == null) {
@@ -317,7 +341,7 @@ public final class UploadPump {
   }
 
   private void maybeFinish() {
-    if (done || !ended || waiting || batchBytes > 0 || pendingChunks > 0) {
+    if (done || !ended || waiting || batchBytes > 0 || !held.isEmpty() || pendingChunks > 0) {
       return;
     }
     done = true;
@@ -366,6 +390,9 @@ public final class UploadPump {
     if (batch != null) {
       pool.give(batch); // arrays in flight go back as their steps complete
       batch = null;
+    }
+    for (byte[] h; (h = held.pollFirst()) != null; ) {
+      pool.give(h);
     }
     if (flushTimer >= 0) {
       context.owner().cancelTimer(flushTimer);
