@@ -53,34 +53,21 @@ class AutoLanesUploadTest {
     BlockedThreadWatch.assertNoneSince(warningsBefore);
   }
 
-  private static String queued(String name) {
-    return api.create(new JsonObject().put("name", name).put("disk_format", "raw").put("container_format", "bare"))
-        .getString("id");
-  }
-
-  private static void assertDigests(String id, byte[] data) {
-    JsonObject image = api.get("/v2/images/" + id).json();
-    assertEquals("active", image.getString("status"));
-    assertEquals(data.length, image.getLong("size"));
-    assertEquals(Bytes.md5(data), image.getString("checksum"));
-    assertEquals(Bytes.sha512(data), image.getString("os_hash_value"));
-  }
-
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {BATCH - 1, BATCH, BATCH + 1, 2 * BATCH, 2 * BATCH + 100, 3 * BATCH, 5 * BATCH + 7})
   @DisplayName("a lone upload of any size around the held batches gets Glance's digests")
   void lone(int size) {
     byte[] data = Bytes.random(size, 40_000 + size);
-    String id = queued("alone-" + size);
+    String id = api.createRaw("alone-" + size);
     assertEquals(204, api.upload(id, data).status());
-    assertDigests(id, data);
+    api.assertActiveWith(id, data);
   }
 
   @Test
   @DisplayName("an upload holding its first batches when others start, and those others, get Glance's digests")
   void joinedWhileHolding() throws Exception {
     byte[] first = Bytes.random(3 * BATCH + 11, 41_000);
-    String firstId = queued("first");
+    String firstId = api.createRaw("first");
     ExecutorService clients = Executors.newFixedThreadPool(4);
     try (RawHttp raw = new RawHttp(server.port())) {
       raw.startUpload(firstId, "project-auto", first.length);
@@ -91,9 +78,9 @@ class AutoLanesUploadTest {
         int n = i;
         others.add(CompletableFuture.runAsync(() -> {
           byte[] data = Bytes.random(2 * BATCH + 1000 * n, 41_100 + n);
-          String id = queued("other-" + n);
+          String id = api.createRaw("other-" + n);
           assertEquals(204, api.upload(id, data).status());
-          assertDigests(id, data);
+          api.assertActiveWith(id, data);
         }, clients));
       }
       raw.write(java.util.Arrays.copyOfRange(first, BATCH + 5, first.length));
@@ -102,13 +89,13 @@ class AutoLanesUploadTest {
     } finally {
       clients.shutdownNow();
     }
-    assertDigests(firstId, first);
+    api.assertActiveWith(firstId, first);
   }
 
   @Test
   @DisplayName("a lone upload cut while it holds batches leaves the image queued and frees its arrays")
   void cutWhileHolding() throws Exception {
-    String id = queued("cut");
+    String id = api.createRaw("cut");
     byte[] part = Bytes.random(2 * BATCH + 3, 42_000);
     try (RawHttp raw = new RawHttp(server.port())) {
       raw.startUpload(id, "project-auto", 4 * BATCH);
@@ -122,6 +109,6 @@ class AutoLanesUploadTest {
     assertNull(api.get("/v2/images/" + id).json().getValue("checksum"));
     byte[] data = Bytes.random(3 * BATCH, 42_001);
     assertEquals(204, api.upload(id, data).status());
-    assertDigests(id, data);
+    api.assertActiveWith(id, data);
   }
 }

@@ -56,17 +56,8 @@ class FileStoreDirectIoTest {
     BlockedThreadWatch.assertNoneSince(warningsBefore);
   }
 
-  private static String queued(String name) {
-    return api.create(new JsonObject().put("name", name).put("disk_format", "raw").put("container_format", "bare"))
-        .getString("id");
-  }
-
   private static void assertStored(String id, byte[] data) throws IOException {
-    JsonObject image = api.get("/v2/images/" + id).json();
-    assertEquals("active", image.getString("status"));
-    assertEquals(data.length, image.getLong("size"));
-    assertEquals(Bytes.md5(data), image.getString("checksum"));
-    assertEquals(Bytes.sha512(data), image.getString("os_hash_value"));
+    api.assertActiveWith(id, data);
     Path file = server.imageDirectory().resolve(id);
     assertEquals(data.length, Files.size(file), "the file is cut back to the image's size");
     assertArrayEquals(data, Files.readAllBytes(file));
@@ -78,7 +69,7 @@ class FileStoreDirectIoTest {
   @DisplayName("uploads of every size around blocks and batches are stored exactly")
   void sizes(int size) throws IOException {
     byte[] data = Bytes.random(size, 7_000 + size);
-    String id = queued("direct-" + size);
+    String id = api.createRaw("direct-" + size);
     assertEquals(204, api.upload(id, data).status());
     assertStored(id, data);
   }
@@ -88,7 +79,7 @@ class FileStoreDirectIoTest {
   void oddPieces() throws Exception {
     int[] pieces = {5_000, 70_001, 1, 262_144, 4_095, 300_000, 17};
     ByteArrayOutputStream all = new ByteArrayOutputStream();
-    String id = queued("direct-pieces");
+    String id = api.createRaw("direct-pieces");
     boolean sawDirect = false;
     try (RawHttp raw = new RawHttp(server.port())) {
       raw.startUpload(id, "project-direct", -1);
@@ -111,7 +102,7 @@ class FileStoreDirectIoTest {
   @Test
   @DisplayName("an upload cut mid-body leaves the image queued and no file")
   void cutUpload() throws Exception {
-    String id = queued("direct-cut");
+    String id = api.createRaw("direct-cut");
     byte[] part = Bytes.random(700_001, 77);
     try (RawHttp raw = new RawHttp(server.port())) {
       raw.startUpload(id, "project-direct", 2_000_000);

@@ -117,6 +117,24 @@ public final class Api {
     return r.json();
   }
 
+  /** Creates a queued raw/bare image named {@code name} and returns its id. */
+  public String createRaw(String name) {
+    return create(new JsonObject().put("name", name).put("disk_format", "raw").put("container_format", "bare"))
+        .getString("id");
+  }
+
+  /**
+   * Asserts that the image is active with exactly {@code data}: size, Glance's md5 {@code checksum} and sha512
+   * {@code os_hash_value}.
+   */
+  public void assertActiveWith(String id, byte[] data) {
+    JsonObject image = get("/v2/images/" + id).json();
+    org.junit.jupiter.api.Assertions.assertEquals("active", image.getString("status"), id);
+    org.junit.jupiter.api.Assertions.assertEquals(data.length, image.getLong("size"), id);
+    org.junit.jupiter.api.Assertions.assertEquals(Bytes.md5(data), image.getString("checksum"), id);
+    org.junit.jupiter.api.Assertions.assertEquals(Bytes.sha512(data), image.getString("os_hash_value"), id);
+  }
+
   /** Uploads bytes to an image ({@code PUT /v2/images/{id}/file}). */
   public Response upload(String id, byte[] data) {
     return sendBytes("PUT", "/v2/images/" + id + "/file", data, "application/octet-stream", Map.of());
