@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskFullTest {
   private static final String MOUNT_TINY_STORE =
       "mkdir -p \"$0\" && mount -t tmpfs -o size=4m glint-test \"$0\" && exec \"$@\"";
+  /** ramfs: no O_DIRECT (open fails with EINVAL). */
+  private static final String MOUNT_RAMFS_STORE =
+      "mkdir -p \"$0\" && mount -t ramfs glint-test \"$0\" && exec \"$@\"";
 
   @TempDir
   Path dataDir;
@@ -65,6 +68,30 @@ class DiskFullTest {
       JsonObject active = api.get("/v2/images/" + id).json();
       assertEquals("active", active.getString("status"));
       assertEquals(Bytes.md5(fits), active.getString("checksum"));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("filesystem_store_direct_io on a filesystem without O_DIRECT (ramfs): uploads go through the page cache, with a warning")
+  void directIoRefusedByTheFilesystem() throws Exception {
+    Assumptions.assumeTrue(canMountPrivately(),
+        "unshare --user --mount is not permitted here: the O_DIRECT fall-back test cannot run");
+    Path images = dataDir.resolve("images");
+    List<String> launcher = List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+        MOUNT_RAMFS_STORE, images.toString());
+    try (GlintProcess glint = GlintProcess.start(dataDir, List.of("-Xmx256m"),
+        List.of("--glance_store.filesystem_store_direct_io=true"), launcher)) {
+      Api api = Api.as(glint.base(), "project-ramfs", "member");
+      for (int i = 0; i < 2; i++) { // the second upload no longer tries O_DIRECT
+        byte[] data = Bytes.random(1_000_003 + i, 50 + i);
+        String id = api.createRaw("ramfs-" + i);
+        assertEquals(204, api.upload(id, data).status());
+        api.assertActiveWith(id, data);
+        assertTrue(java.util.Arrays.equals(data, api.download(id, java.util.Map.of()).body()));
+      }
+      String log = glint.log();
+      assertTrue(log.contains("does not take O_DIRECT"), log);
+      assertEquals(1, log.split("does not take O_DIRECT", -1).length - 1, "one warning, not one per upload");
     }
   }
 }

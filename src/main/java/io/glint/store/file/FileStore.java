@@ -250,7 +250,12 @@ public final class FileStore implements ImageStore {
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             com.sun.nio.file.ExtendedOpenOption.DIRECT);
         return new Opened(channel, new DirectWrites(channel, align));
-      } catch (IOException | UnsupportedOperationException e) {
+      } catch (IOException e) {
+        // EINVAL: this filesystem does not take O_DIRECT. Anything else (no space, too many open files, ...) is
+        // the open's own failure, not a reason to give up O_DIRECT for good.
+        if (!(e instanceof FileSystemException refused) || !"Invalid argument".equals(refused.getReason())) {
+          throw e;
+        }
         Files.deleteIfExists(temp);
         alignment = 0;
         LOG.warn("File store {}: filesystem_store_direct_io is on, but {} does not take O_DIRECT ({}): writing "
