@@ -41,15 +41,22 @@ class DiskFullTest {
     return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 
+  /**
+   * The launcher that runs Glint in a private mount namespace with its file store mounted by {@code mount} (a
+   * script of {@code sh -c}); the test is skipped, saying so, where such namespaces are not permitted.
+   */
+  private List<String> storeMountedBy(String mount, String test) throws Exception {
+    Assumptions.assumeTrue(canMountPrivately(),
+        "unshare --user --mount is not permitted here: " + test + " cannot run");
+    return List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c", mount,
+        dataDir.resolve("images").toString());
+  }
+
   @ParameterizedTest(name = "filesystem_store_direct_io = {0}")
   @ValueSource(booleans = {false, true})
   @DisplayName("an upload that fills the store gets 413; the space is freed and the image can be uploaded again")
   void uploadIntoFullStore(boolean directIo) throws Exception {
-    Assumptions.assumeTrue(canMountPrivately(),
-        "unshare --user --mount with a tmpfs is not permitted here: the disk-full test cannot run");
-    Path images = dataDir.resolve("images");
-    List<String> launcher = List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
-        MOUNT_TINY_STORE, images.toString());
+    List<String> launcher = storeMountedBy(MOUNT_TINY_STORE, "the disk-full test");
     try (GlintProcess glint = GlintProcess.start(dataDir, List.of("-Xmx256m"),
         List.of("--glance_store.filesystem_store_direct_io=" + directIo), launcher)) {
       Api api = Api.as(glint.base(), "project-full", "member");
@@ -74,11 +81,7 @@ class DiskFullTest {
   @org.junit.jupiter.api.Test
   @DisplayName("filesystem_store_direct_io on a filesystem without O_DIRECT (ramfs): uploads go through the page cache, with a warning")
   void directIoRefusedByTheFilesystem() throws Exception {
-    Assumptions.assumeTrue(canMountPrivately(),
-        "unshare --user --mount is not permitted here: the O_DIRECT fall-back test cannot run");
-    Path images = dataDir.resolve("images");
-    List<String> launcher = List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
-        MOUNT_RAMFS_STORE, images.toString());
+    List<String> launcher = storeMountedBy(MOUNT_RAMFS_STORE, "the O_DIRECT fall-back test");
     try (GlintProcess glint = GlintProcess.start(dataDir, List.of("-Xmx256m"),
         List.of("--glance_store.filesystem_store_direct_io=true"), launcher)) {
       Api api = Api.as(glint.base(), "project-ramfs", "member");
