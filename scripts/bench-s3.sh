@@ -25,6 +25,9 @@
 #   --glint-args "ARGS" more arguments for every Glint started, e.g. "--glance_store.s3_store_part_memory=256MB"
 #   --verify-gib N      instead of the benchmark: one N-GiB image through Glint, with Content-Length and chunked,
 #                       checksums and sizes compared (e.g. 5: larger than one S3 PUT may be)
+#   --split-cpus G:O    pin Glint (and the PostgreSQL it starts) to CPU list G and S3Proxy and the clients to CPU list
+#                       O (taskset), e.g. 0:1 -- each side on cores of its own, as when S3 and the clients run on
+#                       other machines; without it all share every core, and Glint pays for S3's CPU too
 #   --out DIR           report directory (default bench-results/): DIR/s3-<date>.md (+ .jsonl, logs)
 # Environment: GLINT_JAVA_OPTS (default: conf/jvm.options), S3PROXY_JAVA_OPTS (default -Xmx1g).
 # Needs java (17+), mvn (build, and fetching S3Proxy once), curl (7.75+), python3.
@@ -39,7 +42,7 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 S3PROXY_VERSION=2.7.0
 
-backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 glint_args= base_jar= verify_gib=0 out=$ROOT/bench-results
+split_cpus= backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 glint_args= base_jar= verify_gib=0 out=$ROOT/bench-results
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mib) size_mib=$2; shift 2 ;;
@@ -52,11 +55,18 @@ while [[ $# -gt 0 ]]; do
     --base-jar) base_jar=$2; shift 2 ;;
     --s3-backend) backend=$2; shift 2 ;;
     --verify-gib) verify_gib=$2; shift 2 ;;
+    --split-cpus) split_cpus=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
+glint_pin=() others_pin=()
+if [[ -n $split_cpus ]]; then
+  [[ $split_cpus =~ ^([0-9,-]+):([0-9,-]+)$ ]] || die "--split-cpus wants G:O, CPU lists such as 0:1"
+  command -v taskset >/dev/null 2>&1 || die "taskset not found (util-linux)"
+  glint_pin=(taskset -c "${BASH_REMATCH[1]}") others_pin=(taskset -c "${BASH_REMATCH[2]}")
+fi
 for t in java mvn curl python3; do command -v $t >/dev/null 2>&1 || die "$t not found"; done
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -96,7 +106,7 @@ jclouds.credential=$secret
 CONF
 echo "Starting S3Proxy on $s3..." >&2
 # shellcheck disable=SC2086
-java ${S3PROXY_JAVA_OPTS:--Xmx1g} -jar "$s3proxy_jar" --properties "$tmp/s3proxy.conf" >"$tmp/s3proxy.log" 2>&1 &
+"${others_pin[@]}" java ${S3PROXY_JAVA_OPTS:--Xmx1g} -jar "$s3proxy_jar" --properties "$tmp/s3proxy.conf" >"$tmp/s3proxy.log" 2>&1 &
 s3proxy_pid=$!
 sig=(--aws-sigv4 "aws:amz:us-east-1:s3" --user "$access:$secret" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
 for _ in $(seq 300); do
@@ -119,7 +129,7 @@ start_glint() {  # $1 = log file, rest = extra arguments
   shift
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$tmp" && exec java $jvm_opts -jar "$glint_jar" --bind_port="$port" --data_dir="$tmp/data" \
+  (cd "$tmp" && exec "${glint_pin[@]}" java $jvm_opts -jar "$glint_jar" --bind_port="$port" --data_dir="$tmp/data" \
     --show_image_direct_url --glance_store.stores=s3 --glance_store.default_store=s3 \
     --glance_store.s3_store_host="$s3" --glance_store.s3_store_bucket="$bucket" \
     --glance_store.s3_store_access_key="$access" --glance_store.s3_store_secret_key="$secret" $glint_args "$@") \
@@ -144,7 +154,7 @@ if [[ $verify_gib -gt 0 ]]; then
     echo
     echo '```'
     run_facts
-    python3 "$HELPER" verify --glint-pid "$glint_pid" "${common[@]}"
+    "${others_pin[@]}" python3 "$HELPER" verify --glint-pid "$glint_pid" "${common[@]}"
     echo "Glint peak RSS (VmHWM): $(awk '/VmHWM/ {print $2/1024 " MiB"}' "/proc/$glint_pid/status")"
     echo "load at the end:$(uptime)"
     echo '```'
@@ -163,25 +173,25 @@ if [[ -n $base_jar ]]; then
         [[ $which == base ]] && glint_jar=$tmp/base.jar
         start_glint "glint-$which.log"
       fi
-      python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds 1 \
+      "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds 1 \
         --first-round "$r" --phases "$phases" --label "$which" --out "$results"
     done
   done
   glint_jar=$tmp/glint.jar
 else
-  python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
+  "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
     --phases "$phases" --label "splice on" --out "$results"
 fi
 if [[ $pipe_rows == 1 && $phases == *down* ]]; then
   stop_glint
   start_glint glint-pipe.log --glance_store.s3_store_splice=false
-  python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
+  "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
     --phases down --label "splice off" --out "$results"
 fi
 if [[ $single_put_rows == 1 && $phases == *up* ]]; then
   stop_glint
   start_glint glint-put.log --glance_store.s3_store_large_object_size=5120
-  python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
+  "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
     --phases up --label "one PUT" --out "$results"
 fi
 s3cpu=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$s3proxy_pid/stat")
@@ -193,6 +203,7 @@ s3cpu=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$s3proxy_pid/s
   echo "s3=S3Proxy $S3PROXY_VERSION, $backend backend on disk ($tmp/s3data), ${S3PROXY_JAVA_OPTS:--Xmx1g}"
   echo "image=${size_mib} MiB, clients=$clients, rounds=$rounds; curl per transfer (direct: --aws-sigv4)"
   echo "glint_args=$glint_args"
+  echo "cpus=${split_cpus:-shared} (Glint:S3Proxy+clients)"
   [[ -z $base_jar ]] || echo "base_jar=$base_jar"
   echo "s3proxy_cpu_total=${s3cpu} core-s"
   # The kernel's own high-water mark of Glint's resident set over its whole life (this Glint's, since its last

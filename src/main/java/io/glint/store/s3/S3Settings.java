@@ -23,18 +23,19 @@ import java.util.regex.Pattern;
  * @param cacert PEM file of the CA certificates for an https endpoint, null for the JVM's
  * @param requestChecksums whether the SDK sends checksums whenever an operation supports them (else when required)
  * @param responseChecksums whether the SDK checks checksums whenever an operation supports them
+ * @param idleTimeoutMillis how long S3 may take and send nothing during a request before it fails
  */
 record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle, String region, String accessKey,
     String secretKey, boolean createBucket, long largeObjectSize, long partSize, int partsInFlight,
     String keyPrefix, boolean splice, long partMemory, String cacert, boolean requestChecksums,
-    boolean responseChecksums) {
+    boolean responseChecksums, long idleTimeoutMillis) {
 
-  /** The settings of a benchmark or test: no CA file, checksums when required. */
+  /** The settings of a benchmark or test: no CA file, checksums when required, the default idle timeout. */
   S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle, String region, String accessKey,
       String secretKey, boolean createBucket, long largeObjectSize, long partSize, int partsInFlight,
       String keyPrefix, boolean splice, long partMemory) {
     this(storeId, endpoint, bucket, pathStyle, region, accessKey, secretKey, createBucket, largeObjectSize, partSize,
-        partsInFlight, keyPrefix, splice, partMemory, null, false, false);
+        partsInFlight, keyPrefix, splice, partMemory, null, false, false, 120_000);
   }
 
   private static final long MIB = 1024 * 1024;
@@ -103,7 +104,8 @@ record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle
         options.get(S3StoreDriver.THREAD_POOLS), prefix == null ? "" : prefix, options.get(S3StoreDriver.SPLICE),
         Math.max(partSize, options.get(S3StoreDriver.PART_MEMORY)), cacert,
         integrity && options.get(S3StoreDriver.REQUEST_CHECKSUM).equalsIgnoreCase("when_supported"),
-        integrity && options.get(S3StoreDriver.RESPONSE_CHECKSUM).equalsIgnoreCase("when_supported"));
+        integrity && options.get(S3StoreDriver.RESPONSE_CHECKSUM).equalsIgnoreCase("when_supported"),
+        options.get(S3StoreDriver.IDLE_TIMEOUT) * 1000L);
   }
 
   /** {@code http(s)://host[:port]} of a {@code s3_store_host} value (plain http when it has no scheme). */
@@ -177,6 +179,6 @@ record S3Settings(String storeId, URI endpoint, String bucket, boolean pathStyle
         + ", keyPrefix=" + keyPrefix + ", splice=" + splice + ", partMemory=" + partMemory
         + (cacert == null ? "" : ", cacert=" + cacert) + ", requestChecksums="
         + (requestChecksums ? "when_supported" : "when_required") + ", responseChecksums="
-        + (responseChecksums ? "when_supported" : "when_required") + "]";
+        + (responseChecksums ? "when_supported" : "when_required") + ", idleTimeout=" + idleTimeoutMillis / 1000 + "s]";
   }
 }

@@ -55,9 +55,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Store implements ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
-  /** How long the S3 server may send or take nothing during a request before it fails. */
-  static final long IDLE_TIMEOUT_MS = 120_000;
-
   private final String id;
   private final Vertx vertx;
   private final S3Settings settings;
@@ -79,8 +76,8 @@ public final class S3Store implements ImageStore {
     this.settings = settings;
     this.blocking = blocking;
     this.errors = new S3Errors(settings);
-    this.http = new VertxSdkHttpClient(vertx, settings.clientOptions(), IDLE_TIMEOUT_MS, 256);
-    this.downloads = new SignedGet(vertx, settings, errors, IDLE_TIMEOUT_MS);
+    this.http = new VertxSdkHttpClient(vertx, settings.clientOptions(), settings.idleTimeoutMillis(), 256);
+    this.downloads = new SignedGet(vertx, settings, errors, settings.idleTimeoutMillis());
     this.memory = new PartMemory(partMemory(id, settings));
     LOG.info("S3 store {}: {}", id, settings);
   }

@@ -71,6 +71,10 @@ public final class S3StoreDriver implements StoreDriver {
   static final ConfigOption<Boolean> SPLICE = BackendType.option("s3_store_splice", OptionType.bool(), "true",
       "Glint: relay downloads from a plain-http endpoint socket to socket in the kernel (splice, epoll only) "
           + "instead of through the JVM.");
+  static final ConfigOption<Integer> IDLE_TIMEOUT = BackendType.option("s3_store_idle_timeout",
+      OptionType.integer(1, 86_400), "120",
+      "Glint: seconds S3 may take and send nothing during a request (a full write queue, or no answer) before the "
+          + "request fails; time spent waiting for an uploading client's next bytes does not count.");
   static final ConfigOption<Long> PART_MEMORY = BackendType.option("s3_store_part_memory", OptionType.size(),
       "64MB", "Glint: most bytes of multipart parts this store holds in memory at once, all uploads of unknown "
           + "size (chunked) together (at least one part); uploads beyond it wait, their clients paused.");
@@ -89,7 +93,7 @@ public final class S3StoreDriver implements StoreDriver {
   public List<ConfigOption<?>> options() {
     return List.of(HOST, ACCESS_KEY, SECRET_KEY, BUCKET, CREATE_BUCKET, URL_FORMAT, REGION, LARGE_OBJECT_SIZE,
         LARGE_OBJECT_CHUNK_SIZE, THREAD_POOLS, CACERT, INTEGRITY, REQUEST_CHECKSUM, RESPONSE_CHECKSUM, KEY_PREFIX,
-        SPLICE, PART_MEMORY);
+        SPLICE, IDLE_TIMEOUT, PART_MEMORY);
   }
 
   @Override

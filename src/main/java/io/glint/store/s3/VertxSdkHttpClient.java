@@ -136,6 +136,11 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
     private boolean responded;
     private boolean earlyError;
     private boolean finished;
+    /** A request with a body: when S3 last took or sent bytes, or the body's source last gave some (nanoTime). */
+    private long lastProgress;
+    /** The SDK's body publisher owes a buffer: the uploading client's pace, which the idle timeout does not count. */
+    private boolean awaitingSource;
+    private long watchdog = -1;
 
     Exchange(Context context, AsyncExecuteRequest sdk, CompletableFuture<Void> done) {
       this.context = context;
@@ -149,6 +154,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
       URI uri = r.getUri();
       String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       String query = uri.getRawQuery();
+      SdkHttpContentPublisher content = sdk.requestContentPublisher();
+      boolean hasBody = content != null && content.contentLength().orElse(-1L) != 0;
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.valueOf(r.method().name()))
           .setHost(r.host())
@@ -156,7 +163,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           .setSsl(r.protocol().equalsIgnoreCase("https"))
           .setURI(query == null ? path : path + "?" + query)
           .setFollowRedirects(false)
-          .setIdleTimeout(idleTimeoutMillis);
+          // Vert.x's idle timeout counts the response's bytes only: a request with a body has its own (watch).
+          .setIdleTimeout(hasBody ? 0 : idleTimeoutMillis);
       r.forEachHeader((name, values) -> {
         String lower = name.toLowerCase(Locale.ROOT);
         if (!lower.equals("host") && !lower.equals("expect") && !lower.equals("transfer-encoding")) {
@@ -165,8 +173,6 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           }
         }
       });
-      SdkHttpContentPublisher content = sdk.requestContentPublisher();
-      boolean hasBody = content != null && content.contentLength().orElse(-1L) != 0;
       (hasBody ? uploads : client).request(options).onComplete(ar -> {
         if (ar.failed()) {
           fail(ar.cause());
@@ -178,6 +184,10 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           return;
         }
         request.exceptionHandler(this::failRequest);
+        if (hasBody) {
+          progress();
+          watch(idleTimeoutMillis);
+        }
         request.response().onComplete(res -> {
           if (res.failed()) {
             fail(res.cause());
@@ -213,9 +223,51 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
       content.subscribe(body);
     }
 
+    /**
+     * The idle timeout of a request with a body. Vert.x's own counts only the response's bytes, so a PUT streamed
+     * for longer than the timeout failed while S3 took every byte (a 1 GiB PUT among 16 at once, or a part fed by
+     * a slow client). This one fails the request when S3 has taken and sent nothing for the timeout, while the
+     * body's bytes wait on it (a full write queue) or its answer is awaited; the time spent waiting for the
+     * uploading client's next bytes does not count.
+     */
+    private void watch(long delayMillis) {
+      watchdog = context.owner().setTimer(Math.max(1, delayMillis), id -> on(context, this::checkIdle));
+    }
+
+    private void checkIdle() {
+      watchdog = -1;
+      if (finished) {
+        return;
+      }
+      if (awaitingSource) {
+        progress();
+        watch(idleTimeoutMillis);
+        return;
+      }
+      long idle = (System.nanoTime() - lastProgress) / 1_000_000;
+      if (idle < idleTimeoutMillis) {
+        watch(idleTimeoutMillis - idle);
+        return;
+      }
+      fail(new java.util.concurrent.TimeoutException("S3 took and sent nothing for " + idleTimeoutMillis
+          + " ms while executing " + sdk.request().method() + " " + sdk.request().encodedPath()));
+    }
+
+    private void progress() {
+      lastProgress = System.nanoTime();
+    }
+
+    private void unwatch() {
+      if (watchdog != -1) {
+        context.owner().cancelTimer(watchdog);
+        watchdog = -1;
+      }
+    }
+
     private void onResponse(HttpClientResponse response) {
       response.pause();
       responded = true;
+      progress();
       if (finished) {
         response.request().reset();
         return;
@@ -250,6 +302,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
         return;
       }
       finished = true;
+      unwatch();
       if (earlyError) {
         // The request body was cut short: this connection must not carry another request.
         request.connection().close();
@@ -285,6 +338,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           return;
         }
         finished = true;
+        unwatch();
         LOG.info("S3 request {} {} failed: {}", sdk.request().method(), sdk.request().encodedPath(), cause.toString());
         if (body != null) {
           body.cancel();
@@ -320,6 +374,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
             return;
           }
           subscription = s;
+          awaitingSource = true;
           s.request(1);
         });
       }
@@ -330,13 +385,22 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           if (cancelled || finished) {
             return;
           }
+          awaitingSource = false;
+          progress();
           // Wrapped, not copied: the SDK's buffers are not reused before the next is requested, and a
           // part's memory is only given back once its request is over.
           Buffer chunk = BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
-          request.write(chunk).onFailure(Exchange.this::failRequest);
+          request.write(chunk).onComplete(ar -> {
+            if (ar.succeeded()) {
+              progress();
+            } else {
+              failRequest(ar.cause());
+            }
+          });
           if (request.writeQueueFull()) {
             request.drainHandler(v -> {
               request.drainHandler(null);
+              progress();
               more();
             });
           } else {
@@ -347,6 +411,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
 
       private void more() {
         if (!cancelled && !finished) {
+          awaitingSource = true;
           subscription.request(1);
         }
       }
@@ -365,6 +430,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           if (cancelled || finished) {
             return;
           }
+          awaitingSource = false;
+          progress();
           requestEnded = true;
           request.end().onFailure(Exchange.this::failRequest);
         });
@@ -402,6 +469,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           }
           subscriber = s;
           response.handler(buffer -> {
+            progress();
             if (!ended) {
               subscriber.onNext(((BufferInternal) buffer).getByteBuf().nioBuffer());
             }

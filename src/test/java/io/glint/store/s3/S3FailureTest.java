@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
@@ -256,6 +257,74 @@ class S3FailureTest extends ApiTestBase {
   }
 
   @Test
+  @DisplayName("a client that sends for longer than s3_store_idle_timeout, slowly: the PUT and the parts S3 takes "
+      + "as the bytes come complete (the timeout counts S3's silence, not the client's pace)")
+  void slowClientLongerThanTheIdleTimeout() throws Exception {
+    try (TestServer g = TestServer.start(singleStore(s3.endpoint(), BUCKET,
+        Map.of("glance_store.s3_store_idle_timeout", "2")))) {
+      Api a = Api.as(g, "project-a", "member");
+      // 3 MiB: one streamed PUT over about 6 s; 11 MiB: parts of 5 MiB, each streamed over about 2.5 s.
+      for (int[] shape : new int[][] {{3 * MIB, 128 * 1024}, {11 * MIB, 512 * 1024}}) {
+        byte[] data = Bytes.random(shape[0], shape[1]);
+        String id = image(a);
+        long t0 = System.nanoTime();
+        RawHttp.Reply reply;
+        try (RawHttp raw = new RawHttp(g.port())) {
+          raw.startUpload(id, "project-a", data.length);
+          for (int off = 0; off < data.length; off += shape[1]) {
+            raw.write(java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + shape[1])));
+            Thread.sleep(250);
+          }
+          reply = raw.reply();
+        }
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertNotNull(reply, "an answer to the slow upload of " + data.length + " bytes");
+        assertEquals(204, reply.status(), data.length + " bytes over " + seconds + " s: " + reply.text());
+        assertTrue(seconds > 2, "the upload lasted longer than the idle timeout: " + seconds + " s");
+        a.assertActiveWith(id, data);
+        assertArrayEquals(data, a.download(id, Map.of()).body());
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("an S3 server that stops taking a request's body: 503 after s3_store_idle_timeout, the image queued, "
+      + "no hang")
+  void stalledS3FailsAfterTheIdleTimeout() throws Exception {
+    try (CuttingS3 stalled = CuttingS3.stalling(16 * 1024);
+        TestServer g = TestServer.start(singleStore(stalled.endpoint(), BUCKET,
+            Map.of("glance_store.s3_store_idle_timeout", "2")))) {
+      Api a = Api.as(g, "project-a", "member");
+      // 2 MiB: one streamed PUT; 40 MiB: streamed parts, more than the sockets' buffers hold.
+      for (long size : new long[] {2L * MIB, 40L * MIB}) {
+        String id = image(a);
+        long t0 = System.nanoTime();
+        RawHttp.Reply reply = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+          try (RawHttp raw = new RawHttp(g.port())) {
+            raw.startUpload(id, "project-a", size);
+            try {
+              for (long sent = 0; sent < size; sent += MIB) {
+                raw.write(Bytes.random(MIB, (int) (sent / MIB)));
+              }
+            } catch (IOException expected) {
+              // Glint answered and closed while the body was still coming.
+            }
+            return raw.reply();
+          }
+        });
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertTrue(stalled.cuts() > 0, "S3 stopped reading a request body");
+        assertNotNull(reply, "an answer for the " + size + "-byte upload, not a closed connection");
+        assertEquals(503, reply.status(), size + " bytes: " + reply.text());
+        assertTrue(reply.text().contains("could not be reached") && reply.text().contains("took and sent nothing"),
+            reply.text());
+        assertTrue(seconds >= 1 && seconds < 30, "answered after " + seconds + " s, idle timeout 2 s");
+        assertEquals("queued", a.get("/v2/images/" + id).json().getString("status"));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("an S3 endpoint that refuses connections: uploads of every kind are 503 saying so, never 500")
   void refusedConnection() throws Exception {
     int port;
@@ -287,28 +356,35 @@ class S3FailureTest extends ApiTestBase {
   }
 
   /**
-   * An S3 endpoint on loopback that answers what carries no body (the bucket's HEAD, an abort) with an empty 200,
-   * begins multipart uploads, and resets the connection of any request with a body once it has read {@code
-   * cutAfter} bytes of it: a connection that fails in the middle of a PUT.
-   */
-  /**
    * A minimal S3 endpoint on a socket of its own: HEAD and bodiless requests get 200 (a multipart upload's start its
    * id). A request with a body is cut after {@code cutAfter} bytes with a reset, as a server that fell over; or,
-   * with {@code cutAfter} negative, read whole and answered 200 with {@code Connection: close} and no length, the
-   * connection then closed at once, as S3Proxy's Jetty answers a request that asked for {@code Connection: close}.
+   * when stalling, left unread after them, the connection open, as a server that hangs; or, with {@code cutAfter}
+   * negative, read whole and answered 200 with {@code Connection: close} and no length, the connection then closed
+   * at once, as S3Proxy's Jetty answers a request that asked for {@code Connection: close}.
    */
   private static final class CuttingS3 implements AutoCloseable {
     private final ServerSocket server;
     private final int cutAfter;
+    private final boolean stall;
     private final AtomicInteger cuts = new AtomicInteger();
 
-    private CuttingS3(ServerSocket server, int cutAfter) {
+    private CuttingS3(ServerSocket server, int cutAfter, boolean stall) {
       this.server = server;
       this.cutAfter = cutAfter;
+      this.stall = stall;
     }
 
     static CuttingS3 start(int cutAfter) throws IOException {
-      CuttingS3 s = new CuttingS3(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), cutAfter);
+      return start(cutAfter, false);
+    }
+
+    /** Reads {@code after} bytes of each request body, then nothing more until closed. */
+    static CuttingS3 stalling(int after) throws IOException {
+      return start(after, true);
+    }
+
+    private static CuttingS3 start(int cutAfter, boolean stall) throws IOException {
+      CuttingS3 s = new CuttingS3(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), cutAfter, stall);
       Thread acceptor = new Thread(s::accept, "cutting-s3");
       acceptor.setDaemon(true);
       acceptor.start();
@@ -358,6 +434,9 @@ class S3FailureTest extends ApiTestBase {
           if (length > 0) {
             in.readNBytes((int) Math.min(length, cutAfter));
             cuts.incrementAndGet();
+            while (stall && !server.isClosed()) {
+              Thread.sleep(200); // what a hung server does: nothing, the connection open
+            }
             socket.setSoLinger(true, 0); // a reset, as a server that fell over
             return;
           }
@@ -371,6 +450,8 @@ class S3FailureTest extends ApiTestBase {
         }
       } catch (IOException e) {
         // the client went away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
