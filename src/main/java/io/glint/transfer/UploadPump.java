@@ -61,8 +61,14 @@ public final class UploadPump {
   private boolean lanesChosen;
   /** Full batches held back until the digests are chosen (see {@link #dispatch}). */
   private final java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
-  /** Most full batches an upload alone holds back before it chooses the JDK's digests. */
-  static final int HOLD_ALONE = 2;
+  /** Most full batches an upload alone holds back while it waits for company (then its client is paused). */
+  static final int HOLD_ALONE = 4;
+  /** How long an upload alone waits for another to start before it chooses the JDK's digests (default 10 ms). */
+  private static volatile long holdAloneNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+  /** When this upload started holding batches back ({@link System#nanoTime}). */
+  private long holdStarted;
+  /** The timer that looks for company while batches are held, or -1. */
+  private long holdTimer = -1;
   private final Promise<ReceivedData> result = Promise.promise();
   private final io.glint.format.FormatInspector inspector;
   private volatile io.glint.format.FormatInspector.Result inspection;
@@ -252,9 +258,11 @@ public final class UploadPump {
 
   /**
    * Sends the filled batch (if any) to the store and the two digest lanes. Before the upload's digests are chosen
-   * ({@link MultiBufferDigests.Lanes#choose}), up to {@link #HOLD_ALONE} full batches of an upload that is alone
-   * are held back: uploads that a client starts together open a few milliseconds apart, and the first would
-   * otherwise choose the JDK's digests for its whole length before the others arrive.
+   * ({@link MultiBufferDigests.Lanes#choose}), the full batches of an upload that is alone are held back, up to
+   * {@link #HOLD_ALONE} of them (then its client is paused) and for at most {@link #holdAloneNanos}: uploads that a
+   * client starts together open milliseconds apart (a shell loop of curls: several each), and the first would
+   * otherwise choose the JDK's digests for its whole length before the others arrive. The digests are chosen as
+   * soon as another upload starts, at the end of the data, or when the wait is over.
    */
   private void dispatch() {
     byte[] array = batch;
@@ -263,23 +271,63 @@ public final class UploadPump {
     batchBytes = 0;
     if (!lanesChosen) {
       if (array != null && length == BATCH && !ended && held.size() < HOLD_ALONE && lanes != null
-          && lanes.alone()) {
+          && lanes.alone() && (held.isEmpty() || System.nanoTime() - holdStarted < holdAloneNanos)) {
         held.addLast(array);
+        if (held.size() == 1) {
+          holdStarted = System.nanoTime();
+          holdTimer = context.owner().setPeriodic(1, id -> guarded(this::lookForCompany));
+        }
+        updateFlow();
         return;
       }
-      lanesChosen = true;
-      if (lanes != null) {
-        lanes.choose();
-        md5Job = lanes.md5();
-        hashJob = lanes.hash();
-      }
-      for (byte[] h; (h = held.pollFirst()) != null; ) {
-        send(h, BATCH);
-      }
+      choose();
     }
     if (array != null) {
       send(array, length);
     }
+  }
+
+  /** While batches are held: chooses the digests once another upload has started or the wait is over. */
+  private void lookForCompany() {
+    if (done || lanesChosen) {
+      cancelHoldTimer();
+      return;
+    }
+    if (!lanes.alone() || System.nanoTime() - holdStarted >= holdAloneNanos) {
+      choose();
+      updateFlow();
+    }
+  }
+
+  /** Chooses the upload's digests (once) and sends the batches held back meanwhile. */
+  private void choose() {
+    lanesChosen = true;
+    cancelHoldTimer();
+    if (lanes != null) {
+      lanes.choose();
+      md5Job = lanes.md5();
+      hashJob = lanes.hash();
+    }
+    for (byte[] h; (h = held.pollFirst()) != null; ) {
+      send(h, BATCH);
+    }
+  }
+
+  private void cancelHoldTimer() {
+    if (holdTimer >= 0) {
+      context.owner().cancelTimer(holdTimer);
+      holdTimer = -1;
+    }
+  }
+
+  /**
+   * How long an upload alone waits for another to start before it chooses the JDK's digests (default 10 ms); a
+   * hook for tests, which need a wait their machine's scheduling cannot outrun. Returns the previous value.
+   */
+  public static java.time.Duration holdAlone(java.time.Duration wait) {
+    long before = holdAloneNanos;
+    holdAloneNanos = wait.toNanos();
+    return java.time.Duration.ofNanos(before);
   }
 
   /** Sends a batch to the store and the two digest lanes: one task each; the array is then reused. */
@@ -324,17 +372,19 @@ public final class UploadPump {
   }
 
   /**
-   * Pauses the client while more than {@link #HIGH_WATER} bytes of this upload are in flight or it waits for
-   * an array; resumes it below {@link #LOW_WATER} with an array at hand.
+   * Pauses the client while more than {@link #HIGH_WATER} bytes of this upload are in flight, it waits for an
+   * array, or it holds all the batches it may hold before its digests are chosen; resumes it below
+   * {@link #LOW_WATER} with an array at hand.
    */
   private void updateFlow() {
     if (done) {
       return;
     }
-    if (!paused && (waiting || inFlight > HIGH_WATER)) {
+    boolean holdFull = !lanesChosen && held.size() >= HOLD_ALONE;
+    if (!paused && (waiting || inFlight > HIGH_WATER || holdFull)) {
       paused = true;
       source.pause();
-    } else if (paused && !waiting && inFlight <= LOW_WATER) {
+    } else if (paused && !waiting && inFlight <= LOW_WATER && !holdFull) {
       paused = false;
       source.resume();
     }
@@ -394,6 +444,7 @@ public final class UploadPump {
     for (byte[] h; (h = held.pollFirst()) != null; ) {
       pool.give(h);
     }
+    cancelHoldTimer();
     if (flushTimer >= 0) {
       context.owner().cancelTimer(flushTimer);
       flushTimer = -1;

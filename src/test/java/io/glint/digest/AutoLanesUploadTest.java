@@ -93,6 +93,60 @@ class AutoLanesUploadTest {
   }
 
   @Test
+  @DisplayName("an upload alone holds back its first batches, pauses its client, and takes lanes when another starts")
+  void waitsForCompany() throws Exception {
+    java.time.Duration before = io.glint.transfer.UploadPump.holdAlone(Duration.ofSeconds(30));
+    try (RawHttp raw = new RawHttp(server.port())) {
+      long jdkMd5 = io.glint.transfer.DigestStats.of("md5").bytes().sum();
+      long jdkSha512 = io.glint.transfer.DigestStats.of("sha512").bytes().sum();
+      byte[] first = Bytes.random(12 * BATCH + 5, 43_000);
+      String firstId = api.createRaw("waits");
+      raw.startUpload(firstId, "project-auto", first.length);
+      CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+        try {
+          raw.write(first);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      // held, not hashed: the client is paused once the batches it may hold are full
+      Await.until(() -> io.glint.transfer.UploadPump.batchesInUse() >= 4, Duration.ofSeconds(10),
+          "the lone upload holding its batches");
+      Thread.sleep(300);
+      assertEquals(jdkMd5, io.glint.transfer.DigestStats.of("md5").bytes().sum(), "nothing hashed yet");
+      assertEquals("saving", api.get("/v2/images/" + firstId).json().getString("status"));
+      byte[] second = Bytes.random(2 * BATCH + 9, 43_001);
+      String secondId = api.createRaw("company");
+      assertEquals(204, api.upload(secondId, second).status());
+      writing.get(30, TimeUnit.SECONDS);
+      assertEquals(204, raw.status());
+      api.assertActiveWith(firstId, first);
+      api.assertActiveWith(secondId, second);
+      assertEquals(jdkMd5, io.glint.transfer.DigestStats.of("md5").bytes().sum(), "both took md5 lanes");
+      assertEquals(jdkSha512, io.glint.transfer.DigestStats.of("sha512").bytes().sum(), "both took sha512 lanes");
+    } finally {
+      io.glint.transfer.UploadPump.holdAlone(before);
+    }
+  }
+
+  @Test
+  @DisplayName("an upload that stays alone for the whole wait goes on with the JDK's digests")
+  void aloneForTheWholeWait() throws Exception {
+    java.time.Duration before = io.glint.transfer.UploadPump.holdAlone(Duration.ofMillis(200));
+    try {
+      long jdkMd5 = io.glint.transfer.DigestStats.of("md5").bytes().sum();
+      byte[] data = Bytes.random(9 * BATCH + 1, 44_000);
+      String id = api.createRaw("alone-wait");
+      assertEquals(204, api.upload(id, data).status());
+      api.assertActiveWith(id, data);
+      assertEquals(jdkMd5 + data.length, io.glint.transfer.DigestStats.of("md5").bytes().sum(),
+          "the JDK's md5 took every byte");
+    } finally {
+      io.glint.transfer.UploadPump.holdAlone(before);
+    }
+  }
+
+  @Test
   @DisplayName("a lone upload cut while it holds batches leaves the image queued and frees its arrays")
   void cutWhileHolding() throws Exception {
     String id = api.createRaw("cut");
