@@ -14,6 +14,9 @@
 #   --rounds N          rounds of each measurement (default 2; the report shows median (min–max))
 #   --phases LIST       up,down (default) or one of them
 #   --pipe-rows         also downloads with --glance_store.s3_store_splice=false (Glint restarted)
+#   --direct-parts-rows also uploads beside a direct client that uploads in 10 MiB parts (Glint's default part
+#                       size), one after the other on one connection, as the AWS CLI sends a large file: the same
+#                       multipart completion on the S3 server's side as Glint's default uploads
 #   --single-put-rows   also uploads with --glance_store.s3_store_large_object_size=5120 (Glint restarted): the
 #                       image as one streamed PUT, as the direct client sends it, instead of a multipart upload
 #   --s3-backend NAME   S3Proxy's storage: filesystem (default: jclouds', completes a multipart upload by copying
@@ -42,7 +45,7 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 S3PROXY_VERSION=2.7.0
 
-split_cpus= backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 glint_args= base_jar= verify_gib=0 out=$ROOT/bench-results
+split_cpus= backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 direct_parts_rows=0 glint_args= base_jar= verify_gib=0 out=$ROOT/bench-results
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mib) size_mib=$2; shift 2 ;;
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --phases) phases=$2; shift 2 ;;
     --pipe-rows) pipe_rows=1; shift ;;
     --single-put-rows) single_put_rows=1; shift ;;
+    --direct-parts-rows) direct_parts_rows=1; shift ;;
     --glint-args) glint_args=$2; shift 2 ;;
     --base-jar) base_jar=$2; shift 2 ;;
     --s3-backend) backend=$2; shift 2 ;;
@@ -181,6 +185,10 @@ if [[ -n $base_jar ]]; then
 else
   "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
     --phases "$phases" --label "splice on" --out "$results"
+fi
+if [[ $direct_parts_rows == 1 && $phases == *up* ]]; then
+  "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
+    --phases up --direct-part-mib 10 --label "multipart; direct in parts" --out "$results"
 fi
 if [[ $pipe_rows == 1 && $phases == *down* ]]; then
   stop_glint

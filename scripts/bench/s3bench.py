@@ -17,8 +17,10 @@ import os
 import statistics
 import subprocess
 import sys
+import re
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 CLK = os.sysconf("SC_CLK_TCK")
@@ -105,6 +107,44 @@ class Bench:
         return ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", *self.sig, "-T", self.a.file,
                 f"{self.a.s3}/{self.a.bucket}/{key}"]
 
+    def s3_multipart(self, key):
+        """One direct client's multipart upload, as the AWS CLI sends a large file: initiate, the parts one after the
+        other on one connection (one curl for all of them), complete. Returns the wall seconds."""
+        url = f"{self.a.s3}/{self.a.bucket}/{key}"
+        start = time.monotonic()
+        out = subprocess.run(["curl", "-sS", "-f", "-X", "POST", *self.sig, url + "?uploads"], capture_output=True,
+                             text=True, check=True).stdout
+        upload_id = urllib.parse.quote(re.search(r"<UploadId>([^<]+)</UploadId>", out).group(1), safe="")
+        cmd = ["curl", "-sS", "-f", "-w", "%{http_code} %header{etag}\n", *self.sig]
+        for n, part in enumerate(self.parts, 1):
+            cmd += ["-o", "/dev/null", "-T", part, f"{url}?partNumber={n}&uploadId={upload_id}"]
+        lines = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
+        codes, etags = lines[0::2], lines[1::2]
+        if len(etags) != len(self.parts) or any(c != "200" for c in codes):
+            raise SystemExit(f"direct multipart upload failed: {lines[:6]}")
+        body = "<CompleteMultipartUpload>" + "".join(
+            f"<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>" for n, e in enumerate(etags, 1)) \
+            + "</CompleteMultipartUpload>"
+        done = subprocess.run(["curl", "-sS", "-f", "-X", "POST", *self.sig, "-H", "Content-Type: application/xml",
+                               "--data-binary", body, f"{url}?uploadId={upload_id}"], capture_output=True, text=True,
+                              check=True).stdout
+        if "<Error>" in done or "CompleteMultipartUploadResult" not in done:
+            raise SystemExit(f"completing a direct multipart upload failed: {done[:300]}")
+        return time.monotonic() - start
+
+    def split_parts(self):
+        """The source file cut into parts of --direct-part-mib, beside it (read from the page cache by curl)."""
+        size = self.a.direct_part_mib * 1048576
+        self.parts = []
+        with open(self.a.file, "rb") as f:
+            n = 0
+            while chunk := f.read(size):
+                n += 1
+                path = f"{self.a.file}.part{n:05d}"
+                with open(path, "wb") as p:
+                    p.write(chunk)
+                self.parts.append(path)
+
     def s3_get(self, key):
         return ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", *self.sig, f"{self.a.s3}/{self.a.bucket}/{key}"]
 
@@ -128,6 +168,26 @@ class Bench:
         wall = parallel(commands)
         return {"mbs": nbytes / 1e6 / wall, "wall": wall}
 
+    def measure_direct_multipart(self, keys, nbytes):
+        errors = []
+
+        def one(key):
+            try:
+                self.s3_multipart(key)
+            except BaseException as e:  # noqa: B036 -- reported below, the round fails
+                errors.append(e)
+
+        start = time.monotonic()
+        threads = [threading.Thread(target=one, args=(k,)) for k in keys]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.monotonic() - start
+        if errors:
+            raise SystemExit(f"direct multipart upload failed: {errors[0]}")
+        return {"mbs": nbytes / 1e6 / wall, "wall": wall}
+
     def upload_round(self, clients, rnd):
         total = clients * self.a.size
         ids = [self.new_image() for _ in range(clients)]
@@ -137,6 +197,8 @@ class Bench:
             return self.measure_glint([self.glint_put(i) for i in ids], total)
 
         def direct():
+            if self.a.direct_part_mib:
+                return self.measure_direct_multipart(keys, total)
             return self.measure_direct([self.s3_put(k) for k in keys], total)
 
         g, d = (glint(), direct()) if rnd % 2 == 0 else tuple(reversed((direct(), glint())))
@@ -162,6 +224,8 @@ class Bench:
         out = open(a.out, "a")
         phases = a.phases.split(",")
         clients = [int(c) for c in a.clients.split()]
+        if a.direct_part_mib:
+            self.split_parts()
         # Warm-up: one transfer each way through both paths (JIT, page cache).
         image_id = self.new_image()
         parallel([self.glint_put(image_id)])
@@ -300,6 +364,8 @@ def main():
         s.add_argument("--first-round", type=int, default=1, help="number of the first round (which path goes first alternates)")
         s.add_argument("--phases", default="up,down")
         s.add_argument("--label", default="splice")
+        s.add_argument("--direct-part-mib", type=int, default=0,
+                       help="the direct client uploads in parts of this size, one after the other (0: one PUT)")
         s.add_argument("--out", default="/dev/null")
     r = sub.add_parser("report")
     r.add_argument("jsonl")

@@ -32,8 +32,8 @@ import java.util.function.LongFunction;
  * many concurrent uploads, each waits its turn for an array rather than the heap running out.
  */
 public final class UploadPump {
-  static final long HIGH_WATER = 2L << 20;
-  static final long LOW_WATER = 1L << 20;
+  static final long HIGH_WATER = 8L << 20;
+  static final long LOW_WATER = 4L << 20;
   /** Chunks are gathered into batches of this size before they go to the digest lanes and the store. */
   static final int BATCH = 256 * 1024;
   /** Most batch arrays all uploads hold together (24 MiB): beyond it uploads wait, their clients paused. */
