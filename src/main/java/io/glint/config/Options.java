@@ -93,10 +93,13 @@ public final class Options {
   public static final ConfigOption<Boolean> ENABLE_V1_API = register(DEFAULT, "enable_v1_api", OptionType.bool(), "true",
       "Serve the legacy Images v1 API (removed from Glance in Rocky) under /v1, on the same images, members, policies and stores as v2; listed in the versions document as DEPRECATED.");
   public static final ConfigOption<String> MULTIBUFFER_DIGESTS = register(DEFAULT, "multibuffer_digests",
-      OptionType.choice(false, "off", "auto", "on"), "off",
-      "Glint: hash concurrent uploads together in SIMD lanes (md5 16 at once, sha512 8 at once with AVX-512; "
-          + "needs --add-modules jdk.incubator.vector). 'auto': an upload that starts while another runs takes a "
-          + "lane, a lone upload uses the JDK's digests; 'on': every upload takes a lane; 'off': JDK digests only.");
+      OptionType.choice(false, "off", "auto", "on"), "auto",
+      "Glint: hash concurrent uploads together in SIMD lanes (md5 in two engines of 8 lanes, sha512 8 at once "
+          + "with AVX-512; needs --add-modules jdk.incubator.vector, else the JDK's digests). 'auto': an upload "
+          + "that another runs beside when its first bytes are hashed takes lanes (one alone holds back its first "
+          + "batches up to 10 ms for company), a lone upload uses the JDK's digests, and a digest whose lanes did "
+          + "not outrun the JDK's at start-up is left to the JDK's; 'on': every upload takes lanes; 'off': JDK "
+          + "digests only.");
   public static final ConfigOption<Long> IMAGE_LIST_CACHE_SIZE = register(DEFAULT, "image_list_cache_size", OptionType.size(), "16MB",
       "Glint: bytes of recent GET /v2/images pages kept per node, by caller identity and query, answered again without the database until any image or member changes (on any node) or 2 s pass; 0 turns it off (bytes, or with unit KB, MB, GB).");
   public static final ConfigOption<Boolean> ALLOW_ANONYMOUS_ACCESS = register(DEFAULT, "allow_anonymous_access", OptionType.bool(), "false",

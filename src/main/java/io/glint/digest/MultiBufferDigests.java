@@ -83,7 +83,20 @@ public final class MultiBufferDigests {
     return warm;
   }
 
-  /** Runs the kernels until C2 has compiled them (a few seconds of one core, more on a loaded machine). */
+  /**
+   * Once {@link #warm}: whether md5 and sha512 lanes (all busy) outran the JDK's digests by
+   * {@link #LANES_WORTHWHILE} on this machine; {@code auto} uses only those that did.
+   */
+  public boolean[] worthwhile() {
+    return new boolean[] {md5Worthwhile, sha512Worthwhile};
+  }
+
+  /**
+   * Runs the kernels until C2 has compiled them (a few seconds of one core, more on a loaded machine), then
+   * checks that each engine, all lanes busy, hashes faster than the JDK's digest: a digest whose lanes are not at
+   * least {@link #LANES_WORTHWHILE} times the JDK's rate (a CPU with narrow vectors, a JIT that compiled the
+   * kernels badly) is left to the JDK's for every upload.
+   */
   private void warmUp() {
     byte[] block = new byte[64 * 1024];
     MultiBufferDigest[] engines = {md5Engine(), new MultiSha512()};
@@ -95,8 +108,67 @@ public final class MultiBufferDigests {
         md.drain();
       }
     }
+    double md5Gain = gain(engines[0], "MD5", block);
+    double sha512Gain = gain(engines[1], "SHA-512", block);
+    // Measured again a while, and the best kept, before a digest is given up: C2 may still be compiling, the
+    // machine may be busy. Only lanes that stay slow are not used.
+    for (int again = 0; again < 20 && (md5Gain < LANES_WORTHWHILE || sha512Gain < LANES_WORTHWHILE); again++) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      md5Gain = Math.max(md5Gain, gain(engines[0], "MD5", block));
+      sha512Gain = Math.max(sha512Gain, gain(engines[1], "SHA-512", block));
+    }
+    md5Worthwhile = md5Gain >= LANES_WORTHWHILE;
+    sha512Worthwhile = sha512Gain >= LANES_WORTHWHILE;
     warm = true;
-    LOG.debug("multi-buffer digest kernels warmed up");
+    String verdict = String.format("md5 lanes %.2fx the JDK's rate%s, sha512 lanes %.2fx%s", md5Gain,
+        md5Worthwhile ? "" : " (not used)", sha512Gain, sha512Worthwhile ? "" : " (not used)");
+    if (md5Worthwhile && sha512Worthwhile) {
+      LOG.info("multi-buffer digest kernels warmed up: {}", verdict);
+    } else {
+      LOG.warn("multi-buffer digest kernels warmed up: {}; uploads use the JDK's digest instead", verdict);
+    }
+  }
+
+  /** Least ratio of the lanes' rate (all busy) to the JDK's digest for a digest to go through lanes. */
+  static final double LANES_WORTHWHILE = 1.2;
+  private volatile boolean md5Worthwhile;
+  private volatile boolean sha512Worthwhile;
+
+  /**
+   * The engine's rate with every lane busy over the JDK's digest's rate on the same bytes: the best of five
+   * tries of each (the best resists a busy machine better than the mean).
+   */
+  private static double gain(MultiBufferDigest engine, String jcaName, byte[] block) {
+    java.security.MessageDigest jdk;
+    try {
+      jdk = java.security.MessageDigest.getInstance(jcaName);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    long lanesBest = Long.MAX_VALUE;
+    long jdkBest = Long.MAX_VALUE;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      long t0 = System.nanoTime();
+      for (int l = 0; l < engine.lanes(); l++) {
+        engine.update(l, block, 0, block.length);
+      }
+      engine.drain();
+      long t1 = System.nanoTime();
+      for (int l = 0; l < engine.lanes(); l++) {
+        jdk.update(block, 0, block.length);
+      }
+      long t2 = System.nanoTime();
+      lanesBest = Math.min(lanesBest, t1 - t0);
+      jdkBest = Math.min(jdkBest, t2 - t1);
+    }
+    engine.resetAll();
+    jdk.reset();
+    return (double) jdkBest / Math.max(1, lanesBest);
   }
 
   /**
@@ -138,11 +210,13 @@ public final class MultiBufferDigests {
       if (!always && (!warm || uploads.get() <= 1)) {
         return;
       }
-      md5 = md5Lanes.tryOpen();
-      if (md5 == null) {
-        md5 = md5MoreLanes.tryOpen();
+      if (always || md5Worthwhile) {
+        md5 = md5Lanes.tryOpen();
+        if (md5 == null) {
+          md5 = md5MoreLanes.tryOpen();
+        }
       }
-      hash = jcaHashName.equals("SHA-512") ? sha512Lanes.tryOpen() : null;
+      hash = jcaHashName.equals("SHA-512") && (always || sha512Worthwhile) ? sha512Lanes.tryOpen() : null;
     }
 
     /**
@@ -150,7 +224,7 @@ public final class MultiBufferDigests {
      * ({@code auto}, kernels warmed up, not yet chosen).
      */
     public boolean alone() {
-      return !chosen && !closed && !always && warm && uploads.get() <= 1;
+      return !chosen && !closed && !always && warm && (md5Worthwhile || sha512Worthwhile) && uploads.get() <= 1;
     }
 
     /** The MD5 job, or null. */

@@ -1,6 +1,8 @@
 package io.glint.digest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -39,10 +41,13 @@ class MultiBufferDigestsTest {
     MultiBufferDigests.Lanes second = d.open("SHA-512");
     first.choose(); // its first bytes: the second upload is running
     second.choose();
-    assertNotNull(first.md5(), "the first upload hashes MD5 in lanes");
-    assertNotNull(first.hash(), "and SHA-512");
-    assertNotNull(second.md5());
-    assertNotNull(second.hash());
+    // Lanes for each digest whose lanes outran the JDK's at the warm-up's check (both do on AVX-512 and AVX2)
+    boolean[] worthwhile = d.worthwhile();
+    assertTrue(worthwhile[0], "md5 lanes faster than the JDK's MD5 on this machine (see the warm-up's log)");
+    assertEquals(worthwhile[0], first.md5() != null, "the first upload hashes MD5 in lanes");
+    assertEquals(worthwhile[1], first.hash() != null, "and SHA-512");
+    assertEquals(worthwhile[0], second.md5() != null);
+    assertEquals(worthwhile[1], second.hash() != null);
     MultiBufferDigests.Lanes sha256 = d.open("SHA-256");
     sha256.choose();
     assertNotNull(sha256.md5(), "MD5 in lanes beside others");
