@@ -28,6 +28,15 @@ public interface PendingData {
     return io.vertx.core.Promise.<Void>promise().future();
   }
 
+  /**
+   * Most bytes of this upload in flight between the client and the store (being written and hashed) before the
+   * client is paused; it is resumed below half. Default 8 MiB: fewer pauses of the client, taken from the
+   * uploads' shared pool of batch arrays. A store that copies what it is given keeps a smaller window.
+   */
+  default long inFlightWindow() {
+    return 8L << 20;
+  }
+
   /** The location URI the data has (after commit), e.g. {@code file:///srv/glint/images/<id>}. */
   String location();
 }

@@ -22,8 +22,9 @@ import java.util.function.LongFunction;
  * Streams one upload from a (paused) source into a store with backpressure, counting bytes against a limit and
  * computing the MD5 {@code checksum} and the {@code os_hash_value} multihash on the way. The two digests run on
  * two ordered lanes of the transfer pool, in parallel with each other and with the store write, so that one
- * stream is not bound by one core. At most {@link #HIGH_WATER} bytes are in flight: above it the source is
- * paused, below {@link #LOW_WATER} it is resumed — memory per upload is bounded whatever the image size.
+ * stream is not bound by one core. At most the store's {@link PendingData#inFlightWindow} bytes are in flight
+ * (8 MiB for files, 2 MiB for S3): above it the source is paused, below half of it the source is resumed — memory
+ * per upload is bounded whatever the image size.
  *
  * <p>The HTTP layer's chunks are copied into batch arrays taken from a pool shared by all uploads and returned
  * after use. The chunks then die young and the arrays live on, so that the garbage collector never copies or
@@ -32,8 +33,6 @@ import java.util.function.LongFunction;
  * many concurrent uploads, each waits its turn for an array rather than the heap running out.
  */
 public final class UploadPump {
-  static final long HIGH_WATER = 8L << 20;
-  static final long LOW_WATER = 4L << 20;
   /** Chunks are gathered into batches of this size before they go to the digest lanes and the store. */
   static final int BATCH = 256 * 1024;
   /** Most batch arrays all uploads hold together (24 MiB): beyond it uploads wait, their clients paused. */
@@ -45,6 +44,8 @@ public final class UploadPump {
   private final Context context;
   private final ReadStream<Buffer> source;
   private final PendingData sink;
+  /** The store's in-flight window ({@link PendingData#inFlightWindow}). */
+  private final long highWater;
   private final long limit;
   private final LongFunction<GlintException> overLimit;
   private final Long expectedSize;
@@ -111,6 +112,7 @@ public final class UploadPump {
     this.context = context;
     this.source = source;
     this.sink = sink;
+    this.highWater = sink.inFlightWindow();
     this.limit = limit;
     this.overLimit = overLimit;
     this.expectedSize = expectedSize;
@@ -372,19 +374,19 @@ public final class UploadPump {
   }
 
   /**
-   * Pauses the client while more than {@link #HIGH_WATER} bytes of this upload are in flight, it waits for an
-   * array, or it holds all the batches it may hold before its digests are chosen; resumes it below
-   * {@link #LOW_WATER} with an array at hand.
+   * Pauses the client while more than the store's in-flight window of this upload's bytes are in flight, it waits
+   * for an array, or it holds all the batches it may hold before its digests are chosen; resumes it below half the
+   * window with an array at hand.
    */
   private void updateFlow() {
     if (done) {
       return;
     }
     boolean holdFull = !lanesChosen && held.size() >= HOLD_ALONE;
-    if (!paused && (waiting || inFlight > HIGH_WATER || holdFull)) {
+    if (!paused && (waiting || inFlight > highWater || holdFull)) {
       paused = true;
       source.pause();
-    } else if (paused && !waiting && inFlight <= LOW_WATER && !holdFull) {
+    } else if (paused && !waiting && inFlight <= highWater / 2 && !holdFull) {
       paused = false;
       source.resume();
     }

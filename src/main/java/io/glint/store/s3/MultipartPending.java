@@ -181,6 +181,12 @@ final class MultipartPending implements PendingData {
     return uploadId;
   }
 
+  /** 2 MiB: each batch written is copied for the SDK, and the copies live until they are on the socket. */
+  @Override
+  public long inFlightWindow() {
+    return S3Store.IN_FLIGHT_WINDOW;
+  }
+
   @Override
   public Future<Void> commit() {
     return tail.compose(v -> {

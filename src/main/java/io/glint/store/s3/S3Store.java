@@ -69,6 +69,12 @@ public final class S3Store implements ImageStore {
   private volatile boolean closed;
   /** Background attempts at an abort or delete S3 could not take (about an hour). */
   private static final int RETRIES = 64;
+  /**
+   * An S3 upload's in-flight window ({@link io.glint.store.PendingData#inFlightWindow}): 2 MiB, not the file
+   * store's 8. Each batch an S3 upload writes is copied for the SDK, and with 16 multipart uploads at once and
+   * an 8 MiB window a 128 MiB heap ran out (twice in four runs).
+   */
+  static final long IN_FLIGHT_WINDOW = 2L << 20;
 
   S3Store(String id, Vertx vertx, S3Settings settings, Executor blocking) {
     this.id = id;

@@ -138,6 +138,12 @@ final class StreamedParts implements PendingData {
     }
   }
 
+  /** 2 MiB: each batch written is copied for the SDK, and the copies live until they are on the socket. */
+  @Override
+  public long inFlightWindow() {
+    return S3Store.IN_FLIGHT_WINDOW;
+  }
+
   @Override
   public Future<Void> commit() {
     if (failure != null) {

@@ -61,6 +61,12 @@ final class StreamedPut implements PendingData {
     return PushedBody.failingAs(body.push(ByteBuffer.wrap(copy)), put, store.errors(), "uploading object " + key);
   }
 
+  /** 2 MiB: each batch written is copied for the SDK, and the copies live until they are on the socket. */
+  @Override
+  public long inFlightWindow() {
+    return S3Store.IN_FLIGHT_WINDOW;
+  }
+
   @Override
   public Future<Void> commit() {
     if (written != size) {

@@ -60,6 +60,8 @@ import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
  */
 final class VertxSdkHttpClient implements SdkAsyncHttpClient {
   private static final Logger LOG = LoggerFactory.getLogger(VertxSdkHttpClient.class);
+  /** Most bytes of a request body written and not yet on the socket before the next buffer is asked for. */
+  static final long MAX_UNWRITTEN = 1 << 20;
 
   private final HttpClientAgent client;
   /** For requests with a body: a new connection each, closed after the response. */
@@ -360,11 +362,17 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
 
     /**
      * Subscribes to the SDK's request body and writes it: one buffer asked for at a time, and only while the
-     * connection's write queue has room (else when it drains).
+     * connection's write queue has room (else when it drains) and under {@link #MAX_UNWRITTEN} bytes written are
+     * not yet on the socket. The second bound is what holds: with 16 multipart uploads at once, Vert.x's
+     * {@code writeQueueFull()} let tens of MiB of parts' buffers queue in front of the sockets (a heap dump of the
+     * {@code OutOfMemoryError}: 249 buffers of 256 KiB in Vert.x's outbound queues), and each buffer taken there
+     * released the upload's backpressure.
      */
     private final class BodyWriter implements Subscriber<ByteBuffer> {
       private Subscription subscription;
       private boolean cancelled;
+      /** Bytes given to {@code request.write} whose write has not completed (not yet on the socket). */
+      private long unwritten;
 
       @Override
       public void onSubscribe(Subscription s) {
@@ -389,31 +397,40 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           progress();
           // Wrapped, not copied: the SDK's buffers are not reused before the next is requested, and a
           // part's memory is only given back once its request is over.
+          int n = bytes.remaining();
           Buffer chunk = BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
+          unwritten += n;
           request.write(chunk).onComplete(ar -> {
+            unwritten -= n;
             if (ar.succeeded()) {
               progress();
+              more();
             } else {
               failRequest(ar.cause());
             }
           });
-          if (request.writeQueueFull()) {
-            request.drainHandler(v -> {
-              request.drainHandler(null);
-              progress();
-              more();
-            });
-          } else {
-            more();
-          }
+          more();
         });
       }
 
+      /**
+       * Asks for the next buffer, unless one is owed already or the writes are behind (see the class): then the
+       * completion of a write, or the write queue's drain, asks again.
+       */
       private void more() {
-        if (!cancelled && !finished) {
-          awaitingSource = true;
-          subscription.request(1);
+        if (cancelled || finished || awaitingSource || unwritten >= MAX_UNWRITTEN) {
+          return;
         }
+        if (request.writeQueueFull()) {
+          request.drainHandler(v -> {
+            request.drainHandler(null);
+            progress();
+            more();
+          });
+          return;
+        }
+        awaitingSource = true;
+        subscription.request(1);
       }
 
       @Override
