@@ -112,7 +112,7 @@ class Bench:
         other on one connection (one curl for all of them), complete. Returns the wall seconds."""
         url = f"{self.a.s3}/{self.a.bucket}/{key}"
         start = time.monotonic()
-        out = subprocess.run(["curl", "-sS", "-f", "-X", "POST", *self.sig, url + "?uploads"], capture_output=True,
+        out = subprocess.run(["curl", "-sS", "-f", "-X", "POST", *self.sig, url + "?uploads="], capture_output=True,
                              text=True, check=True).stdout
         upload_id = urllib.parse.quote(re.search(r"<UploadId>([^<]+)</UploadId>", out).group(1), safe="")
         cmd = ["curl", "-sS", "-f", "-w", "%{http_code} %header{etag}\n", *self.sig]
