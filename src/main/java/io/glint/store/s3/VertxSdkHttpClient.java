@@ -363,10 +363,10 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
     /**
      * Subscribes to the SDK's request body and writes it: one buffer asked for at a time, and only while the
      * connection's write queue has room (else when it drains) and under {@link #MAX_UNWRITTEN} bytes written are
-     * not yet on the socket. The second bound is what holds: with 16 multipart uploads at once, Vert.x's
-     * {@code writeQueueFull()} let tens of MiB of parts' buffers queue in front of the sockets (a heap dump of the
-     * {@code OutOfMemoryError}: 249 buffers of 256 KiB in Vert.x's outbound queues), and each buffer taken there
-     * released the upload's backpressure.
+     * not yet on the socket. The second bound does not rely on how Vert.x reports its queue: the heap dump of an
+     * {@code OutOfMemoryError} with 16 concurrent multipart uploads (and an 8 MiB in-flight window per upload) held
+     * 249 of these buffers of 256 KiB, wrapped for {@code request.write}; how they escaped the write queue's bound
+     * was not established.
      */
     private final class BodyWriter implements Subscriber<ByteBuffer> {
       private Subscription subscription;
