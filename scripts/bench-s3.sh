@@ -19,6 +19,9 @@
 #                       multipart completion on the S3 server's side as Glint's default uploads
 #   --single-put-rows   also uploads with --glance_store.s3_store_large_object_size=5120 (Glint restarted): the
 #                       image as one streamed PUT, as the direct client sends it, instead of a multipart upload
+#   --haproxy-rows      downloads also through HAProxy (2.x, from the system) in splice mode in front of the same S3
+#                       server, on Glint's CPUs, in the same rounds: a reference for what a relay socket to socket in
+#                       the kernel gets on this machine (its throughput and CPU per GB beside Glint's)
 #   --s3-backend NAME   S3Proxy's storage: filesystem (default: jclouds', completes a multipart upload by copying
 #                       its parts into one file) or filesystem-nio2 (S3Proxy's own: serves a multipart object
 #                       from its parts, slowly)
@@ -45,7 +48,7 @@ COMMAND=$(printf '%q ' "$0" "$@")
 COMMAND=${COMMAND% }
 S3PROXY_VERSION=2.7.0
 
-split_cpus= backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 direct_parts_rows=0 glint_args= base_jar= verify_gib=0 out=$ROOT/bench-results
+split_cpus= backend=filesystem size_mib=1024 clients="1 16" rounds=2 phases=up,down pipe_rows=0 single_put_rows=0 direct_parts_rows=0 haproxy_rows=0 glint_args= base_jar= verify_gib=0 out=$ROOT/bench-results
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mib) size_mib=$2; shift 2 ;;
@@ -55,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --pipe-rows) pipe_rows=1; shift ;;
     --single-put-rows) single_put_rows=1; shift ;;
     --direct-parts-rows) direct_parts_rows=1; shift ;;
+    --haproxy-rows) haproxy_rows=1; shift ;;
     --glint-args) glint_args=$2; shift 2 ;;
     --base-jar) base_jar=$2; shift 2 ;;
     --s3-backend) backend=$2; shift 2 ;;
@@ -72,6 +76,7 @@ if [[ -n $split_cpus ]]; then
   glint_pin=(taskset -c "${BASH_REMATCH[1]}") others_pin=(taskset -c "${BASH_REMATCH[2]}")
 fi
 for t in java mvn curl python3; do command -v $t >/dev/null 2>&1 || die "$t not found"; done
+[[ $haproxy_rows == 0 ]] || command -v haproxy >/dev/null 2>&1 || die "--haproxy-rows: haproxy not found (apt-get install haproxy)"
 export PYTHONDONTWRITEBYTECODE=1
 
 build_jar
@@ -86,9 +91,10 @@ fi
 start_run s3
 report=$out/s3-$stamp.md
 results=$out/s3-$stamp.jsonl
-s3proxy_pid=""
+s3proxy_pid="" haproxy_pid=""
 keep_run_files() {
   if [[ -n $s3proxy_pid ]]; then kill "$s3proxy_pid" 2>/dev/null || true; wait "$s3proxy_pid" 2>/dev/null || true; fi
+  if [[ -n $haproxy_pid ]]; then kill "$haproxy_pid" 2>/dev/null || true; wait "$haproxy_pid" 2>/dev/null || true; fi
   for l in glint.log glint-current.log glint-base.log glint-pipe.log glint-put.log s3proxy.log; do
     [[ -f $tmp/$l ]] && { echo "===== $l"; cat "$tmp/$l"; } >>"$out/s3-$stamp-logs.txt" 2>/dev/null || true
   done
@@ -118,6 +124,35 @@ for _ in $(seq 300); do
   kill -0 "$s3proxy_pid" 2>/dev/null || { tail -20 "$tmp/s3proxy.log" >&2; die "S3Proxy exited"; }
   sleep 0.2
 done
+
+relay_args=()
+if [[ $haproxy_rows == 1 ]]; then
+  hport=$(python3 "$META" free-port)
+  cat >"$tmp/haproxy.cfg" <<CONF
+global
+  maxconn 4096
+  tune.pipesize 1048576
+defaults
+  mode http
+  timeout connect 10s
+  timeout client 300s
+  timeout server 300s
+  option splice-response
+frontend relay
+  bind 127.0.0.1:$hport
+  default_backend s3
+backend s3
+  server s3proxy 127.0.0.1:$s3port
+CONF
+  "${glint_pin[@]}" haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
+  haproxy_pid=$!
+  for _ in $(seq 50); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "${sig[@]}" "http://127.0.0.1:$hport/$bucket" || true) == 200 ]] && break
+    kill -0 "$haproxy_pid" 2>/dev/null || { cat "$tmp/haproxy.log" >&2; die "HAProxy exited"; }
+    sleep 0.2
+  done
+  relay_args=(--relay "http://127.0.0.1:$hport" --relay-pid "$haproxy_pid")
+fi
 
 python3 "$META" copy-jar "$jar" "$tmp/glint.jar"
 if [[ -n $base_jar ]]; then
@@ -184,7 +219,7 @@ if [[ -n $base_jar ]]; then
   glint_jar=$tmp/glint.jar
 else
   "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
-    --phases "$phases" --label "splice on" --out "$results"
+    --phases "$phases" --label "splice on" "${relay_args[@]}" --out "$results"
 fi
 if [[ $direct_parts_rows == 1 && $phases == *up* ]]; then
   "${others_pin[@]}" python3 "$HELPER" run --glint-pid "$glint_pid" "${common[@]}" --clients "$clients" --rounds "$rounds" \
@@ -212,6 +247,7 @@ s3cpu=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$s3proxy_pid/s
   echo "image=${size_mib} MiB, clients=$clients, rounds=$rounds; curl per transfer (direct: --aws-sigv4)"
   echo "glint_args=$glint_args"
   echo "cpus=${split_cpus:-shared} (Glint:S3Proxy+clients)"
+  [[ $haproxy_rows == 0 ]] || echo "relay=$(haproxy -v | head -n 1), splice-response, tune.pipesize 1 MiB, on Glint's CPUs"
   [[ -z $base_jar ]] || echo "base_jar=$base_jar"
   echo "s3proxy_cpu_total=${s3cpu} core-s"
   # The kernel's own high-water mark of Glint's resident set over its whole life (this Glint's, since its last

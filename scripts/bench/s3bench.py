@@ -148,13 +148,17 @@ class Bench:
     def s3_get(self, key):
         return ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", *self.sig, f"{self.a.s3}/{self.a.bucket}/{key}"]
 
+    def relay_get(self, key):
+        """The object through the reference relay (HAProxy in splice mode in front of the S3 server), signed for it."""
+        return ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", *self.sig, f"{self.a.relay}/{self.a.bucket}/{key}"]
+
     def s3_delete(self, key):
         subprocess.run(["curl", "-sS", "-o", "/dev/null", "-X", "DELETE", *self.sig,
                         f"{self.a.s3}/{self.a.bucket}/{key}"], check=True)
 
     # ------------------------------------------------------------------------------------------ measuring
-    def measure_glint(self, commands, nbytes):
-        pid = self.a.glint_pid
+    def measure_glint(self, commands, nbytes, pid=None):
+        pid = pid or self.a.glint_pid
         sampler = Sampler(pid)
         sampler.start()
         t0 = ticks(pid)
@@ -217,7 +221,16 @@ class Bench:
         def direct():
             return self.measure_direct([self.s3_get(key) for _ in range(clients)], total)
 
-        return (glint(), direct()) if rnd % 2 == 0 else tuple(reversed((direct(), glint())))
+        if not self.a.relay:
+            return ((glint(), direct()) if rnd % 2 == 0 else tuple(reversed((direct(), glint())))) + (None,)
+        # With the reference relay, the three take turns going first.
+        def relay():
+            return self.measure_glint([self.relay_get(key) for _ in range(clients)], total, self.a.relay_pid)
+
+        order = [glint, relay, direct]
+        order = order[rnd % 3:] + order[:rnd % 3]
+        got = {f: f() for f in order}
+        return got[glint], got[direct], got[relay]
 
     def run(self):
         a = self.a
@@ -238,12 +251,17 @@ class Bench:
         for phase in phases:
             for c in clients:
                 for rnd in range(a.first_round - 1, a.first_round - 1 + a.rounds):
+                    relay = None
                     if phase == "up":
                         g, d = self.upload_round(c, rnd)
                     else:
-                        g, d = self.download_round(c, rnd, image_id, key)
+                        g, d, relay = self.download_round(c, rnd, image_id, key)
                     row = {"label": a.label, "phase": phase, "clients": c, "round": rnd + 1, "size": a.size,
                            "glint": g, "direct": d, "ratio": g["mbs"] / d["mbs"]}
+                    if relay:
+                        row["relay"] = relay
+                        print(f"  HAProxy splice relay: {relay['mbs']:.0f} MB/s ({relay['core_s_per_gb']:.2f} core-s/GB),"
+                              f" ratio {relay['mbs'] / d['mbs']:.2f}", file=sys.stderr)
                     print(f"{a.label} {phase} c={c} r={rnd + 1}: Glint {g['mbs']:.0f} MB/s "
                           f"({g['core_s_per_gb']:.2f} core-s/GB, RSS max {g['rss_mib']:.0f} MiB), direct "
                           f"{d['mbs']:.0f} MB/s, ratio {row['ratio']:.2f}", file=sys.stderr)
@@ -273,6 +291,24 @@ def report(path):
               f"| {med([r['glint']['core_s_per_gb'] for r in rs], '{:.2f}')} "
               f"| {max(r['glint']['rss_mib'] for r in rs):.0f} MiB |")
 
+
+    relayed = [r for r in rows if "relay" in r]
+    if relayed:
+        print()
+        print("Downloads beside a reference relay: HAProxy in splice mode (socket to socket in the kernel, as Glint) "
+              "in front of the same S3 server, on Glint's CPUs, in the same rounds (the three take turns going first):")
+        print()
+        print("| clients | direct MB/s | Glint MB/s | HAProxy MB/s | Glint / direct | HAProxy / direct "
+              "| Glint core-s/GB | HAProxy core-s/GB |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for clients in sorted({r["clients"] for r in relayed}):
+            rs = [r for r in relayed if r["clients"] == clients]
+            print(f"| {clients} | {med([r['direct']['mbs'] for r in rs], '{:.0f}')} "
+                  f"| {med([r['glint']['mbs'] for r in rs], '{:.0f}')} | {med([r['relay']['mbs'] for r in rs], '{:.0f}')} "
+                  f"| {med([r['ratio'] for r in rs], '{:.2f}')} "
+                  f"| {med([r['relay']['mbs'] / r['direct']['mbs'] for r in rs], '{:.2f}')} "
+                  f"| {med([r['glint']['core_s_per_gb'] for r in rs], '{:.2f}')} "
+                  f"| {med([r['relay']['core_s_per_gb'] for r in rs], '{:.2f}')} |")
 
     labels = {r["label"] for r in rows}
     if {"current", "base"} <= labels:
@@ -366,6 +402,8 @@ def main():
         s.add_argument("--label", default="splice")
         s.add_argument("--direct-part-mib", type=int, default=0,
                        help="the direct client uploads in parts of this size, one after the other (0: one PUT)")
+        s.add_argument("--relay", default="", help="URL of a reference relay in front of the S3 server (downloads)")
+        s.add_argument("--relay-pid", type=int, default=0, help="its process, for its CPU")
         s.add_argument("--out", default="/dev/null")
     r = sub.add_parser("report")
     r.add_argument("jsonl")

@@ -64,6 +64,13 @@ public final class Api {
     return text(exchange(b, HttpResponse.BodyHandlers.ofString()));
   }
 
+  /** Streams {@code body} to an image with chunked transfer coding: no Content-Length, never held whole. */
+  public Response uploadStreamChunked(String id, java.util.function.Supplier<java.io.InputStream> body) {
+    HttpRequest.Builder b = request("/v2/images/" + id + "/file", Map.of(), "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body)));
+    return text(exchange(b, HttpResponse.BodyHandlers.ofString()));
+  }
+
   /** Uploads bytes with chunked transfer coding: no Content-Length, the size is known only at the end. */
   public Response uploadChunked(String id, byte[] data) {
     HttpRequest.Builder b = request("/v2/images/" + id + "/file", Map.of(), "application/octet-stream")

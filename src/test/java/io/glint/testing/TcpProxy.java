@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder on a random loopback port in front of a server, for what a test must see or break on the
- * wire: it counts the bytes the server sent towards the client (how far a download has pulled from it).
+ * wire: it counts the bytes the server sent towards the client (how far a download has pulled from it), and can
+ * stop forwarding what clients send (a server that takes nothing for a while).
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -27,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicLong downstream = new AtomicLong();
   private volatile boolean closed;
+  private volatile boolean upstreamPaused;
 
   public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -43,6 +45,16 @@ public final class TcpProxy implements AutoCloseable {
     return downstream.get();
   }
 
+  /** Stops forwarding what clients send (the server seems to take nothing: clients' sockets fill up). */
+  public void pauseUpstream() {
+    upstreamPaused = true;
+  }
+
+  /** Forwards what clients send again. */
+  public void resumeUpstream() {
+    upstreamPaused = false;
+  }
+
   private void accept() {
     while (!closed) {
       try {
@@ -50,8 +62,8 @@ public final class TcpProxy implements AutoCloseable {
         Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         sockets.add(client);
         sockets.add(server);
-        threads.execute(() -> pump(client, server, null));
-        threads.execute(() -> pump(server, client, downstream));
+        threads.execute(() -> pump(client, server, null, true));
+        threads.execute(() -> pump(server, client, downstream, false));
       } catch (IOException e) {
         if (!closed) {
           continue;
@@ -61,11 +73,17 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to, AtomicLong counter) {
+  private void pump(Socket from, Socket to, AtomicLong counter, boolean upstream) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
-      while ((n = in.read(buffer)) > 0) {
+      while (true) {
+        while (upstream && upstreamPaused && !closed) {
+          Thread.sleep(10);
+        }
+        if ((n = in.read(buffer)) <= 0) {
+          break;
+        }
         out.write(buffer, 0, n);
         if (counter != null) {
           counter.addAndGet(n);
@@ -73,6 +91,10 @@ public final class TcpProxy implements AutoCloseable {
       }
       to.shutdownOutput();
     } catch (IOException e) {
+      closeQuietly(from);
+      closeQuietly(to);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       closeQuietly(from);
       closeQuietly(to);
     }

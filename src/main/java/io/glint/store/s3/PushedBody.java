@@ -15,10 +15,16 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
  * Each pushed buffer is handed to the SDK only when it asks for one (its demand is the connection's room), and
  * the push completes then: the uploader's backpressure is the S3 connection's. It can be sent once: a retry
  * (a second subscription) fails, since the bytes are gone. Everything runs on the upload's context.
+ *
+ * <p>A body made to {@linkplain #copying copy} keeps the pushed buffers themselves while they wait (an upload's
+ * pooled batches, which go back to their pool once their push completes) and copies each only when the SDK takes
+ * it: copies exist only from then until they are on the socket, where the {@link SendBudget} bounds them for all
+ * uploads together, not for every buffer queued.
  */
 final class PushedBody implements AsyncRequestBody {
   private final Context context;
   private final long length;
+  private final boolean copy;
   private final ArrayDeque<Pushed> queue = new ArrayDeque<>();
   private Subscriber<? super ByteBuffer> subscriber;
   private long demand;
@@ -30,8 +36,18 @@ final class PushedBody implements AsyncRequestBody {
   private record Pushed(ByteBuffer bytes, Promise<Void> taken) {}
 
   PushedBody(Context context, long length) {
+    this(context, length, false);
+  }
+
+  private PushedBody(Context context, long length, boolean copy) {
     this.context = context;
     this.length = length;
+    this.copy = copy;
+  }
+
+  /** A body that copies each pushed buffer as the SDK takes it: pushes may lend buffers reused after the push. */
+  static PushedBody copying(Context context, long length) {
+    return new PushedBody(context, length, true);
   }
 
   @Override
@@ -81,7 +97,10 @@ final class PushedBody implements AsyncRequestBody {
     });
   }
 
-  /** Queues bytes (the body keeps them: copy what is reused); completes when the SDK has taken them. */
+  /**
+   * Queues bytes; completes when the SDK has taken them. A {@linkplain #copying copying} body has copied them
+   * then, and the buffer may be reused; otherwise the body keeps them (copy what is reused).
+   */
   Future<Void> push(ByteBuffer bytes) {
     if (failure != null) {
       return Future.failedFuture(failure);
@@ -137,7 +156,7 @@ final class PushedBody implements AsyncRequestBody {
       while (demand > 0 && !queue.isEmpty() && !terminated) {
         Pushed p = queue.poll();
         demand--;
-        subscriber.onNext(p.bytes());
+        subscriber.onNext(copy ? copyOf(p.bytes()) : p.bytes());
         p.taken().tryComplete();
       }
       if (ended && queue.isEmpty() && !terminated && failure == null) {
@@ -147,6 +166,12 @@ final class PushedBody implements AsyncRequestBody {
     } finally {
       draining = false;
     }
+  }
+
+  private static ByteBuffer copyOf(ByteBuffer bytes) {
+    ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+    copy.put(bytes.duplicate());
+    return copy.flip();
   }
 
   private void on(Runnable task) {

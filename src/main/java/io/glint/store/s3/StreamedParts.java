@@ -64,9 +64,9 @@ final class StreamedParts implements PendingData {
       return Future.failedFuture(e);
     }
     written += chunk.length();
-    // A copy: the chunk's array goes back to the upload's pool once this write completes, while the SDK may
-    // still hold the bytes until they are on the wire.
-    ByteBuffer bytes = ByteBuffer.wrap(chunk.getBytes());
+    // Lent, not copied: each part's body copies its slice as the SDK takes it, and the chunk's array goes back
+    // to the upload's pool once this write completes, then.
+    ByteBuffer bytes = S3Store.view(chunk);
     Future<Void> taken = null;
     List<Future<Void>> more = null;
     while (bytes.hasRemaining()) {
@@ -99,7 +99,7 @@ final class StreamedParts implements PendingData {
     int number = nextPart++;
     long offset = (long) (number - 1) * partSize();
     long length = Math.min(partSize(), size - offset);
-    PushedBody body = new PushedBody(context, length);
+    PushedBody body = PushedBody.copying(context, length);
     part = body;
     partLeft = length;
     Future<Void> sent = started().compose(id -> store.call("uploading part " + number + " of " + key, context,
@@ -138,7 +138,7 @@ final class StreamedParts implements PendingData {
     }
   }
 
-  /** 2 MiB: each batch written is copied for the SDK, and the copies live until they are on the socket. */
+  /** 2 MiB (see {@link S3Store#IN_FLIGHT_WINDOW}). */
   @Override
   public long inFlightWindow() {
     return S3Store.IN_FLIGHT_WINDOW;

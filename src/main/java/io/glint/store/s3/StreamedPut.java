@@ -6,7 +6,6 @@ import io.glint.store.StoreException.Reason;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ final class StreamedPut implements PendingData {
     this.context = context;
     this.key = key;
     this.size = size;
-    this.body = new PushedBody(context, size);
+    this.body = PushedBody.copying(context, size);
     S3Settings s = store.settings();
     this.put = store.call("uploading object " + key, context, c -> c.putObject(
             b -> b.bucket(s.bucket()).key(key).contentLength(size).contentType("application/octet-stream"), body))
@@ -55,13 +54,12 @@ final class StreamedPut implements PendingData {
       return Future.failedFuture(e);
     }
     written += chunk.length();
-    // A copy: the chunk's array goes back to the upload's pool once this write completes, while the SDK may
-    // still hold the bytes until they are on the wire.
-    byte[] copy = chunk.getBytes();
-    return PushedBody.failingAs(body.push(ByteBuffer.wrap(copy)), put, store.errors(), "uploading object " + key);
+    // Lent, not copied: the body copies the bytes as the SDK takes them, and the chunk's array goes back to the
+    // upload's pool once this write completes, then.
+    return PushedBody.failingAs(body.push(S3Store.view(chunk)), put, store.errors(), "uploading object " + key);
   }
 
-  /** 2 MiB: each batch written is copied for the SDK, and the copies live until they are on the socket. */
+  /** 2 MiB (see {@link S3Store#IN_FLIGHT_WINDOW}). */
   @Override
   public long inFlightWindow() {
     return S3Store.IN_FLIGHT_WINDOW;

@@ -62,6 +62,11 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
   private static final Logger LOG = LoggerFactory.getLogger(VertxSdkHttpClient.class);
   /** Most bytes of a request body written and not yet on the socket before the next buffer is asked for. */
   static final long MAX_UNWRITTEN = 1 << 20;
+  /**
+   * The share of the {@link SendBudget} a body takes before it asks for a buffer: the size of an upload batch
+   * (corrected to the buffer's size when it comes).
+   */
+  static final long ASK = 256 * 1024;
 
   private final HttpClientAgent client;
   /** For requests with a body: a new connection each, closed after the response. */
@@ -305,6 +310,9 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
       }
       finished = true;
       unwatch();
+      if (body != null) {
+        body.release();
+      }
       if (earlyError) {
         // The request body was cut short: this connection must not carry another request.
         request.connection().close();
@@ -344,6 +352,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
         LOG.info("S3 request {} {} failed: {}", sdk.request().method(), sdk.request().encodedPath(), cause.toString());
         if (body != null) {
           body.cancel();
+          body.release();
         }
         if (request != null) {
           request.reset(0, cause);
@@ -362,17 +371,22 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
 
     /**
      * Subscribes to the SDK's request body and writes it: one buffer asked for at a time, and only while the
-     * connection's write queue has room (else when it drains) and under {@link #MAX_UNWRITTEN} bytes written are
-     * not yet on the socket. The second bound does not rely on how Vert.x reports its queue: the heap dump of an
-     * {@code OutOfMemoryError} with 16 concurrent multipart uploads (and an 8 MiB in-flight window per upload) held
-     * 249 of these buffers of 256 KiB, wrapped for {@code request.write}; how they escaped the write queue's bound
-     * was not established.
+     * connection's write queue has room (else when it drains), under {@link #MAX_UNWRITTEN} bytes written are not
+     * yet on the socket, and with a share of the JVM's {@link SendBudget} taken for it. Vert.x holds what is
+     * written to an unwritable connection in its own queue, on the heap: the share bounds that for all requests
+     * together, where the bound per connection grows with their number.
      */
     private final class BodyWriter implements Subscriber<ByteBuffer> {
       private Subscription subscription;
       private boolean cancelled;
       /** Bytes given to {@code request.write} whose write has not completed (not yet on the socket). */
       private long unwritten;
+      /** Of the {@link SendBudget}: what this body holds (the buffer asked for, plus {@link #unwritten}). */
+      private long held;
+      /** The share taken for the buffer asked for and not yet come. */
+      private long asked;
+      private boolean waitingForBudget;
+      private boolean released;
 
       @Override
       public void onSubscribe(Subscription s) {
@@ -399,9 +413,12 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           // part's memory is only given back once its request is over.
           int n = bytes.remaining();
           Buffer chunk = BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
+          budget(n - asked);
+          asked = 0;
           unwritten += n;
           request.write(chunk).onComplete(ar -> {
             unwritten -= n;
+            budget(-n);
             if (ar.succeeded()) {
               progress();
               more();
@@ -418,7 +435,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
        * completion of a write, or the write queue's drain, asks again.
        */
       private void more() {
-        if (cancelled || finished || awaitingSource || unwritten >= MAX_UNWRITTEN) {
+        if (cancelled || finished || awaitingSource || waitingForBudget || unwritten >= MAX_UNWRITTEN) {
           return;
         }
         if (request.writeQueueFull()) {
@@ -429,8 +446,40 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           });
           return;
         }
+        if (!SendBudget.SHARED.take(ASK, () -> on(context, () -> {
+          waitingForBudget = false;
+          more();
+        }))) {
+          waitingForBudget = true;
+          return;
+        }
+        if (released) { // the request ended meanwhile: nothing to ask for
+          SendBudget.SHARED.give(ASK);
+          return;
+        }
+        held += ASK;
+        asked = ASK;
         awaitingSource = true;
         subscription.request(1);
+      }
+
+      /** This body's share changes by {@code delta} bytes (nothing once it is released). */
+      private void budget(long delta) {
+        if (released || delta == 0) {
+          return;
+        }
+        held += delta;
+        SendBudget.SHARED.adjust(delta);
+      }
+
+      /** The request is over, whatever way: its whole share goes back (later write completions count nothing). */
+      void release() {
+        if (!released) {
+          released = true;
+          SendBudget.SHARED.give(held);
+          held = 0;
+          asked = 0;
+        }
       }
 
       @Override
@@ -448,6 +497,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
             return;
           }
           awaitingSource = false;
+          budget(-asked); // no buffer came for the share asked
+          asked = 0;
           progress();
           requestEnded = true;
           request.end().onFailure(Exchange.this::failRequest);
