@@ -1,25 +1,24 @@
 package io.glint.store.s3;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bytes of request bodies that all S3 requests of this JVM hold on the heap between the moment a body asks for
- * its next buffer and the moment that buffer is on its socket: copies of upload batches waiting in Vert.x's write
- * queue, mostly. A bound per connection ({@link VertxSdkHttpClient#MAX_UNWRITTEN}) alone grows with the number of
+ * The bytes of request bodies that all S3 requests of this JVM hold on the heap between the moment a body is given
+ * a buffer and the moment that buffer is on its socket: copies of upload batches waiting in Vert.x's write queue,
+ * mostly. A bound per connection ({@link VertxSdkHttpClient#MAX_UNWRITTEN}) alone grows with the number of
  * uploads: 48 uploads to an S3 server that took nothing for a few seconds held 17 MiB of them in a 96 MiB heap,
- * beside the upload pump's own 24 MiB, and ran it out. Here a body takes its share before it asks for a buffer,
- * and waits in arrival order when the budget is spent; the share comes back as its writes reach the socket, or
- * when its request ends whatever way. Whoever holds the budget is writing to a socket, so it always comes back.
+ * beside the upload pump's own 24 MiB, and ran it out. Here a body asks for a buffer only while the budget has
+ * room, and counts what it is given; that comes back as its writes reach the socket, or when its request ends
+ * whatever way. Whoever holds the budget is writing to a socket, so it always comes back.
  */
 final class SendBudget {
-  /** What all S3 request bodies of this JVM may hold at once. */
+  /** What all S3 request bodies of this JVM may hold at once (plus at most one buffer per body). */
   static final long LIMIT = 8L << 20;
   static final SendBudget SHARED = new SendBudget(LIMIT);
 
   private final long limit;
-  private final ArrayDeque<Runnable> waiters = new ArrayDeque<>();
+  private final List<Runnable> waiters = new ArrayList<>();
   private long used;
 
   SendBudget(long limit) {
@@ -27,13 +26,15 @@ final class SendBudget {
   }
 
   /**
-   * Takes {@code bytes} if they fit (or nothing is held: one body alone always goes); else {@code wake} runs once
-   * some comes back, and the caller asks again then.
+   * Whether a body may ask for its next buffer: true while less than the limit is held; else {@code wake} runs once
+   * some comes back, and the caller asks again then. Nothing is reserved for the buffer asked for: a body waiting
+   * for its client's bytes then holds nothing that the bodies holding those bytes would wait for (a reservation
+   * there deadlocked 16 multipart uploads). Past the limit by at most one buffer per body that asked while there
+   * was room.
    */
-  boolean take(long bytes, Runnable wake) {
+  boolean room(Runnable wake) {
     synchronized (this) {
-      if (waiters.isEmpty() && (used == 0 || used + bytes <= limit)) {
-        used += bytes;
+      if (used < limit) {
         return true;
       }
       waiters.add(wake);
@@ -41,18 +42,12 @@ final class SendBudget {
     }
   }
 
-  /** Changes a share already taken by {@code delta} bytes (a buffer larger or smaller than was reserved). */
-  void adjust(long delta) {
-    if (delta < 0) {
-      give(-delta);
-    } else if (delta > 0) {
-      synchronized (this) {
-        used += delta;
-      }
-    }
+  /** Counts {@code bytes} a body was given to write. */
+  synchronized void take(long bytes) {
+    used += bytes;
   }
 
-  /** Gives {@code bytes} back; the waiters run (outside the lock) to ask again. */
+  /** Gives {@code bytes} back; once under the limit, the waiters run (outside the lock) to ask again. */
   void give(long bytes) {
     if (bytes <= 0) {
       return;

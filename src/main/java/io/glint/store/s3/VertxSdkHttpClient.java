@@ -62,11 +62,6 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
   private static final Logger LOG = LoggerFactory.getLogger(VertxSdkHttpClient.class);
   /** Most bytes of a request body written and not yet on the socket before the next buffer is asked for. */
   static final long MAX_UNWRITTEN = 1 << 20;
-  /**
-   * The share of the {@link SendBudget} a body takes before it asks for a buffer: the size of an upload batch
-   * (corrected to the buffer's size when it comes).
-   */
-  static final long ASK = 256 * 1024;
 
   private final HttpClientAgent client;
   /** For requests with a body: a new connection each, closed after the response. */
@@ -372,7 +367,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
     /**
      * Subscribes to the SDK's request body and writes it: one buffer asked for at a time, and only while the
      * connection's write queue has room (else when it drains), under {@link #MAX_UNWRITTEN} bytes written are not
-     * yet on the socket, and with a share of the JVM's {@link SendBudget} taken for it. Vert.x holds what is
+     * yet on the socket, and while the JVM's {@link SendBudget} has room. Vert.x holds what is
      * written to an unwritable connection in its own queue, on the heap: the share bounds that for all requests
      * together, where the bound per connection grows with their number.
      */
@@ -381,10 +376,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
       private boolean cancelled;
       /** Bytes given to {@code request.write} whose write has not completed (not yet on the socket). */
       private long unwritten;
-      /** Of the {@link SendBudget}: what this body holds (the buffer asked for, plus {@link #unwritten}). */
+      /** Of the {@link SendBudget}: what this body holds ({@link #unwritten}, until it is released). */
       private long held;
-      /** The share taken for the buffer asked for and not yet come. */
-      private long asked;
       private boolean waitingForBudget;
       private boolean released;
 
@@ -413,8 +406,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           // part's memory is only given back once its request is over.
           int n = bytes.remaining();
           Buffer chunk = BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
-          budget(n - asked);
-          asked = 0;
+          budget(n);
           unwritten += n;
           request.write(chunk).onComplete(ar -> {
             unwritten -= n;
@@ -435,7 +427,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
        * completion of a write, or the write queue's drain, asks again.
        */
       private void more() {
-        if (cancelled || finished || awaitingSource || waitingForBudget || unwritten >= MAX_UNWRITTEN) {
+        if (cancelled || finished || requestEnded || awaitingSource || waitingForBudget
+            || unwritten >= MAX_UNWRITTEN) {
           return;
         }
         if (request.writeQueueFull()) {
@@ -446,19 +439,13 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           });
           return;
         }
-        if (!SendBudget.SHARED.take(ASK, () -> on(context, () -> {
+        if (!SendBudget.SHARED.room(() -> on(context, () -> {
           waitingForBudget = false;
           more();
         }))) {
           waitingForBudget = true;
           return;
         }
-        if (released) { // the request ended meanwhile: nothing to ask for
-          SendBudget.SHARED.give(ASK);
-          return;
-        }
-        held += ASK;
-        asked = ASK;
         awaitingSource = true;
         subscription.request(1);
       }
@@ -469,7 +456,11 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           return;
         }
         held += delta;
-        SendBudget.SHARED.adjust(delta);
+        if (delta > 0) {
+          SendBudget.SHARED.take(delta);
+        } else {
+          SendBudget.SHARED.give(-delta);
+        }
       }
 
       /** The request is over, whatever way: its whole share goes back (later write completions count nothing). */
@@ -478,7 +469,6 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
           released = true;
           SendBudget.SHARED.give(held);
           held = 0;
-          asked = 0;
         }
       }
 
@@ -497,8 +487,6 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
             return;
           }
           awaitingSource = false;
-          budget(-asked); // no buffer came for the share asked
-          asked = 0;
           progress();
           requestEnded = true;
           request.end().onFailure(Exchange.this::failRequest);
