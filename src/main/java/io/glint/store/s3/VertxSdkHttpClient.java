@@ -368,7 +368,7 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
      * Subscribes to the SDK's request body and writes it: one buffer asked for at a time, and only while the
      * connection's write queue has room (else when it drains), under {@link #MAX_UNWRITTEN} bytes written are not
      * yet on the socket, and while the JVM's {@link SendBudget} has room. Vert.x holds what is
-     * written to an unwritable connection in its own queue, on the heap: the share bounds that for all requests
+     * written to an unwritable connection in its own queue, on the heap: the budget bounds that for all requests
      * together, where the bound per connection grows with their number.
      */
     private final class BodyWriter implements Subscriber<ByteBuffer> {
