@@ -26,6 +26,7 @@ final class LargePipe {
   /** The pipe's capacity: {@code /proc/sys/fs/pipe-max-size}'s default, which needs no privilege. */
   static final int SIZE = 1 << 20;
   private static final int F_SETPIPE_SZ = 1031;
+  private static final int F_GETPIPE_SZ = 1032;
 
   /** The C library's fcntl, as JNA maps it (three ints: the variadic argument is an int here). */
   public interface C extends Library {
@@ -90,6 +91,23 @@ final class LargePipe {
         close(pipe);
       }
       return false;
+    }
+  }
+
+  /**
+   * The capacity of the pipe {@code channel} splices through ({@code fcntl(F_GETPIPE_SZ)}), or 0 when it has none yet
+   * or it cannot be known. On the channel's event loop.
+   */
+  static int capacity(AbstractEpollStreamChannel channel) {
+    Support s = support;
+    if (s == null || s.c() == null) {
+      return 0;
+    }
+    try {
+      Object pipeOut = s.pipeOut().get(channel);
+      return pipeOut instanceof FileDescriptor fd ? Math.max(0, s.c().fcntl(fd.intValue(), F_GETPIPE_SZ, 0)) : 0;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return 0;
     }
   }
 
