@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The origin's socket wakes the relay only once it holds a pipe's worth of the body ({@code SO_RCVLOWAT}, the
  * pipe's capacity; the body's last pipeful is read without it): one wake-up, one splice in and one out move a whole
- * pipe, where a wake-up per arriving segment moved ~200 KiB. That cut the relay's CPU per GB by about a quarter and
+ * pipe, where a wake-up per arriving segment moved ~200 KiB. That cut the relay's CPU per GB by about a third and
  * lets the client's socket receive larger bursts. An origin too slow to fill the watermark soon does not have its
  * bytes held back: when the client has been sent nothing for {@link #HELD_MS} while the origin has sent more recently,
  * the watchdog drops the watermark for the rest of the transfer.
