@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.glint.testing.Api;
@@ -19,7 +23,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Downloads of images whose data is at an {@code http://} location: relayed socket to socket (splice) on the
@@ -195,9 +203,8 @@ class HttpStoreRelayTest extends ApiTestBase {
     Api a = Api.as(splicing, "project-a", "member");
     long before = SpliceRelay.relayedCount();
     // Vert.x logs exceptions of connections without a handler (the origin's) as errors on this logger.
-    ch.qos.logback.classic.Logger vertx = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vertx");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-        new ch.qos.logback.core.read.ListAppender<>();
+    Logger vertx = (Logger) LoggerFactory.getLogger("io.vertx");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     vertx.addAppender(logs);
     try {
@@ -211,7 +218,7 @@ class HttpStoreRelayTest extends ApiTestBase {
       vertx.detachAppender(logs);
     }
     assertTrue(SpliceRelay.relayedCount() >= before + 3, "the downloads did not take the splice path");
-    assertEquals(List.of(), logs.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+    assertEquals(List.of(), logs.list.stream().filter(e -> e.getLevel() == Level.ERROR)
         .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList(), "errors logged by Vert.x");
   }
 
@@ -285,14 +292,14 @@ class HttpStoreRelayTest extends ApiTestBase {
   void slowOriginNotHeldBack() throws Exception {
     String id = image(splicing, "/trickle.raw");
     long before = SpliceRelay.relayedCount();
-    java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
-    java.util.List<Long> arrivals = new java.util.ArrayList<>();
+    MessageDigest md5 = MessageDigest.getInstance("MD5");
+    List<Long> arrivals = new ArrayList<>();
     long got = rawDownload(splicing, id, Long.MAX_VALUE, (buffer, n) -> {
       arrivals.add(System.nanoTime());
       md5.update(buffer, 0, n);
     });
     assertEquals(DATA.length, got);
-    assertEquals(Bytes.md5(DATA), java.util.HexFormat.of().formatHex(md5.digest()));
+    assertEquals(Bytes.md5(DATA), HexFormat.of().formatHex(md5.digest()));
     assertTrue(SpliceRelay.relayedCount() > before, "the download was not spliced");
     // The trickle lasts ~3 s. Bytes held until a pipeful (1 MiB, ~0.8 s of it) had come would arrive in 4 to 6
     // bursts; relayed as they come (once the watchdog has seen the client wait, within ~1 s), in most 100 ms slots.
